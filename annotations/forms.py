@@ -1,0 +1,83 @@
+"""Forms for readings (with their import) and page comments."""
+
+from django import forms
+
+from seminar import textformats
+from seminar.models import ReadingStatus, TextFormat
+
+from .rendering import MAX_TEXT_CHARS
+
+
+class DateInput(forms.DateInput):
+    input_type = "date"
+
+
+class DateTimeInput(forms.DateTimeInput):
+    input_type = "datetime-local"
+
+
+class ReadingMetaForm(forms.Form):
+    title = forms.CharField(
+        max_length=300, required=False, help_text="Leave blank to take it from the text."
+    )
+    byline = forms.CharField(max_length=300, required=False, help_text="Author or source.")
+    date = forms.DateField(
+        required=False, widget=DateInput, help_text="The post's date line. Blank: from the text."
+    )
+    due = forms.DateTimeField(
+        required=False, widget=DateTimeInput, label="Discussion due", help_text="Optional."
+    )
+    status = forms.ChoiceField(choices=ReadingStatus.choices, initial=ReadingStatus.DRAFT)
+
+
+class ReadingCreateForm(ReadingMetaForm):
+    """Paste the text or upload a .txt, .md or .html file (one of the two)."""
+
+    text = forms.CharField(
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 12, "spellcheck": "false"}),
+        label="Paste the text",
+        help_text="A date line and a title at the top, a “Works Cited” section and numbered "
+        "reader comments at the end are recognised.",
+    )
+    format = forms.ChoiceField(choices=TextFormat.choices, initial=TextFormat.TEXT,
+                               label="Pasted text is")
+    file = forms.FileField(
+        required=False,
+        label="…or upload a file",
+        help_text=".txt, .md or .html, UTF-8, up to 5 MB.",
+        widget=forms.ClearableFileInput(attrs={"accept": ".txt,.text,.md,.markdown,.html,.htm"}),
+    )
+
+    def clean(self):
+        data = super().clean()
+        if data.get("file") and (data.get("text") or "").strip():
+            raise forms.ValidationError("Paste the text or upload a file, not both.")
+        if not data.get("file") and not (data.get("text") or "").strip():
+            self.add_error("text", "Paste the text of the reading, or upload a file.")
+        upload = data.get("file")
+        if upload and upload.size > textformats.MAX_BYTES:
+            self.add_error("file", "The file is larger than 5 MB.")
+        return data
+
+
+class ReadingEditForm(ReadingMetaForm):
+    title = forms.CharField(max_length=300)
+    source = forms.CharField(
+        widget=forms.Textarea(attrs={"rows": 18, "spellcheck": "false"}),
+        label="Text",
+        help_text="Saving a changed text makes a new revision; earlier ones are kept.",
+    )
+    format = forms.ChoiceField(choices=TextFormat.choices)
+    note = forms.CharField(
+        max_length=300, required=False, label="What changed", help_text="Optional, for the history."
+    )
+
+
+class CommentForm(forms.Form):
+    text = forms.CharField(
+        label="Your comment",
+        max_length=MAX_TEXT_CHARS,
+        widget=forms.Textarea(attrs={"rows": 4, "placeholder": "Join the discussion…"}),
+        help_text="Markdown works: *emphasis*, **bold**, > quotes, lists and links.",
+    )

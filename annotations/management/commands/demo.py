@@ -1,0 +1,74 @@
+"""python manage.py demo: a demo seminar to click through. Safe to run again.
+
+Creates an instructor, a TA and three students with a shared password, a seminar, and two
+readings written for the project (one in the class-blog format, with reader comments).
+"""
+
+from pathlib import Path
+
+from django.core.management.base import BaseCommand
+from django.db import transaction
+
+from seminar.models import Membership, Reading, ReadingStatus, Role, Seminar, User
+from seminar.services import seminar_create
+
+from ...readings import parse_upload, reading_import
+
+DEMO_DIR = Path(__file__).resolve().parents[2] / "demo"
+PASSWORD = "seminar-demo"  # noqa: S105 - printed for the demo on purpose
+SEMINAR_SLUG = "demo-intervention-and-peacebuilding"
+
+PEOPLE = [
+    ("instructor", "Dr. Amara Okafor", Role.INSTRUCTOR),
+    ("ta", "Jonas Weber", Role.TA),
+    ("student1", "Lena Ortiz", Role.STUDENT),
+    ("student2", "Sam Park", Role.STUDENT),
+    ("student3", "Priya Nair", Role.STUDENT),
+]
+READINGS = ["peacekeeping-without-a-peace.txt", "reading-slowly.md"]
+
+
+class Command(BaseCommand):
+    help = "Create (or keep) the demo seminar and print its logins."
+
+    @transaction.atomic
+    def handle(self, *args, **options):
+        users = {}
+        for username, name, _role in PEOPLE:
+            user, created = User.objects.get_or_create(
+                username=username,
+                defaults={"display_name": name, "email": f"{username}@demo.seminar.invalid"},
+            )
+            if created:
+                user.set_password(PASSWORD)
+                user.save(update_fields=["password"])
+            users[username] = user
+
+        seminar = Seminar.objects.filter(slug=SEMINAR_SLUG).first()
+        if seminar is None:
+            seminar = seminar_create(
+                title="Intervention and Peacebuilding",
+                term="Demo term",
+                description="A demo seminar: read the posts, highlight a passage, discuss.",
+                creator=users["instructor"],
+            )
+            seminar.slug = SEMINAR_SLUG
+            seminar.save(update_fields=["slug"])
+        for username, _name, role in PEOPLE:
+            Membership.objects.get_or_create(seminar=seminar, user=users[username], defaults={"role": role})
+
+        for filename in READINGS:
+            parsed = parse_upload(data=(DEMO_DIR / filename).read_bytes(), filename=filename)
+            if not Reading.objects.filter(seminar=seminar, title=parsed.title).exists():
+                reading_import(
+                    seminar=seminar,
+                    creator=users["instructor"],
+                    parsed=parsed,
+                    status=ReadingStatus.PUBLISHED,
+                )
+
+        self.stdout.write(self.style.SUCCESS(f"Demo seminar: {seminar.title} ({seminar.get_absolute_url()})"))
+        self.stdout.write(f"Join code: {seminar.join_code}")
+        self.stdout.write(f"Logins (password for all: {PASSWORD}):")
+        for username, name, role in PEOPLE:
+            self.stdout.write(f"  {username:<11} {name:<18} {role.label}")

@@ -1,0 +1,80 @@
+"""Write paths for readings that touch their discussion.
+
+Importing: the text becomes a Reading and its reader comments the first comments. The web form
+and `manage.py import_reading` both call `reading_import`, so a file behaves the same either
+way. Editing: `reading_save` changes the details and the text in one transaction (re-anchoring
+of annotations joins it in the anchoring issue). These live here, not in `seminar`, because
+comments are annotations and `seminar` never imports `annotations`.
+"""
+
+import datetime
+
+from django.db import transaction
+from django.utils import timezone
+
+from seminar import textformats
+from seminar.models import ReadingStatus
+from seminar.services import ServiceError, reading_create, reading_revise, reading_update
+
+from .services import comment_create
+
+
+def parse_upload(*, data, filename):
+    """Bytes of an uploaded file -> ParsedReading, or ServiceError saying what to fix."""
+    try:
+        fmt = textformats.format_for_filename(filename)
+        source = textformats.decode_upload(data, filename=filename)
+        return textformats.parse_document(source, format=fmt, filename=filename)
+    except textformats.TextFormatError as exc:
+        raise ServiceError(str(exc)) from exc
+
+
+def parse_pasted(*, source, format):
+    try:
+        return textformats.parse_document(source, format=format)
+    except textformats.TextFormatError as exc:
+        raise ServiceError(str(exc)) from exc
+
+
+@transaction.atomic
+def reading_import(
+    *, seminar, creator, parsed, title="", byline="", date=None, due=None,
+    status=ReadingStatus.DRAFT,
+):
+    """Create the reading and its reader comments; what the form says wins over the file."""
+    reading = reading_create(
+        seminar=seminar,
+        creator=creator,
+        title=title or parsed.title,
+        byline=byline or parsed.byline,
+        date=date or parsed.date,
+        due=due,
+        status=status,
+        source=parsed.source,
+        format=parsed.format,
+        rendered=parsed.rendered,
+    )
+    # Reader comments keep their order; they are dated on the post's day when it has one.
+    base = (
+        timezone.make_aware(datetime.datetime.combine(reading.date, datetime.time(12)))
+        if reading.date
+        else timezone.now()
+    )
+    for i, comment in enumerate(parsed.comments):
+        comment_create(
+            reading=reading,
+            author=None,
+            author_name=comment.author,
+            text=comment.text,
+            created=base + datetime.timedelta(minutes=i),
+        )
+    return reading
+
+
+@transaction.atomic
+def reading_save(*, reading, editor, title, byline, date, due, status, source, format, note=""):
+    """Details and text together: a bad text leaves the details unsaved too.
+
+    Returns the new revision, or None when the text did not change."""
+    reading_update(reading=reading, title=title, byline=byline, date=date, due=due, status=status)
+    return reading_revise(reading=reading, editor=editor, source=source, format=format, note=note)

@@ -1,0 +1,138 @@
+"""The reading page (the post and its numbered discussion) and the instructor's reading forms."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_POST
+
+from seminar.access import access_reading, access_seminar
+from seminar.permissions import can_add_reading, can_edit_reading, can_teach
+from seminar.services import ServiceError, reading_move
+
+from ..forms import CommentForm, ReadingCreateForm, ReadingEditForm
+from ..readings import parse_pasted, parse_upload, reading_import, reading_save
+from ..models import Annotation
+from ..permissions import can_comment
+from ..services import comment_create
+
+
+def reading_page(request, reading, *, comment_form=None, status=200):
+    comments = list(
+        Annotation.objects.visible_to(request.user)
+        .page_comments()
+        .filter(reading=reading)
+        .select_related("author")
+        .order_by("created", "id")
+    )
+    context = {
+        "seminar": reading.seminar,
+        "reading": reading,
+        "revision": reading.current_revision,
+        "comments": comments,
+        "comment_form": comment_form or CommentForm(),
+        "can_comment": can_comment(request.user, reading),
+        "can_edit": can_edit_reading(request.user, reading),
+        "can_teach": can_teach(request.user, reading.seminar),
+    }
+    return render(request, "annotations/reading.html", context, status=status)
+
+
+@login_required
+def reading_detail(request, slug, reading_slug):
+    reading = access_reading(request.user, slug, reading_slug)
+    return reading_page(request, reading)
+
+
+@login_required
+@require_POST
+def comment_post(request, slug, reading_slug):
+    reading = access_reading(request.user, slug, reading_slug, allowed=can_comment)
+    form = CommentForm(request.POST)
+    if form.is_valid():
+        try:
+            comment = comment_create(
+                reading=reading, author=request.user, text=form.cleaned_data["text"]
+            )
+        except ServiceError as exc:
+            form.add_error("text", str(exc))
+        else:
+            return redirect(comment)
+    return reading_page(request, reading, comment_form=form, status=400)
+
+
+@login_required
+def reading_create(request, slug):
+    seminar = access_seminar(request.user, slug, allowed=can_add_reading)
+    form = ReadingCreateForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            if data["file"]:
+                upload = data["file"]
+                parsed = parse_upload(data=upload.read(), filename=upload.name)
+            else:
+                parsed = parse_pasted(source=data["text"], format=data["format"])
+            reading = reading_import(
+                seminar=seminar,
+                creator=request.user,
+                parsed=parsed,
+                title=data["title"],
+                byline=data["byline"],
+                date=data["date"],
+                due=data["due"],
+                status=data["status"],
+            )
+        except ServiceError as exc:
+            form.add_error("file" if data["file"] else "text", str(exc))
+        else:
+            count = reading.annotations.count()
+            extra = f" with {count} reader comment{'s' if count != 1 else ''}" if count else ""
+            messages.success(request, f"“{reading.title}” added{extra}.")
+            return redirect(reading)
+    status = 400 if form.errors else 200
+    return render(
+        request, "annotations/reading_form.html", {"form": form, "seminar": seminar}, status=status
+    )
+
+
+@login_required
+def reading_edit(request, slug, reading_slug):
+    reading = access_reading(request.user, slug, reading_slug, allowed=can_edit_reading)
+    revision = reading.current_revision
+    initial = {
+        "title": reading.title,
+        "byline": reading.byline,
+        "date": reading.date,
+        "due": reading.due,
+        "status": reading.status,
+        "source": revision.source if revision else "",
+        "format": revision.format if revision else "text",
+    }
+    form = ReadingEditForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            new = reading_save(reading=reading, editor=request.user, **data)
+        except ServiceError as exc:
+            form.add_error("source", str(exc))
+        else:
+            if new:
+                messages.success(request, f"Saved as revision {new.number}.")
+            else:
+                messages.success(request, "Saved.")
+            return redirect(reading)
+    return render(
+        request,
+        "annotations/reading_edit.html",
+        {"form": form, "seminar": reading.seminar, "reading": reading},
+        status=400 if form.errors else 200,
+    )
+
+
+@login_required
+@require_POST
+def reading_reorder(request, slug, reading_slug):
+    reading = access_reading(request.user, slug, reading_slug, allowed=can_edit_reading)
+    offset = -1 if request.POST.get("direction") == "up" else 1
+    reading_move(reading=reading, offset=offset)
+    return redirect(reading.seminar)

@@ -1,0 +1,34 @@
+"""Fetching objects for a request: the object, or a 404 to whoever may not see it.
+
+Outsiders get 404, never 403, so that a seminar's existence does not leak. A member who may
+see a thing but not change it gets 403.
+"""
+
+from django.core.exceptions import PermissionDenied
+from django.http import Http404
+from django.shortcuts import get_object_or_404
+
+from .models import Reading, Seminar
+from .permissions import can_view_reading, can_view_seminar
+
+
+def access_seminar(user, slug, *, allowed=None):
+    seminar = get_object_or_404(Seminar, slug=slug)
+    if not can_view_seminar(user, seminar):
+        raise Http404("No such seminar.")
+    if allowed is not None and not allowed(user, seminar):
+        raise PermissionDenied
+    return seminar
+
+
+def access_reading(user, slug, reading_slug, *, allowed=None):
+    reading = get_object_or_404(
+        Reading.objects.select_related("seminar", "current_revision"),
+        seminar__slug=slug,
+        slug=reading_slug,
+    )
+    if not can_view_reading(user, reading):
+        raise Http404("No such reading.")
+    if allowed is not None and not allowed(user, reading):
+        raise PermissionDenied
+    return reading

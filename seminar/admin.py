@@ -1,0 +1,53 @@
+from django.contrib import admin
+from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
+
+from .models import Membership, Reading, ReadingRevision, Seminar, User
+
+
+@admin.register(User)
+class UserAdmin(BaseUserAdmin):
+    fieldsets = BaseUserAdmin.fieldsets + (("Seminar", {"fields": ("display_name",)}),)
+    list_display = ("username", "display_name", "email", "is_staff", "is_active")
+    search_fields = ("username", "display_name", "email")
+
+
+class MembershipInline(admin.TabularInline):
+    model = Membership
+    extra = 0
+    raw_id_fields = ("user",)
+
+
+@admin.register(Seminar)
+class SeminarAdmin(admin.ModelAdmin):
+    list_display = ("title", "term", "slug", "join_code", "created")
+    search_fields = ("title", "slug", "join_code")
+    inlines = [MembershipInline]
+
+
+@admin.register(Membership)
+class MembershipAdmin(admin.ModelAdmin):
+    list_display = ("user", "seminar", "role", "joined")
+    list_filter = ("role",)
+    raw_id_fields = ("user", "seminar")
+
+
+@admin.register(Reading)
+class ReadingAdmin(admin.ModelAdmin):
+    list_display = ("title", "seminar", "status", "position", "date", "due")
+    list_filter = ("status",)
+    search_fields = ("title", "byline")
+    raw_id_fields = ("seminar", "current_revision", "created_by")
+
+
+@admin.register(ReadingRevision)
+class ReadingRevisionAdmin(admin.ModelAdmin):
+    """Revisions are immutable: the admin shows them and never changes them."""
+
+    list_display = ("reading", "number", "format", "created_by", "created")
+    readonly_fields = [f.name for f in ReadingRevision._meta.fields]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False

@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class SeminarConfig(AppConfig):
+    name = "seminar"
+    verbose_name = "Seminars"

@@ -1,0 +1,197 @@
+"""The seminar domain: people, seminars, roles and the readings an instructor hosts.
+
+A Seminar is a class. Membership gives a user one role in it (instructor, TA or student).
+A Reading is a hosted text; its words live in immutable ReadingRevisions, so that
+annotations can always be traced to the exact text they were written on.
+"""
+
+import secrets
+
+from django.contrib.auth.models import AbstractUser
+from django.db import models
+from django.db.models import Q
+from django.urls import reverse
+
+
+class User(AbstractUser):
+    display_name = models.CharField(
+        max_length=80, blank=True, help_text="How classmates see you. Leave blank to use your username."
+    )
+
+    @property
+    def name(self):
+        return self.display_name or self.username
+
+    def __str__(self):
+        return self.name
+
+
+class Role(models.TextChoices):
+    INSTRUCTOR = "instructor", "Instructor"
+    TA = "ta", "Teaching assistant"
+    STUDENT = "student", "Student"
+
+
+STAFF_ROLES = (Role.INSTRUCTOR, Role.TA)
+
+
+def new_join_code():
+    # Unambiguous characters: a code is read aloud in class and typed on phones.
+    alphabet = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"
+    return "".join(secrets.choice(alphabet) for _ in range(8))
+
+
+def new_invite_token():
+    return secrets.token_urlsafe(24)
+
+
+class SeminarQuerySet(models.QuerySet):
+    def for_user(self, user):
+        if not user.is_authenticated:
+            return self.none()
+        return self.filter(memberships__user=user)
+
+
+class Seminar(models.Model):
+    title = models.CharField(max_length=200)
+    slug = models.SlugField(max_length=80, unique=True)
+    term = models.CharField(max_length=100, blank=True, help_text="For example: Spring 2026")
+    description = models.TextField(blank=True)
+    join_code = models.CharField(max_length=12, unique=True, default=new_join_code)
+    invite_token = models.CharField(max_length=64, unique=True, default=new_invite_token)
+    created_by = models.ForeignKey(
+        "User", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created = models.DateTimeField(auto_now_add=True)
+    updated = models.DateTimeField(auto_now=True)
+
+    objects = SeminarQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created", "id"]
+
+    def __str__(self):
+        return self.title
+
+    def get_absolute_url(self):
+        return reverse("seminar", kwargs={"slug": self.slug})
+
+    def invite_path(self):
+        return reverse("join_invite", kwargs={"token": self.invite_token})
+
+
+class Membership(models.Model):
+    seminar = models.ForeignKey(Seminar, on_delete=models.CASCADE, related_name="memberships")
+    user = models.ForeignKey("User", on_delete=models.CASCADE, related_name="memberships")
+    role = models.CharField(max_length=20, choices=Role.choices, default=Role.STUDENT)
+    joined = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["seminar", "user"], name="one_membership_per_seminar")
+        ]
+        ordering = ["seminar", "role", "user__username"]
+
+    def __str__(self):
+        return f"{self.user} ({self.get_role_display()}) in {self.seminar}"
+
+    @property
+    def is_staff_role(self):
+        return self.role in STAFF_ROLES
+
+
+class ReadingStatus(models.TextChoices):
+    DRAFT = "draft", "Draft"
+    PUBLISHED = "published", "Published"
+
+
+class ReadingQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        """Published readings of the user's seminars, plus drafts where they teach."""
+        if not user.is_authenticated:
+            return self.none()
+        # One filter() call so both conditions use the same membership row.
+        return self.filter(
+            Q(seminar__memberships__user=user)
+            & (
+                Q(status=ReadingStatus.PUBLISHED)
+                | Q(seminar__memberships__role__in=STAFF_ROLES)
+            )
+        )
+
+
+class Reading(models.Model):
+    seminar = models.ForeignKey(Seminar, on_delete=models.CASCADE, related_name="readings")
+    title = models.CharField(max_length=300)
+    slug = models.SlugField(max_length=80)
+    byline = models.CharField(max_length=300, blank=True)
+    date = models.DateField(null=True, blank=True, help_text="The date line of the post.")
+    due = models.DateTimeField(null=True, blank=True, help_text="When discussion is due.")
+    status = models.CharField(
+        max_length=20, choices=ReadingStatus.choices, default=ReadingStatus.DRAFT
+    )
+    position = models.PositiveIntegerField(default=0)
+    current_revision = models.ForeignKey(
+        "ReadingRevision", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    created_by = models.ForeignKey(
+        "User", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created = models.DateTimeField(auto_now_add=True)
+    updated = models.DateTimeField(auto_now=True)
+
+    objects = ReadingQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["seminar", "position", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["seminar", "slug"], name="reading_slug_per_seminar")
+        ]
+
+    def __str__(self):
+        return self.title
+
+    def get_absolute_url(self):
+        return reverse(
+            "reading", kwargs={"slug": self.seminar.slug, "reading_slug": self.slug}
+        )
+
+    @property
+    def is_draft(self):
+        return self.status == ReadingStatus.DRAFT
+
+
+class TextFormat(models.TextChoices):
+    TEXT = "text", "Plain text"
+    MARKDOWN = "markdown", "Markdown"
+    HTML = "html", "HTML"
+
+
+class ReadingRevision(models.Model):
+    """One immutable version of a reading's text.
+
+    `text` is exactly the textContent of the rendered body (`html`): annotation offsets
+    count code points into it (DESIGN.md, anchoring contract).
+    """
+
+    reading = models.ForeignKey(Reading, on_delete=models.CASCADE, related_name="revisions")
+    number = models.PositiveIntegerField()
+    format = models.CharField(max_length=20, choices=TextFormat.choices)
+    source = models.TextField()
+    html = models.TextField()
+    text = models.TextField()
+    works_cited = models.JSONField(default=list, blank=True)
+    note = models.CharField(max_length=300, blank=True)
+    created_by = models.ForeignKey(
+        "User", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["reading", "number"]
+        constraints = [
+            models.UniqueConstraint(fields=["reading", "number"], name="revision_number_per_reading")
+        ]
+
+    def __str__(self):
+        return f"{self.reading} r{self.number}"

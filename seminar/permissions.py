@@ -1,0 +1,53 @@
+"""Who may do what in a seminar, as plain functions.
+
+Views, templates, the API and exports all ask these functions, so a rule is written once.
+Each takes the user first; a user without a membership is an outsider and may do nothing.
+"""
+
+from .models import STAFF_ROLES, Membership, Role
+
+
+def role_in(user, seminar):
+    """The user's role in the seminar, or None. Cached per (user, seminar) on the user."""
+    if not user.is_authenticated:
+        return None
+    cache = user.__dict__.setdefault("_seminar_roles", {})
+    if seminar.pk not in cache:
+        cache[seminar.pk] = (
+            Membership.objects.filter(seminar=seminar, user=user)
+            .values_list("role", flat=True)
+            .first()
+        )
+    return cache[seminar.pk]
+
+
+def can_view_seminar(user, seminar):
+    return role_in(user, seminar) is not None
+
+
+def can_teach(user, seminar):
+    """Instructors and TAs: they see drafts and, later, moderate and grade."""
+    return role_in(user, seminar) in STAFF_ROLES
+
+
+def can_manage_seminar(user, seminar):
+    return role_in(user, seminar) == Role.INSTRUCTOR
+
+
+def can_manage_roster(user, seminar):
+    return role_in(user, seminar) == Role.INSTRUCTOR
+
+
+def can_add_reading(user, seminar):
+    return role_in(user, seminar) == Role.INSTRUCTOR
+
+
+def can_view_reading(user, reading):
+    role = role_in(user, reading.seminar)
+    if role is None:
+        return False
+    return not reading.is_draft or role in STAFF_ROLES
+
+
+def can_edit_reading(user, reading):
+    return role_in(user, reading.seminar) == Role.INSTRUCTOR

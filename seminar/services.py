@@ -1,0 +1,241 @@
+"""Write paths of the seminar domain. Keyword-only, one transaction each.
+
+Services raise `ServiceError` with a message a person can act on; views show it next to the
+form and the API returns it as a 400.
+"""
+
+from django.db import IntegrityError, transaction
+from django.db.models import Max
+from django.utils.text import slugify
+
+from . import textformats
+from .models import (
+    Membership,
+    Reading,
+    ReadingRevision,
+    ReadingStatus,
+    Role,
+    Seminar,
+    User,
+    new_invite_token,
+    new_join_code,
+)
+
+
+class ServiceError(ValueError):
+    """A request that cannot be carried out, with the reason in words."""
+
+
+def unique_slug(text, *, taken, fallback):
+    base = slugify(text)[:60].strip("-") or fallback
+    slug, n = base, 2
+    while slug in taken:
+        slug = f"{base}-{n}"
+        n += 1
+    return slug
+
+
+@transaction.atomic
+def seminar_create(*, title, creator, term="", description=""):
+    taken = set(Seminar.objects.values_list("slug", flat=True))
+    seminar = Seminar.objects.create(
+        title=title,
+        term=term,
+        description=description,
+        slug=unique_slug(f"{title} {term}", taken=taken, fallback="seminar"),
+        created_by=creator,
+    )
+    Membership.objects.create(seminar=seminar, user=creator, role=Role.INSTRUCTOR)
+    return seminar
+
+
+@transaction.atomic
+def seminar_update(*, seminar, title, term="", description=""):
+    seminar.title, seminar.term, seminar.description = title, term, description
+    seminar.save(update_fields=["title", "term", "description", "updated"])
+    return seminar
+
+
+@transaction.atomic
+def seminar_regenerate_codes(*, seminar):
+    """New join code and invite link; the old ones stop working at once."""
+    seminar.join_code = new_join_code()
+    seminar.invite_token = new_invite_token()
+    seminar.save(update_fields=["join_code", "invite_token", "updated"])
+    return seminar
+
+
+def _join(*, user, seminar):
+    membership, _ = Membership.objects.get_or_create(
+        seminar=seminar, user=user, defaults={"role": Role.STUDENT}
+    )
+    return membership
+
+
+@transaction.atomic
+def membership_join_by_code(*, user, code):
+    code = (code or "").strip().upper().replace(" ", "").replace("-", "")
+    seminar = Seminar.objects.filter(join_code=code).first() if code else None
+    if seminar is None:
+        raise ServiceError(
+            "No seminar has that join code. Check it with your instructor: codes can be "
+            "regenerated, which makes old ones stop working."
+        )
+    return _join(user=user, seminar=seminar)
+
+
+@transaction.atomic
+def membership_join_by_invite(*, user, token):
+    seminar = Seminar.objects.filter(invite_token=token).first() if token else None
+    if seminar is None:
+        raise ServiceError(
+            "This invite link is not valid any more. Ask your instructor for a new one."
+        )
+    return _join(user=user, seminar=seminar)
+
+
+@transaction.atomic
+def membership_add(*, seminar, who, role):
+    """Add an existing account, found by username or email, with a role."""
+    who = (who or "").strip()
+    user = (
+        User.objects.filter(username__iexact=who).first()
+        or User.objects.filter(email__iexact=who).first()
+        if who
+        else None
+    )
+    if user is None:
+        raise ServiceError(
+            f"No account has the username or email “{who}”. Ask them to sign up first, "
+            "or share the invite link."
+        )
+    membership, created = Membership.objects.get_or_create(
+        seminar=seminar, user=user, defaults={"role": role}
+    )
+    if not created and membership.role != role:
+        return membership_set_role(membership=membership, role=role)
+    return membership
+
+
+def _instructor_count(seminar):
+    return Membership.objects.filter(seminar=seminar, role=Role.INSTRUCTOR).count()
+
+
+@transaction.atomic
+def membership_set_role(*, membership, role):
+    membership = Membership.objects.select_for_update().get(pk=membership.pk)
+    if (
+        membership.role == Role.INSTRUCTOR
+        and role != Role.INSTRUCTOR
+        and _instructor_count(membership.seminar) == 1
+    ):
+        raise ServiceError("A seminar needs at least one instructor.")
+    membership.role = role
+    membership.save(update_fields=["role"])
+    return membership
+
+
+@transaction.atomic
+def membership_remove(*, membership):
+    membership = Membership.objects.select_for_update().get(pk=membership.pk)
+    if membership.role == Role.INSTRUCTOR and _instructor_count(membership.seminar) == 1:
+        raise ServiceError("A seminar needs at least one instructor.")
+    membership.delete()
+
+
+def _next_position(seminar):
+    top = Reading.objects.filter(seminar=seminar).aggregate(top=Max("position"))["top"]
+    return 0 if top is None else top + 1
+
+
+@transaction.atomic
+def reading_create(
+    *, seminar, creator, title, rendered, source, format, byline="", date=None, due=None,
+    status=ReadingStatus.DRAFT,
+):
+    """A reading with its first revision, from text already parsed by textformats."""
+    title = (title or "").strip()
+    if not title:
+        raise ServiceError("Give the reading a title.")
+    taken = set(Reading.objects.filter(seminar=seminar).values_list("slug", flat=True))
+    reading = Reading.objects.create(
+        seminar=seminar,
+        title=title[:300],
+        slug=unique_slug(title, taken=taken, fallback="reading"),
+        byline=byline[:300],
+        date=date,
+        due=due,
+        status=status,
+        position=_next_position(seminar),
+        created_by=creator,
+    )
+    _add_revision(reading=reading, editor=creator, source=source, format=format, rendered=rendered)
+    return reading
+
+
+def _add_revision(*, reading, editor, source, format, rendered, note=""):
+    last = reading.revisions.aggregate(top=Max("number"))["top"] or 0
+    try:
+        revision = ReadingRevision.objects.create(
+            reading=reading,
+            number=last + 1,
+            format=format,
+            source=source,
+            html=rendered.html,
+            text=rendered.text,
+            works_cited=list(rendered.works_cited),
+            note=note,
+            created_by=editor,
+        )
+    except IntegrityError as exc:  # two editors saving at once
+        raise ServiceError("Someone else saved this reading at the same moment. Try again.") from exc
+    reading.current_revision = revision
+    reading.save(update_fields=["current_revision", "updated"])
+    return revision
+
+
+@transaction.atomic
+def reading_update(*, reading, title, byline="", date=None, due=None, status):
+    title = (title or "").strip()
+    if not title:
+        raise ServiceError("Give the reading a title.")
+    reading.title, reading.byline, reading.date, reading.due, reading.status = (
+        title, byline, date, due, status
+    )
+    reading.save(update_fields=["title", "byline", "date", "due", "status", "updated"])
+    return reading
+
+
+@transaction.atomic
+def reading_revise(*, reading, editor, source, format, note=""):
+    """A new immutable revision when the text changed; None when it did not.
+
+    Re-anchoring annotations is added by the annotations app around this call, in the same
+    transaction (DESIGN.md: seminar never imports annotations).
+    """
+    current = reading.current_revision
+    if current and current.source == source and current.format == format:
+        return None
+    try:
+        rendered = textformats.render_body(source, format=format)
+    except textformats.TextFormatError as exc:
+        raise ServiceError(str(exc)) from exc
+    return _add_revision(
+        reading=reading, editor=editor, source=source, format=format, rendered=rendered, note=note
+    )
+
+
+@transaction.atomic
+def reading_move(*, reading, offset):
+    """Move a reading up (offset -1) or down (+1) in its seminar's order."""
+    readings = list(Reading.objects.select_for_update().filter(seminar=reading.seminar_id))
+    index = next(i for i, r in enumerate(readings) if r.pk == reading.pk)
+    target = index + offset
+    if not 0 <= target < len(readings):
+        return reading
+    readings.insert(target, readings.pop(index))
+    for position, item in enumerate(readings):
+        if item.position != position:
+            item.position = position
+            item.save(update_fields=["position"])
+    return reading

@@ -1,0 +1,35 @@
+from django.contrib import admin
+from django.urls import include, path
+
+from annotations.views import readings
+from seminar.views import accounts, seminars
+
+urlpatterns = [
+    path("", seminars.home, name="home"),
+    path("dashboard/", seminars.dashboard, name="dashboard"),
+    path("accounts/signup/", accounts.signup, name="signup"),
+    path("accounts/profile/", accounts.profile, name="profile"),
+    path("accounts/", include("django.contrib.auth.urls")),
+    path("join/", seminars.join, name="join"),
+    path("join/<str:token>/", seminars.join_invite, name="join_invite"),
+    path("seminars/new/", seminars.seminar_create, name="seminar_create"),
+    path("s/<slug:slug>/", seminars.seminar_detail, name="seminar"),
+    path("s/<slug:slug>/edit/", seminars.seminar_edit, name="seminar_edit"),
+    path("s/<slug:slug>/roster/", seminars.roster, name="roster"),
+    path("s/<slug:slug>/roster/codes/", seminars.seminar_regenerate_codes, name="regenerate_codes"),
+    path("s/<slug:slug>/roster/<int:pk>/role/", seminars.member_role, name="member_role"),
+    path("s/<slug:slug>/roster/<int:pk>/remove/", seminars.member_remove, name="member_remove"),
+    path("s/<slug:slug>/readings/new/", readings.reading_create, name="reading_create"),
+    path("s/<slug:slug>/r/<slug:reading_slug>/", readings.reading_detail, name="reading"),
+    path("s/<slug:slug>/r/<slug:reading_slug>/edit/", readings.reading_edit, name="reading_edit"),
+    path(
+        "s/<slug:slug>/r/<slug:reading_slug>/move/", readings.reading_reorder, name="reading_move"
+    ),
+    path(
+        "s/<slug:slug>/r/<slug:reading_slug>/comments/",
+        readings.comment_post,
+        name="comment_post",
+    ),
+    path("admin/", admin.site.urls),
+]
+

@@ -1,0 +1,171 @@
+"""Dashboard, seminars, joining and the roster."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.db.models import Prefetch
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_POST
+
+from .. import services
+from ..access import access_seminar
+from ..forms import JoinForm, MemberAddForm, RoleForm, SeminarForm
+from ..models import Membership, Reading, Seminar
+from ..permissions import can_add_reading, can_manage_roster, can_manage_seminar, can_teach
+
+
+def home(request):
+    if request.user.is_authenticated:
+        return redirect("dashboard")
+    return render(request, "seminar/landing.html")
+
+
+@login_required
+def dashboard(request):
+    user = request.user
+    memberships = (
+        Membership.objects.filter(user=user)
+        .select_related("seminar")
+        .prefetch_related(
+            Prefetch(
+                "seminar__readings",
+                queryset=Reading.objects.visible_to(user).distinct().order_by("position", "id"),
+            )
+        )
+        .order_by("-seminar__created")
+    )
+    return render(request, "seminar/dashboard.html", {"memberships": memberships})
+
+
+@login_required
+def seminar_create(request):
+    form = SeminarForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        seminar = services.seminar_create(creator=request.user, **form.cleaned_data)
+        messages.success(request, "Seminar created. Share the join code with your students.")
+        return redirect(seminar)
+    return render(request, "seminar/seminar_form.html", {"form": form, "creating": True})
+
+
+@login_required
+def seminar_detail(request, slug):
+    seminar = access_seminar(request.user, slug)
+    readings = Reading.objects.filter(seminar=seminar).visible_to(request.user).distinct()
+    readings = readings.order_by("position", "id")
+    context = {
+        "seminar": seminar,
+        "readings": readings,
+        "can_teach": can_teach(request.user, seminar),
+        "can_manage": can_manage_seminar(request.user, seminar),
+        "can_add_reading": can_add_reading(request.user, seminar),
+        "invite_url": request.build_absolute_uri(seminar.invite_path()),
+    }
+    return render(request, "seminar/seminar_detail.html", context)
+
+
+@login_required
+def seminar_edit(request, slug):
+    seminar = access_seminar(request.user, slug, allowed=can_manage_seminar)
+    form = SeminarForm(request.POST or None, instance=seminar)
+    if request.method == "POST" and form.is_valid():
+        services.seminar_update(seminar=seminar, **form.cleaned_data)
+        messages.success(request, "Seminar saved.")
+        return redirect(seminar)
+    return render(request, "seminar/seminar_form.html", {"form": form, "seminar": seminar})
+
+
+@login_required
+@require_POST
+def seminar_regenerate_codes(request, slug):
+    seminar = access_seminar(request.user, slug, allowed=can_manage_seminar)
+    services.seminar_regenerate_codes(seminar=seminar)
+    messages.success(request, "New join code and invite link made. The old ones no longer work.")
+    return redirect("roster", slug=seminar.slug)
+
+
+@login_required
+def join(request):
+    form = JoinForm(request.POST or None, initial={"code": request.GET.get("code", "")})
+    if request.method == "POST" and form.is_valid():
+        try:
+            membership = services.membership_join_by_code(
+                user=request.user, code=form.cleaned_data["code"]
+            )
+        except services.ServiceError as exc:
+            form.add_error("code", str(exc))
+        else:
+            messages.success(request, f"You are in {membership.seminar.title}.")
+            return redirect(membership.seminar)
+    return render(request, "seminar/join.html", {"form": form}, status=400 if form.errors else 200)
+
+
+@login_required
+def join_invite(request, token):
+    seminar = Seminar.objects.filter(invite_token=token).first()
+    if request.method == "POST":
+        try:
+            membership = services.membership_join_by_invite(user=request.user, token=token)
+        except services.ServiceError as exc:
+            return render(request, "seminar/invite.html", {"error": str(exc)}, status=404)
+        messages.success(request, f"You are in {membership.seminar.title}.")
+        return redirect(membership.seminar)
+    if seminar is None:
+        error = "This invite link is not valid any more. Ask your instructor for a new one."
+        return render(request, "seminar/invite.html", {"error": error}, status=404)
+    already = Membership.objects.filter(seminar=seminar, user=request.user).exists()
+    return render(request, "seminar/invite.html", {"seminar": seminar, "already": already})
+
+
+@login_required
+def roster(request, slug):
+    seminar = access_seminar(request.user, slug, allowed=can_manage_roster)
+    members = seminar.memberships.select_related("user").order_by("role", "user__username")
+    form = MemberAddForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.membership_add(seminar=seminar, **form.cleaned_data)
+        except services.ServiceError as exc:
+            form.add_error("who", str(exc))
+        else:
+            messages.success(request, "Member added.")
+            return redirect("roster", slug=seminar.slug)
+    context = {
+        "seminar": seminar,
+        "members": members,
+        "form": form,
+        "role_form": RoleForm(),
+        "invite_url": request.build_absolute_uri(seminar.invite_path()),
+    }
+    return render(request, "seminar/roster.html", context, status=400 if form.errors else 200)
+
+
+@login_required
+@require_POST
+def member_role(request, slug, pk):
+    seminar = access_seminar(request.user, slug, allowed=can_manage_roster)
+    membership = get_object_or_404(Membership, seminar=seminar, pk=pk)
+    form = RoleForm(request.POST)
+    try:
+        if not form.is_valid():
+            raise services.ServiceError("Choose instructor, TA or student.")
+        membership = services.membership_set_role(
+            membership=membership, role=form.cleaned_data["role"]
+        )
+    except services.ServiceError as exc:
+        messages.error(request, str(exc))
+    else:
+        messages.success(request, f"{membership.user.name} is now {membership.get_role_display()}.")
+    return redirect("roster", slug=seminar.slug)
+
+
+@login_required
+@require_POST
+def member_remove(request, slug, pk):
+    seminar = access_seminar(request.user, slug, allowed=can_manage_roster)
+    membership = get_object_or_404(Membership, seminar=seminar, pk=pk)
+    try:
+        services.membership_remove(membership=membership)
+    except services.ServiceError as exc:
+        messages.error(request, str(exc))
+    else:
+        messages.success(request, f"{membership.user.name} was removed from the seminar.")
+    return redirect("roster", slug=seminar.slug)

@@ -1,0 +1,218 @@
+"""Importing readings through the web form and the command, and editing them.
+
+Real files: the five seed readings of ../shared/seeds, uploaded as a browser would.
+"""
+
+import datetime
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.core.management import CommandError, call_command
+from django.urls import reverse
+
+from annotations.models import Annotation
+from seminar.models import Reading, ReadingRevision
+from tests.conftest import SEEDS
+
+# file -> (title, date or None)
+SEED_EXPECTATIONS = {
+    "2013-03-04-mali-security-blog.txt": (
+        "International Involvement and Mali's Security", datetime.date(2013, 3, 4)
+    ),
+    "military-interventions-in-mali.txt": (
+        "Analyzing Military Interventions in Mali and Their Impact on Stability", None
+    ),
+    "crisis-group-2013-security-dialogue-reform.txt": (
+        "Mali: Security, Dialogue and Meaningful Reform", datetime.date(2013, 4, 11)
+    ),
+    "minusma-withdrawal-2024.txt": ("Minusma withdrawal 2024", None),
+    "international-peace-operations-part-2.txt": ("International Peace Operations Part II", None),
+}
+
+BLOG_COMMENT_STARTS = [
+    "After yesterdays class, I found this blog particular interesting.",
+    "I think that the cooperation of neighboring African governments will be very imporant",
+    "Something to look for in the future of Mali is how well the state",
+]
+
+
+def upload(client, seminar, filename, data=None, **fields):
+    data = (SEEDS / filename).read_bytes() if data is None else data
+    payload = {"status": "published", "format": "text", "title": "", "byline": "", "text": ""}
+    payload.update(fields)
+    payload["file"] = SimpleUploadedFile(filename, data, content_type="text/plain")
+    return client.post(reverse("reading_create", args=[seminar.slug]), payload)
+
+
+@pytest.mark.parametrize("filename", list(SEED_EXPECTATIONS))
+def test_each_seed_imports_through_the_form(client, instructor, seminar, filename):
+    client.force_login(instructor)
+    response = upload(client, seminar, filename)
+    reading = Reading.objects.get(seminar=seminar)
+    assert response.status_code == 302 and response.url == reading.get_absolute_url()
+    title, date = SEED_EXPECTATIONS[filename]
+    assert (reading.title, reading.date) == (title, date)
+    revision = reading.current_revision
+    assert revision.number == 1
+    assert revision.html.count("<p>") > 0
+    page = client.get(reading.get_absolute_url())
+    assert page.status_code == 200
+
+
+@pytest.mark.parametrize("filename", list(SEED_EXPECTATIONS))
+def test_each_seed_imports_through_the_command(seminar, filename, capsys):
+    call_command("import_reading", "--seminar", seminar.slug, str(SEEDS / filename))
+    reading = Reading.objects.get(seminar=seminar)
+    assert (reading.title, reading.date) == SEED_EXPECTATIONS[filename]
+    assert "Imported" in capsys.readouterr().out
+
+
+def test_form_and_command_store_the_same_reading(client, instructor, seminar, instructor_two_seminars):
+    other = instructor_two_seminars
+    name = "crisis-group-2013-security-dialogue-reform.txt"
+    client.force_login(instructor)
+    upload(client, seminar, name)
+    call_command("import_reading", "--seminar", other.slug, str(SEEDS / name))
+    by_form, by_command = (Reading.objects.get(seminar=s).current_revision for s in (seminar, other))
+    assert (by_form.text, by_form.html, by_form.source) == (
+        by_command.text, by_command.html, by_command.source
+    )
+
+
+@pytest.fixture
+def instructor_two_seminars(instructor):
+    from seminar.services import seminar_create
+
+    return seminar_create(title="Second section", creator=instructor)
+
+
+def test_blog_reader_comments_become_the_first_numbered_comments(client, student, blog_reading):
+    comments = list(Annotation.objects.filter(reading=blog_reading).order_by("created", "id"))
+    assert [c.author_name for c in comments] == ["Reader 1", "Reader 2", "Reader 3"]
+    for comment, start in zip(comments, BLOG_COMMENT_STARTS, strict=True):
+        assert comment.text.startswith(start)
+        assert comment.author is None
+    assert comments[0].text.endswith("the Ji'Hadists will return.")
+    assert comments[2].text.endswith("puppet nation of the West.")
+
+    client.force_login(student)
+    page = client.get(blog_reading.get_absolute_url()).text
+    assert "3 comments" in page
+    assert page.index("Reader 1") < page.index("Reader 2") < page.index("Reader 3")
+
+
+def test_blog_page_looks_like_the_post(client, student, blog_reading):
+    client.force_login(student)
+    page = client.get(blog_reading.get_absolute_url()).text
+    assert "Monday, March 4, 2013" in page
+    assert "Works Cited" in page
+    assert page.index("Works Cited") < page.index("3 comments")
+    # The canonical text is the body without markup: no reader comment, no title.
+    text = blog_reading.current_revision.text
+    assert "After yesterdays class" not in text
+    assert "this time and method sweet spot of intervention has been struck" in text
+    assert len(blog_reading.current_revision.works_cited) == 3
+
+
+def test_pasted_markdown_keeps_headings_lists_and_typography(client, instructor, seminar):
+    client.force_login(instructor)
+    source = "# Notes on “Serval” — 2013\n\nIntro with an emoji 🙂 and é.\n\n## Points\n\n- one\n- two\n"
+    client.post(
+        reverse("reading_create", args=[seminar.slug]),
+        {"text": source, "format": "markdown", "status": "draft", "title": ""},
+    )
+    reading = Reading.objects.get(seminar=seminar)
+    assert reading.title == "Notes on “Serval” — 2013"
+    html = reading.current_revision.html
+    assert "<h2>Points</h2>" in html and "<li>one</li>" in html
+    assert "🙂" in reading.current_revision.text
+
+
+BAD_FILES = [
+    ("empty.txt", b"", "empty"),
+    ("blank.txt", b"  \n\n \t\n", "empty"),
+    ("binary.txt", bytes(range(256)) * 4, "binary"),
+    ("latin1.txt", "Caf\xe9 na\xefve".encode("latin-1"), "UTF-8"),
+    ("big.txt", b"word " * (1_100_000), "5 MB"),
+    ("reading.pdf", b"%PDF-1.4 text", ".txt"),
+]
+
+
+@pytest.mark.parametrize(("filename", "data", "message"), BAD_FILES)
+def test_bad_upload_is_a_clear_error_and_saves_nothing(
+    client, instructor, seminar, filename, data, message
+):
+    client.force_login(instructor)
+    response = upload(client, seminar, filename, data=data)
+    assert response.status_code == 400
+    assert message in response.text
+    assert not Reading.objects.exists()
+    assert not ReadingRevision.objects.exists()
+
+
+@pytest.mark.parametrize(("filename", "data", "message"), BAD_FILES)
+def test_bad_file_fails_the_command_and_saves_nothing(seminar, tmp_path, filename, data, message):
+    good = tmp_path / "good.txt"
+    good.write_text("A title\n\nA paragraph of a perfectly fine reading.\n")
+    bad = tmp_path / filename
+    bad.write_bytes(data)
+    with pytest.raises(CommandError, match=message.replace(".", r"\.")):
+        call_command("import_reading", "--seminar", seminar.slug, str(good), str(bad))
+    assert not Reading.objects.exists()
+
+
+def test_unknown_seminar_fails_the_command(db, tmp_path):
+    path = tmp_path / "a.txt"
+    path.write_text("Title\n\nBody text.\n")
+    with pytest.raises(CommandError, match="No seminar has the slug"):
+        call_command("import_reading", "--seminar", "nope", str(path))
+
+
+def test_unsafe_html_is_stripped_and_its_text_kept(client, instructor, seminar):
+    client.force_login(instructor)
+    html = (
+        b"<h1>Unsafe</h1><p onclick=\"steal()\">Kept words</p><script>alert(1)</script>"
+        b"<iframe src=\"https://evil.example\"></iframe><img src=x onerror=alert(2)>"
+        b"<p><a href=\"javascript:alert(3)\">link text</a></p>"
+    )
+    response = upload(client, seminar, "page.html", data=html)
+    assert response.status_code == 302
+    revision = Reading.objects.get(seminar=seminar).current_revision
+    for bad in ("<script", "alert(1)", "<iframe", "onclick", "onerror", "javascript:"):
+        assert bad not in revision.html
+    assert "Kept words" in revision.text and "link text" in revision.text
+
+
+def test_form_needs_text_or_file(client, instructor, seminar):
+    client.force_login(instructor)
+    response = client.post(reverse("reading_create", args=[seminar.slug]), {"status": "draft", "format": "text"})
+    assert response.status_code == 400
+    assert "Paste the text of the reading, or upload a file." in response.text
+
+
+def test_editing_the_text_makes_a_new_revision_and_keeps_the_old(client, instructor, blog_reading):
+    client.force_login(instructor)
+    first = blog_reading.current_revision
+    source = first.source.replace("imporant", "important") + "\n\nA new closing paragraph.\n"
+    response = client.post(
+        reverse("reading_edit", args=[blog_reading.seminar.slug, blog_reading.slug]),
+        {"title": blog_reading.title, "status": "published", "format": "text", "source": source},
+    )
+    assert response.status_code == 302
+    blog_reading.refresh_from_db()
+    assert blog_reading.current_revision.number == 2
+    assert "A new closing paragraph." in blog_reading.current_revision.text
+    first.refresh_from_db()
+    assert "A new closing paragraph." not in first.text
+
+
+def test_a_bad_edit_saves_neither_text_nor_details(client, instructor, blog_reading):
+    client.force_login(instructor)
+    response = client.post(
+        reverse("reading_edit", args=[blog_reading.seminar.slug, blog_reading.slug]),
+        {"title": "Renamed", "status": "published", "format": "html", "source": "<script>x</script>"},
+    )
+    assert response.status_code == 400
+    blog_reading.refresh_from_db()
+    assert blog_reading.title != "Renamed"
+    assert blog_reading.revisions.count() == 1

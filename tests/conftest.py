@@ -1,0 +1,87 @@
+"""Shared fixtures: a seminar and its cast of named characters.
+
+An instructor, a TA and two students belong to `seminar`; the outsider is an instructor of
+another seminar, so "member of something" is never mistaken for "member of this".
+"""
+
+from pathlib import Path
+
+import pytest
+
+from annotations.readings import parse_upload, reading_import
+from seminar.models import Membership, ReadingStatus, Role, User
+from seminar.services import seminar_create
+
+SEEDS = Path(__file__).resolve().parents[2] / "shared" / "seeds"
+PASSWORD = "correct horse battery"  # noqa: S105
+
+
+@pytest.fixture(autouse=True)
+def _plain_static_storage(settings):
+    # The manifest storage needs collectstatic; tests serve static files from the finders.
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+    }
+
+
+def make_user(username, name):
+    user = User.objects.create_user(
+        username=username, password=PASSWORD, display_name=name, email=f"{username}@example.org"
+    )
+    return user
+
+
+@pytest.fixture
+def instructor(db):
+    return make_user("okafor", "Dr. Okafor")
+
+
+@pytest.fixture
+def seminar(instructor):
+    return seminar_create(title="Intervention and Peacebuilding", term="Spring", creator=instructor)
+
+
+def member(seminar, username, name, role):
+    user = make_user(username, name)
+    Membership.objects.create(seminar=seminar, user=user, role=role)
+    return user
+
+
+@pytest.fixture
+def ta(seminar):
+    return member(seminar, "weber", "Jonas Weber", Role.TA)
+
+
+@pytest.fixture
+def student(seminar):
+    return member(seminar, "lena", "Lena Ortiz", Role.STUDENT)
+
+
+@pytest.fixture
+def student2(seminar):
+    return member(seminar, "sam", "Sam Park", Role.STUDENT)
+
+
+@pytest.fixture
+def outsider(db):
+    user = make_user("mallory", "Mallory Outsider")
+    seminar_create(title="Another seminar", creator=user)
+    return user
+
+
+def import_seed(seminar, filename, *, status=ReadingStatus.PUBLISHED, creator=None):
+    parsed = parse_upload(data=(SEEDS / filename).read_bytes(), filename=filename)
+    return reading_import(seminar=seminar, creator=creator, parsed=parsed, status=status)
+
+
+@pytest.fixture
+def blog_reading(seminar, instructor):
+    return import_seed(seminar, "2013-03-04-mali-security-blog.txt", creator=instructor)
+
+
+@pytest.fixture
+def draft_reading(seminar, instructor):
+    return import_seed(
+        seminar, "minusma-withdrawal-2024.txt", status=ReadingStatus.DRAFT, creator=instructor
+    )

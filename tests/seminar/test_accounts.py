@@ -1,0 +1,71 @@
+"""Accounts: sign up, log in and out, profile, password change and reset."""
+
+import re
+
+from django.core import mail
+from django.urls import reverse
+
+from seminar.models import User
+from tests.conftest import PASSWORD
+
+
+def test_sign_up_logs_in_and_keeps_the_display_name(client, db):
+    response = client.post(
+        reverse("signup"),
+        {
+            "username": "ada",
+            "display_name": "Ada L.",
+            "email": "ada@example.org",
+            "password1": "a long enough passphrase",
+            "password2": "a long enough passphrase",
+        },
+    )
+    assert response.status_code == 302
+    user = User.objects.get(username="ada")
+    assert user.name == "Ada L."
+    assert "Ada L." in client.get(reverse("dashboard")).text
+
+
+def test_sign_up_refuses_a_used_email(client, student):
+    response = client.post(
+        reverse("signup"),
+        {"username": "other", "email": student.email.upper(), "password1": "x" * 12,
+         "password2": "x" * 12},
+    )
+    assert response.status_code == 200
+    assert "already uses this email" in response.text
+    assert not User.objects.filter(username="other").exists()
+
+
+def test_log_in_and_out(client, student):
+    response = client.post(reverse("login"), {"username": student.username, "password": PASSWORD})
+    assert response.url == reverse("dashboard")
+    client.post(reverse("logout"))
+    assert client.get(reverse("dashboard")).status_code == 302
+
+
+def test_profile_changes_display_name(client, student):
+    client.force_login(student)
+    client.post(reverse("profile"), {"display_name": "Lena O.", "email": student.email})
+    student.refresh_from_db()
+    assert student.name == "Lena O."
+
+
+def test_password_change(client, student):
+    client.force_login(student)
+    client.post(
+        reverse("password_change"),
+        {"old_password": PASSWORD, "new_password1": "an even longer one", "new_password2": "an even longer one"},
+    )
+    student.refresh_from_db()
+    assert student.check_password("an even longer one")
+
+
+def test_password_reset_by_email(client, student):
+    client.post(reverse("password_reset"), {"email": student.email})
+    assert len(mail.outbox) == 1
+    link = re.search(r"http://testserver(/accounts/reset/\S+)", mail.outbox[0].body).group(1)
+    form_url = client.get(link).url  # Django swaps the token for a session-held one
+    client.post(form_url, {"new_password1": "reset passphrase 42", "new_password2": "reset passphrase 42"})
+    student.refresh_from_db()
+    assert student.check_password("reset passphrase 42")
