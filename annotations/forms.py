@@ -40,8 +40,9 @@ class ReadingCreateForm(ReadingMetaForm):
         help_text="A date line and a title at the top, a “Works Cited” section and numbered "
         "reader comments at the end are recognised.",
     )
-    format = forms.ChoiceField(choices=TextFormat.choices, initial=TextFormat.TEXT,
-                               label="Pasted text is")
+    format = forms.ChoiceField(
+        choices=TextFormat.choices, initial=TextFormat.TEXT, label="Pasted text is"
+    )
     file = forms.FileField(
         required=False,
         label="…or upload a file",

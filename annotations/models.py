@@ -109,12 +109,12 @@ class Annotation(models.Model):
     def __str__(self):
         return f"{self.get_kind_display()} by {self.credit} on {self.reading}"
 
+    def get_absolute_url(self):
+        return f"{self.reading.get_absolute_url()}#annotation-{self.pk}"
+
     @property
     def credit(self):
         """The name shown for the author."""
         if self.author_id:
             return self.author.name
         return self.author_name or "Unknown"
-
-    def get_absolute_url(self):
-        return f"{self.reading.get_absolute_url()}#annotation-{self.pk}"

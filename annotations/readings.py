@@ -38,7 +38,14 @@ def parse_pasted(*, source, format):
 
 @transaction.atomic
 def reading_import(
-    *, seminar, creator, parsed, title="", byline="", date=None, due=None,
+    *,
+    seminar,
+    creator,
+    parsed,
+    title="",
+    byline="",
+    date=None,
+    due=None,
     status=ReadingStatus.DRAFT,
 ):
     """Create the reading and its reader comments; what the form says wins over the file."""

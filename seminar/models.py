@@ -15,7 +15,9 @@ from django.urls import reverse
 
 class User(AbstractUser):
     display_name = models.CharField(
-        max_length=80, blank=True, help_text="How classmates see you. Leave blank to use your username."
+        max_length=80,
+        blank=True,
+        help_text="How classmates see you. Leave blank to use your username.",
     )
 
     @property
@@ -113,10 +115,7 @@ class ReadingQuerySet(models.QuerySet):
         # One filter() call so both conditions use the same membership row.
         return self.filter(
             Q(seminar__memberships__user=user)
-            & (
-                Q(status=ReadingStatus.PUBLISHED)
-                | Q(seminar__memberships__role__in=STAFF_ROLES)
-            )
+            & (Q(status=ReadingStatus.PUBLISHED) | Q(seminar__memberships__role__in=STAFF_ROLES))
         )
 
 
@@ -152,9 +151,7 @@ class Reading(models.Model):
         return self.title
 
     def get_absolute_url(self):
-        return reverse(
-            "reading", kwargs={"slug": self.seminar.slug, "reading_slug": self.slug}
-        )
+        return reverse("reading", kwargs={"slug": self.seminar.slug, "reading_slug": self.slug})
 
     @property
     def is_draft(self):
@@ -190,7 +187,9 @@ class ReadingRevision(models.Model):
     class Meta:
         ordering = ["reading", "number"]
         constraints = [
-            models.UniqueConstraint(fields=["reading", "number"], name="revision_number_per_reading")
+            models.UniqueConstraint(
+                fields=["reading", "number"], name="revision_number_per_reading"
+            )
         ]
 
     def __str__(self):

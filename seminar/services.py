@@ -150,7 +150,16 @@ def _next_position(seminar):
 
 @transaction.atomic
 def reading_create(
-    *, seminar, creator, title, rendered, source, format, byline="", date=None, due=None,
+    *,
+    seminar,
+    creator,
+    title,
+    rendered,
+    source,
+    format,
+    byline="",
+    date=None,
+    due=None,
     status=ReadingStatus.DRAFT,
 ):
     """A reading with its first revision, from text already parsed by textformats."""
@@ -188,7 +197,9 @@ def _add_revision(*, reading, editor, source, format, rendered, note=""):
             created_by=editor,
         )
     except IntegrityError as exc:  # two editors saving at once
-        raise ServiceError("Someone else saved this reading at the same moment. Try again.") from exc
+        raise ServiceError(
+            "Someone else saved this reading at the same moment. Try again."
+        ) from exc
     reading.current_revision = revision
     reading.save(update_fields=["current_revision", "updated"])
     return revision
@@ -200,7 +211,11 @@ def reading_update(*, reading, title, byline="", date=None, due=None, status):
     if not title:
         raise ServiceError("Give the reading a title.")
     reading.title, reading.byline, reading.date, reading.due, reading.status = (
-        title, byline, date, due, status
+        title,
+        byline,
+        date,
+        due,
+        status,
     )
     reading.save(update_fields=["title", "byline", "date", "due", "status", "updated"])
     return reading

@@ -32,4 +32,3 @@ urlpatterns = [
     ),
     path("admin/", admin.site.urls),
 ]
-

@@ -5,30 +5,78 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
-    dependencies = [
-    ]
+    dependencies = []
 
     operations = [
         migrations.CreateModel(
-            name='Annotation',
+            name="Annotation",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('kind', models.CharField(choices=[('critique', 'Critique'), ('question', 'Question'), ('evidence', 'Evidence'), ('connection', 'Connection'), ('note', 'Note'), ('comment', 'Comment'), ('reply', 'Reply')], default='comment', max_length=20)),
-                ('author_name', models.CharField(blank=True, help_text='Credit for imported posts that have no user.', max_length=120)),
-                ('text', models.TextField(help_text='Markdown as written.')),
-                ('html', models.TextField(help_text='Sanitized HTML rendered from text.')),
-                ('tags', models.JSONField(blank=True, default=list)),
-                ('visibility', models.CharField(choices=[('seminar', 'Everyone in the seminar'), ('instructors', 'Instructors and TAs'), ('private', 'Only me')], default='seminar', max_length=20)),
-                ('status', models.CharField(choices=[('published', 'Published'), ('pending', 'Awaiting approval'), ('hidden', 'Hidden'), ('deleted', 'Deleted')], default='published', max_length=20)),
-                ('client_id', models.CharField(blank=True, max_length=64)),
-                ('created', models.DateTimeField(default=django.utils.timezone.now)),
-                ('updated', models.DateTimeField(auto_now=True)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("critique", "Critique"),
+                            ("question", "Question"),
+                            ("evidence", "Evidence"),
+                            ("connection", "Connection"),
+                            ("note", "Note"),
+                            ("comment", "Comment"),
+                            ("reply", "Reply"),
+                        ],
+                        default="comment",
+                        max_length=20,
+                    ),
+                ),
+                (
+                    "author_name",
+                    models.CharField(
+                        blank=True,
+                        help_text="Credit for imported posts that have no user.",
+                        max_length=120,
+                    ),
+                ),
+                ("text", models.TextField(help_text="Markdown as written.")),
+                ("html", models.TextField(help_text="Sanitized HTML rendered from text.")),
+                ("tags", models.JSONField(blank=True, default=list)),
+                (
+                    "visibility",
+                    models.CharField(
+                        choices=[
+                            ("seminar", "Everyone in the seminar"),
+                            ("instructors", "Instructors and TAs"),
+                            ("private", "Only me"),
+                        ],
+                        default="seminar",
+                        max_length=20,
+                    ),
+                ),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("published", "Published"),
+                            ("pending", "Awaiting approval"),
+                            ("hidden", "Hidden"),
+                            ("deleted", "Deleted"),
+                        ],
+                        default="published",
+                        max_length=20,
+                    ),
+                ),
+                ("client_id", models.CharField(blank=True, max_length=64)),
+                ("created", models.DateTimeField(default=django.utils.timezone.now)),
+                ("updated", models.DateTimeField(auto_now=True)),
             ],
             options={
-                'ordering': ['created', 'id'],
+                "ordering": ["created", "id"],
             },
         ),
     ]

@@ -6,42 +6,70 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('annotations', '0001_initial'),
-        ('seminar', '0001_initial'),
+        ("annotations", "0001_initial"),
+        ("seminar", "0001_initial"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='annotation',
-            name='author',
-            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='annotations', to=settings.AUTH_USER_MODEL),
+            model_name="annotation",
+            name="author",
+            field=models.ForeignKey(
+                blank=True,
+                null=True,
+                on_delete=django.db.models.deletion.SET_NULL,
+                related_name="annotations",
+                to=settings.AUTH_USER_MODEL,
+            ),
         ),
         migrations.AddField(
-            model_name='annotation',
-            name='parent',
-            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='replies', to='annotations.annotation'),
+            model_name="annotation",
+            name="parent",
+            field=models.ForeignKey(
+                blank=True,
+                null=True,
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="replies",
+                to="annotations.annotation",
+            ),
         ),
         migrations.AddField(
-            model_name='annotation',
-            name='reading',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='annotations', to='seminar.reading'),
+            model_name="annotation",
+            name="reading",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.CASCADE,
+                related_name="annotations",
+                to="seminar.reading",
+            ),
         ),
         migrations.AddField(
-            model_name='annotation',
-            name='revision',
-            field=models.ForeignKey(blank=True, help_text='The revision of the text this was written on.', null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='seminar.readingrevision'),
+            model_name="annotation",
+            name="revision",
+            field=models.ForeignKey(
+                blank=True,
+                help_text="The revision of the text this was written on.",
+                null=True,
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="+",
+                to="seminar.readingrevision",
+            ),
         ),
         migrations.AddIndex(
-            model_name='annotation',
-            index=models.Index(fields=['reading', 'kind', 'created'], name='annotations_reading_77761c_idx'),
+            model_name="annotation",
+            index=models.Index(
+                fields=["reading", "kind", "created"], name="annotations_reading_77761c_idx"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='annotation',
-            constraint=models.UniqueConstraint(condition=models.Q(('client_id', ''), _negated=True), fields=('author', 'client_id'), name='one_annotation_per_client_id'),
+            model_name="annotation",
+            constraint=models.UniqueConstraint(
+                condition=models.Q(("client_id", ""), _negated=True),
+                fields=("author", "client_id"),
+                name="one_annotation_per_client_id",
+            ),
         ),
     ]

@@ -10,9 +10,9 @@ from seminar.permissions import can_add_reading, can_edit_reading, can_teach
 from seminar.services import ServiceError, reading_move
 
 from ..forms import CommentForm, ReadingCreateForm, ReadingEditForm
-from ..readings import parse_pasted, parse_upload, reading_import, reading_save
 from ..models import Annotation
 from ..permissions import can_comment
+from ..readings import parse_pasted, parse_upload, reading_import, reading_save
 from ..services import comment_create
 
 

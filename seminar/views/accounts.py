@@ -27,7 +27,9 @@ def signup(request):
         login(request, user, backend="django.contrib.auth.backends.ModelBackend")
         messages.success(request, f"Welcome, {user.name}. Join a seminar with its code.")
         return redirect(safe_next(request))
-    return render(request, "registration/signup.html", {"form": form, "next": safe_next(request, "")})
+    return render(
+        request, "registration/signup.html", {"form": form, "next": safe_next(request, "")}
+    )
 
 
 @login_required

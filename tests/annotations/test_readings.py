@@ -17,13 +17,16 @@ from tests.conftest import SEEDS
 # file -> (title, date or None)
 SEED_EXPECTATIONS = {
     "2013-03-04-mali-security-blog.txt": (
-        "International Involvement and Mali's Security", datetime.date(2013, 3, 4)
+        "International Involvement and Mali's Security",
+        datetime.date(2013, 3, 4),
     ),
     "military-interventions-in-mali.txt": (
-        "Analyzing Military Interventions in Mali and Their Impact on Stability", None
+        "Analyzing Military Interventions in Mali and Their Impact on Stability",
+        None,
     ),
     "crisis-group-2013-security-dialogue-reform.txt": (
-        "Mali: Security, Dialogue and Meaningful Reform", datetime.date(2013, 4, 11)
+        "Mali: Security, Dialogue and Meaningful Reform",
+        datetime.date(2013, 4, 11),
     ),
     "minusma-withdrawal-2024.txt": ("Minusma withdrawal 2024", None),
     "international-peace-operations-part-2.txt": ("International Peace Operations Part II", None),
@@ -67,15 +70,21 @@ def test_each_seed_imports_through_the_command(seminar, filename, capsys):
     assert "Imported" in capsys.readouterr().out
 
 
-def test_form_and_command_store_the_same_reading(client, instructor, seminar, instructor_two_seminars):
+def test_form_and_command_store_the_same_reading(
+    client, instructor, seminar, instructor_two_seminars
+):
     other = instructor_two_seminars
     name = "crisis-group-2013-security-dialogue-reform.txt"
     client.force_login(instructor)
     upload(client, seminar, name)
     call_command("import_reading", "--seminar", other.slug, str(SEEDS / name))
-    by_form, by_command = (Reading.objects.get(seminar=s).current_revision for s in (seminar, other))
+    by_form, by_command = (
+        Reading.objects.get(seminar=s).current_revision for s in (seminar, other)
+    )
     assert (by_form.text, by_form.html, by_form.source) == (
-        by_command.text, by_command.html, by_command.source
+        by_command.text,
+        by_command.html,
+        by_command.source,
     )
 
 
@@ -116,7 +125,9 @@ def test_blog_page_looks_like_the_post(client, student, blog_reading):
 
 def test_pasted_markdown_keeps_headings_lists_and_typography(client, instructor, seminar):
     client.force_login(instructor)
-    source = "# Notes on “Serval” — 2013\n\nIntro with an emoji 🙂 and é.\n\n## Points\n\n- one\n- two\n"
+    source = (
+        "# Notes on “Serval” — 2013\n\nIntro with an emoji 🙂 and é.\n\n## Points\n\n- one\n- two\n"
+    )
     client.post(
         reverse("reading_create", args=[seminar.slug]),
         {"text": source, "format": "markdown", "status": "draft", "title": ""},
@@ -171,9 +182,9 @@ def test_unknown_seminar_fails_the_command(db, tmp_path):
 def test_unsafe_html_is_stripped_and_its_text_kept(client, instructor, seminar):
     client.force_login(instructor)
     html = (
-        b"<h1>Unsafe</h1><p onclick=\"steal()\">Kept words</p><script>alert(1)</script>"
-        b"<iframe src=\"https://evil.example\"></iframe><img src=x onerror=alert(2)>"
-        b"<p><a href=\"javascript:alert(3)\">link text</a></p>"
+        b'<h1>Unsafe</h1><p onclick="steal()">Kept words</p><script>alert(1)</script>'
+        b'<iframe src="https://evil.example"></iframe><img src=x onerror=alert(2)>'
+        b'<p><a href="javascript:alert(3)">link text</a></p>'
     )
     response = upload(client, seminar, "page.html", data=html)
     assert response.status_code == 302
@@ -185,7 +196,9 @@ def test_unsafe_html_is_stripped_and_its_text_kept(client, instructor, seminar):
 
 def test_form_needs_text_or_file(client, instructor, seminar):
     client.force_login(instructor)
-    response = client.post(reverse("reading_create", args=[seminar.slug]), {"status": "draft", "format": "text"})
+    response = client.post(
+        reverse("reading_create", args=[seminar.slug]), {"status": "draft", "format": "text"}
+    )
     assert response.status_code == 400
     assert "Paste the text of the reading, or upload a file." in response.text
 
@@ -210,7 +223,12 @@ def test_a_bad_edit_saves_neither_text_nor_details(client, instructor, blog_read
     client.force_login(instructor)
     response = client.post(
         reverse("reading_edit", args=[blog_reading.seminar.slug, blog_reading.slug]),
-        {"title": "Renamed", "status": "published", "format": "html", "source": "<script>x</script>"},
+        {
+            "title": "Renamed",
+            "status": "published",
+            "format": "html",
+            "source": "<script>x</script>",
+        },
     )
     assert response.status_code == 400
     blog_reading.refresh_from_db()

@@ -23,7 +23,8 @@ def test_comment_html_is_sanitized(blog_reading, student):
     comment = comment_create(
         reading=blog_reading,
         author=student,
-        text='<script>alert(1)</script><img src=x onerror=alert(2)> [x](javascript:alert(3)) **ok**',
+        text="<script>alert(1)</script><img src=x onerror=alert(2)> "
+        "[x](javascript:alert(3)) **ok**",
     )
     assert "<script" not in comment.html and "onerror" not in comment.html
     assert "javascript:" not in comment.html
@@ -49,7 +50,9 @@ def test_empty_comment_form_shows_the_error_next_to_the_field(client, student, b
 def _page_queries(client, reading, count, author, django_assert_max_num_queries, limit):
     existing = Annotation.objects.filter(reading=reading).count()
     Annotation.objects.bulk_create(
-        Annotation(reading=reading, author=author, kind="comment", text=f"c{i}", html=f"<p>c{i}</p>")
+        Annotation(
+            reading=reading, author=author, kind="comment", text=f"c{i}", html=f"<p>c{i}</p>"
+        )
         for i in range(count - existing)
     )
     with django_assert_max_num_queries(limit) as captured:

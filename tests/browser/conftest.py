@@ -20,7 +20,9 @@ PHONE = {"width": 390, "height": 844}
 
 
 def chromium_path():
-    path = os.environ.get("CHROMIUM") or shutil.which("chromium") or shutil.which("chromium-browser")
+    path = (
+        os.environ.get("CHROMIUM") or shutil.which("chromium") or shutil.which("chromium-browser")
+    )
     if not path:
         pytest.fail("Chromium is not installed: apt-get install -y chromium (CI does this).")
     return path

@@ -26,7 +26,9 @@ def test_instructor_sets_up_a_seminar_and_a_student_joins(open_page, instructor,
     page.get_by_label("Status").select_option("published")
     screenshot(page, "reading-form-laptop")
     page.get_by_role("button", name="Add reading").click()
-    assert page.get_by_role("heading", name="International Involvement and Mali's Security").is_visible()
+    assert page.get_by_role(
+        "heading", name="International Involvement and Mali's Security"
+    ).is_visible()
     assert page.get_by_role("heading", name="3 comments").is_visible()
 
     page.get_by_role("link", name="Security in the Sahel").click()
@@ -43,7 +45,9 @@ def test_instructor_sets_up_a_seminar_and_a_student_joins(open_page, instructor,
     assert Membership.objects.filter(user=student2, seminar__title="Security in the Sahel").exists()
     student_page.goto("/dashboard/")
     screenshot(student_page, "dashboard-phone")
-    assert student_page.get_by_role("link", name="International Involvement and Mali's Security").is_visible()
+    assert student_page.get_by_role(
+        "link", name="International Involvement and Mali's Security"
+    ).is_visible()
 
 
 def test_keyboard_only_comment(open_page, student, blog_reading):

@@ -29,8 +29,12 @@ def test_sign_up_logs_in_and_keeps_the_display_name(client, db):
 def test_sign_up_refuses_a_used_email(client, student):
     response = client.post(
         reverse("signup"),
-        {"username": "other", "email": student.email.upper(), "password1": "x" * 12,
-         "password2": "x" * 12},
+        {
+            "username": "other",
+            "email": student.email.upper(),
+            "password1": "x" * 12,
+            "password2": "x" * 12,
+        },
     )
     assert response.status_code == 200
     assert "already uses this email" in response.text
@@ -55,7 +59,11 @@ def test_password_change(client, student):
     client.force_login(student)
     client.post(
         reverse("password_change"),
-        {"old_password": PASSWORD, "new_password1": "an even longer one", "new_password2": "an even longer one"},
+        {
+            "old_password": PASSWORD,
+            "new_password1": "an even longer one",
+            "new_password2": "an even longer one",
+        },
     )
     student.refresh_from_db()
     assert student.check_password("an even longer one")
@@ -66,6 +74,8 @@ def test_password_reset_by_email(client, student):
     assert len(mail.outbox) == 1
     link = re.search(r"http://testserver(/accounts/reset/\S+)", mail.outbox[0].body).group(1)
     form_url = client.get(link).url  # Django swaps the token for a session-held one
-    client.post(form_url, {"new_password1": "reset passphrase 42", "new_password2": "reset passphrase 42"})
+    client.post(
+        form_url, {"new_password1": "reset passphrase 42", "new_password2": "reset passphrase 42"}
+    )
     student.refresh_from_db()
     assert student.check_password("reset passphrase 42")

@@ -26,8 +26,13 @@ TABLE = {
 
 @pytest.fixture
 def cast(instructor, ta, student, outsider):
-    return {"anonymous": None, "outsider": outsider, "student": student, "ta": ta,
-            "instructor": instructor}
+    return {
+        "anonymous": None,
+        "outsider": outsider,
+        "student": student,
+        "ta": ta,
+        "instructor": instructor,
+    }
 
 
 def request(client, action, seminar, published, draft):
@@ -64,7 +69,9 @@ def test_permission_table(client, cast, seminar, blog_reading, draft_reading, ac
         assert response.url.startswith(reverse("login"))
     if action == "comment":
         # Only an accepted comment is saved.
-        assert Annotation.objects.count() == before + (1 if actor in {"student", "ta", "instructor"} else 0)
+        assert Annotation.objects.count() == before + (
+            1 if actor in {"student", "ta", "instructor"} else 0
+        )
 
 
 def test_permission_functions_agree_with_the_table(cast, seminar, blog_reading, draft_reading):

@@ -132,6 +132,8 @@ def test_dashboard_lists_my_seminars_and_their_readings(client, student, seminar
 
 def test_readings_can_be_reordered(client, seminar, instructor, blog_reading, draft_reading):
     client.force_login(instructor)
-    client.post(reverse("reading_move", args=[seminar.slug, draft_reading.slug]), {"direction": "up"})
+    client.post(
+        reverse("reading_move", args=[seminar.slug, draft_reading.slug]), {"direction": "up"}
+    )
     order = list(seminar.readings.order_by("position").values_list("pk", flat=True))
     assert order == [draft_reading.pk, blog_reading.pk]

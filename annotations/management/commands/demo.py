@@ -55,7 +55,9 @@ class Command(BaseCommand):
             seminar.slug = SEMINAR_SLUG
             seminar.save(update_fields=["slug"])
         for username, _name, role in PEOPLE:
-            Membership.objects.get_or_create(seminar=seminar, user=users[username], defaults={"role": role})
+            Membership.objects.get_or_create(
+                seminar=seminar, user=users[username], defaults={"role": role}
+            )
 
         for filename in READINGS:
             parsed = parse_upload(data=(DEMO_DIR / filename).read_bytes(), filename=filename)
@@ -67,7 +69,9 @@ class Command(BaseCommand):
                     status=ReadingStatus.PUBLISHED,
                 )
 
-        self.stdout.write(self.style.SUCCESS(f"Demo seminar: {seminar.title} ({seminar.get_absolute_url()})"))
+        self.stdout.write(
+            self.style.SUCCESS(f"Demo seminar: {seminar.title} ({seminar.get_absolute_url()})")
+        )
         self.stdout.write(f"Join code: {seminar.join_code}")
         self.stdout.write(f"Logins (password for all: {PASSWORD}):")
         for username, name, role in PEOPLE:

@@ -46,7 +46,10 @@ class Command(BaseCommand):
                     try:
                         parsed = parse_upload(data=data, filename=path.name)
                         reading = reading_import(
-                            seminar=target, creator=creator, parsed=parsed, title=title,
+                            seminar=target,
+                            creator=creator,
+                            parsed=parsed,
+                            title=title,
                             status=status,
                         )
                     except ServiceError as exc:
