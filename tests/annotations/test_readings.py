@@ -14,23 +14,48 @@ from annotations.models import Annotation
 from seminar.models import Reading, ReadingRevision
 from tests.conftest import SEEDS
 
-# file -> (title, date or None)
+# file -> (title, date or None, paragraphs a person counts in the body; see
+# tests/seminar/test_textformats.py for how each count breaks down)
 SEED_EXPECTATIONS = {
     "2013-03-04-mali-security-blog.txt": (
         "International Involvement and Mali's Security",
         datetime.date(2013, 3, 4),
+        3,
     ),
     "military-interventions-in-mali.txt": (
         "Analyzing Military Interventions in Mali and Their Impact on Stability",
         None,
+        47,
     ),
     "crisis-group-2013-security-dialogue-reform.txt": (
         "Mali: Security, Dialogue and Meaningful Reform",
         datetime.date(2013, 4, 11),
+        12,
     ),
-    "minusma-withdrawal-2024.txt": ("Minusma withdrawal 2024", None),
-    "international-peace-operations-part-2.txt": ("International Peace Operations Part II", None),
+    "minusma-withdrawal-2024.txt": ("Minusma withdrawal 2024", None, 21),
+    "international-peace-operations-part-2.txt": (
+        "International Peace Operations Part II",
+        None,
+        13,
+    ),
 }
+
+
+def assert_seed_reading(reading, filename):
+    title, date, paragraphs = SEED_EXPECTATIONS[filename]
+    assert (reading.title, reading.date) == (title, date)
+    revision = reading.current_revision
+    assert revision.number == 1
+    assert revision.html.count("<p>") == paragraphs
+    if filename.startswith("2013-03-04"):
+        assert len(revision.works_cited) == 3
+        assert revision.works_cited[0].startswith('"BBC News - Islamist militant Mokhtar')
+        assert revision.works_cited[1].endswith("(accessed March 5, 2013).")
+        comments = reading.annotations.order_by("created", "id")
+        assert [c.author_name for c in comments] == ["Reader 1", "Reader 2", "Reader 3"]
+    else:
+        assert not reading.annotations.exists()
+
 
 BLOG_COMMENT_STARTS = [
     "After yesterdays class, I found this blog particular interesting.",
@@ -53,11 +78,7 @@ def test_each_seed_imports_through_the_form(client, instructor, seminar, filenam
     response = upload(client, seminar, filename)
     reading = Reading.objects.get(seminar=seminar)
     assert response.status_code == 302 and response.url == reading.get_absolute_url()
-    title, date = SEED_EXPECTATIONS[filename]
-    assert (reading.title, reading.date) == (title, date)
-    revision = reading.current_revision
-    assert revision.number == 1
-    assert revision.html.count("<p>") > 0
+    assert_seed_reading(reading, filename)
     page = client.get(reading.get_absolute_url())
     assert page.status_code == 200
 
@@ -66,7 +87,7 @@ def test_each_seed_imports_through_the_form(client, instructor, seminar, filenam
 def test_each_seed_imports_through_the_command(seminar, filename, capsys):
     call_command("import_reading", "--seminar", seminar.slug, str(SEEDS / filename))
     reading = Reading.objects.get(seminar=seminar)
-    assert (reading.title, reading.date) == SEED_EXPECTATIONS[filename]
+    assert_seed_reading(reading, filename)
     assert "Imported" in capsys.readouterr().out
 
 
