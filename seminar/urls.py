@@ -1,14 +1,40 @@
 from django.contrib import admin
+from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
 from annotations.views import readings
 from seminar.views import accounts, seminars
+
+
+
+def form_page(view, heading, button):
+    """A Django auth form view on our one simple form template."""
+    return view.as_view(
+        template_name="registration/form_page.html",
+        extra_context={"heading": heading, "button": button},
+    )
+
 
 urlpatterns = [
     path("", seminars.home, name="home"),
     path("dashboard/", seminars.dashboard, name="dashboard"),
     path("accounts/signup/", accounts.signup, name="signup"),
     path("accounts/profile/", accounts.profile, name="profile"),
+    path(
+        "accounts/password_change/",
+        form_page(auth_views.PasswordChangeView, "Change your password", "Change password"),
+        name="password_change",
+    ),
+    path(
+        "accounts/password_reset/",
+        form_page(auth_views.PasswordResetView, "Reset your password", "Email me a reset link"),
+        name="password_reset",
+    ),
+    path(
+        "accounts/reset/<uidb64>/<token>/",
+        form_page(auth_views.PasswordResetConfirmView, "Choose a new password", "Set password"),
+        name="password_reset_confirm",
+    ),
     path("accounts/", include("django.contrib.auth.urls")),
     path("join/", seminars.join, name="join"),
     path("join/<str:token>/", seminars.join_invite, name="join_invite"),
