@@ -82,11 +82,24 @@ class Seminar(models.Model):
         return reverse("join_invite", kwargs={"token": self.invite_token})
 
 
+class MembershipQuerySet(models.QuerySet):
+    def by_role(self):
+        """Instructors first, then TAs, then students; by username within each."""
+        rank = models.Case(
+            models.When(role=Role.INSTRUCTOR, then=0),
+            models.When(role=Role.TA, then=1),
+            default=2,
+        )
+        return self.alias(rank=rank).order_by("rank", "user__username")
+
+
 class Membership(models.Model):
     seminar = models.ForeignKey(Seminar, on_delete=models.CASCADE, related_name="memberships")
     user = models.ForeignKey("User", on_delete=models.CASCADE, related_name="memberships")
     role = models.CharField(max_length=20, choices=Role.choices, default=Role.STUDENT)
     joined = models.DateTimeField(auto_now_add=True)
+
+    objects = MembershipQuerySet.as_manager()
 
     class Meta:
         constraints = [

@@ -6,7 +6,6 @@ from annotations.views import readings
 from seminar.views import accounts, seminars
 
 
-
 def form_page(view, heading, button):
     """A Django auth form view on our one simple form template."""
     return view.as_view(

@@ -118,7 +118,7 @@ def join_invite(request, token):
 @login_required
 def roster(request, slug):
     seminar = access_seminar(request.user, slug, allowed=can_manage_roster)
-    members = seminar.memberships.select_related("user").order_by("role", "user__username")
+    members = seminar.memberships.select_related("user").by_role()
     form = MemberAddForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:

@@ -76,5 +76,8 @@ def log_in(page, username, password):
 
 
 def screenshot(page, name):
+    """Save a full-page capture, after checking that nothing spills sideways."""
+    width = page.viewport_size["width"]
+    assert page.evaluate("document.documentElement.scrollWidth") <= width, name
     ARTIFACTS.mkdir(exist_ok=True)
     page.screenshot(path=str(ARTIFACTS / f"{name}.png"), full_page=True)

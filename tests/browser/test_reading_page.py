@@ -27,8 +27,6 @@ def test_demo_student_posts_a_comment_and_sees_it_numbered(open_page, demo, view
     assert page.locator(".post-date").inner_text().lower() == "tuesday, september 8, 2026"
     assert page.get_by_role("heading", name="3 comments").is_visible()
     screenshot(page, f"reading-{name}")
-    # Nothing spills sideways: no horizontal scrolling on a phone.
-    assert page.evaluate("document.documentElement.scrollWidth") <= viewport["width"]
 
     page.get_by_label("Your comment").fill("Is the **robust mandate** claim fair to the Council?")
     page.get_by_role("button", name="Post comment").click()

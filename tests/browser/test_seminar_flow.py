@@ -35,6 +35,8 @@ def test_instructor_sets_up_a_seminar_and_a_student_joins(open_page, instructor,
     page.get_by_role("link", name="Roster & invites").click()
     code = page.locator(".join-code").inner_text()
     screenshot(page, "roster-laptop")
+    page.set_viewport_size(PHONE)
+    screenshot(page, "roster-phone")
 
     student_page = open_page(PHONE)
     log_in(student_page, student2.username, PASSWORD)
