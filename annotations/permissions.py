@@ -1,8 +1,13 @@
-"""Who may read and write annotations, as plain functions shared by pages, API and exports."""
+"""Who may read and write annotations, as plain functions shared by pages, API and exports.
 
+Seeing an annotation is decided by one QuerySet method (`Annotation.objects.visible_to`), so
+lists, counts and single fetches cannot disagree; these functions ask it or build on it.
+"""
+
+from seminar.models import STAFF_ROLES
 from seminar.permissions import can_view_reading, role_in
 
-from .models import Status, Visibility
+from .models import Annotation, Status
 
 
 def can_comment(user, reading):
@@ -11,14 +16,33 @@ def can_comment(user, reading):
 
 
 def can_view_annotation(user, annotation):
-    if not can_view_reading(user, annotation.reading):
-        return False
-    if annotation.author_id and annotation.author_id == user.pk:
-        return True
-    if annotation.status != Status.PUBLISHED:
-        return False
-    if annotation.visibility == Visibility.SEMINAR:
-        return True
-    if annotation.visibility == Visibility.INSTRUCTORS:
-        return role_in(user, annotation.reading.seminar) in ("instructor", "ta")
-    return False
+    return Annotation.objects.visible_to(user).filter(pk=annotation.pk).exists()
+
+
+def is_author(user, annotation):
+    return user.is_authenticated and annotation.author_id == user.pk
+
+
+def can_edit_annotation(user, annotation):
+    return is_author(user, annotation) and annotation.status != Status.DELETED
+
+
+def can_delete_annotation(user, annotation):
+    return can_edit_annotation(user, annotation)
+
+
+def can_reply(user, annotation):
+    return annotation.status != Status.DELETED and can_comment(user, annotation.reading)
+
+
+def can_vote(user, annotation):
+    return (
+        annotation.status == Status.PUBLISHED
+        and not is_author(user, annotation)
+        and can_comment(user, annotation.reading)
+    )
+
+
+def sees_names(user, seminar):
+    """Instructors and TAs always see students' names, even in an anonymous seminar."""
+    return not seminar.anonymous_peers or role_in(user, seminar) in STAFF_ROLES

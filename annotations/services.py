@@ -1,12 +1,21 @@
-"""Write paths for annotations. Keyword-only, one transaction each."""
+"""Write paths for annotations, replies and helpful marks. Keyword-only, one transaction each.
 
-from django.db import transaction
+Every function raises `ServiceError` with a message a person can act on; the API turns it
+into a 400, pages into a form error. Nothing is saved when one is raised.
+"""
+
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from seminar.services import ServiceError
 
-from .models import Annotation, Kind, Visibility
+from . import anchoring
+from .models import PASSAGE_KINDS, AnchorStatus, Annotation, Kind, Status, Visibility, Vote
 from .rendering import MAX_TEXT_CHARS, render_markdown
+
+MAX_TAGS = 10
+MAX_TAG_CHARS = 40
+TOP_KINDS = (*PASSAGE_KINDS, Kind.COMMENT)
 
 
 def clean_text(text):
@@ -21,18 +30,217 @@ def clean_text(text):
     return text
 
 
+def clean_tags(tags):
+    cleaned, seen = [], set()
+    for tag in tags or []:
+        if not isinstance(tag, str):
+            raise ServiceError("Tags must be words or short phrases.")
+        tag = " ".join(tag.split()).lstrip("#")
+        if not tag:
+            continue
+        if len(tag) > MAX_TAG_CHARS:
+            raise ServiceError(f"The tag “{tag[:20]}…” is longer than {MAX_TAG_CHARS} characters.")
+        if tag.casefold() not in seen:
+            seen.add(tag.casefold())
+            cleaned.append(tag)
+    if len(cleaned) > MAX_TAGS:
+        raise ServiceError(f"Use at most {MAX_TAGS} tags.")
+    return cleaned
+
+
+def clean_choice(value, choices, what):
+    values = [c.value for c in choices]
+    if value not in values:
+        raise ServiceError(f"Unknown {what} “{value}”: use one of {', '.join(values)}.")
+    return value
+
+
+def _existing(author, client_id):
+    if author is None or not client_id:
+        return None
+    return Annotation.objects.filter(author=author, client_id=client_id).first()
+
+
+def _save_new(annotation):
+    # A retried request can race its first attempt: the unique (author, client_id) decides.
+    try:
+        with transaction.atomic():
+            annotation.save()
+    except IntegrityError:
+        first = _existing(annotation.author, annotation.client_id)
+        if first is None:
+            raise
+        return first, False
+    return annotation, True
+
+
 @transaction.atomic
-def comment_create(*, reading, author, text, author_name="", created=None):
-    """A page-level comment: the numbered discussion under the reading."""
-    text = clean_text(text)
-    return Annotation.objects.create(
+def annotation_create(
+    *,
+    reading,
+    author,
+    kind,
+    text,
+    tags=(),
+    visibility=Visibility.SEMINAR,
+    quote=None,
+    client_id="",
+    author_name="",
+    created=None,
+):
+    """A top-level post: a passage annotation when `quote` is given, else a page comment.
+
+    `quote` is a dict with `exact` and optional `prefix`, `suffix`, `start`, `end` against the
+    reading's current revision. Returns (annotation, created); a repeated `client_id` of the
+    same author returns the first annotation and created=False.
+    """
+    client_id = (client_id or "")[:64]
+    if first := _existing(author, client_id):
+        return first, False
+    kind = clean_choice(kind, Kind, "kind")
+    if kind not in TOP_KINDS:
+        raise ServiceError("A reply is posted to an annotation: use its replies endpoint.")
+    if quote is None and kind != Kind.COMMENT:
+        raise ServiceError(f"A {kind} is about a passage: select the words it is about.")
+    if quote is not None and kind == Kind.COMMENT:
+        raise ServiceError("A page comment has no passage; choose a kind such as critique.")
+    annotation = Annotation(
         reading=reading,
         revision=reading.current_revision,
-        kind=Kind.COMMENT,
+        kind=kind,
         author=author,
         author_name=author_name,
-        text=text,
-        html=render_markdown(text),
-        visibility=Visibility.SEMINAR,
+        text=clean_text(text),
+        tags=clean_tags(tags),
+        visibility=clean_choice(visibility, Visibility, "visibility"),
+        client_id=client_id,
         created=created or timezone.now(),
     )
+    if quote is not None:
+        _place(annotation, reading.current_revision, quote)
+    annotation.html = render_markdown(annotation.text)
+    return _save_new(annotation)
+
+
+def _place(annotation, revision, quote):
+    try:
+        anchor = anchoring.locate(
+            revision.text,
+            exact=quote.get("exact") or "",
+            prefix=quote.get("prefix") or "",
+            suffix=quote.get("suffix") or "",
+            start=quote.get("start"),
+            end=quote.get("end"),
+        )
+    except anchoring.AnchorError as exc:
+        raise ServiceError(str(exc)) from exc
+    annotation.anchored_revision = revision
+    annotation.quote_exact, annotation.quote_prefix, annotation.quote_suffix = (
+        anchor.exact,
+        anchor.prefix,
+        anchor.suffix,
+    )
+    annotation.start, annotation.end = anchor.start, anchor.end
+    annotation.anchor_status = AnchorStatus.ANCHORED
+
+
+@transaction.atomic
+def reply_create(*, parent, author, text, client_id=""):
+    """A reply in parent's thread; it takes the thread's visibility. Returns (reply, created)."""
+    client_id = (client_id or "")[:64]
+    if first := _existing(author, client_id):
+        return first, False
+    if parent.status == Status.DELETED:
+        raise ServiceError("This post was deleted; reply to another post in the thread.")
+    reply = Annotation(
+        reading_id=parent.reading_id,
+        revision=parent.reading.current_revision,
+        parent=parent,
+        thread_id=parent.thread_id or parent.pk,
+        kind=Kind.REPLY,
+        author=author,
+        text=clean_text(text),
+        visibility=parent.visibility,
+        client_id=client_id,
+    )
+    reply.html = render_markdown(reply.text)
+    return _save_new(reply)
+
+
+@transaction.atomic
+def annotation_update(*, annotation, text=None, kind=None, tags=None, visibility=None):
+    """The author's edit. Changing a thread's visibility changes its replies' too."""
+    annotation = Annotation.objects.select_for_update().get(pk=annotation.pk)
+    if annotation.status == Status.DELETED:
+        raise ServiceError("This post was deleted and cannot be edited.")
+    changed = []
+    if text is not None and clean_text(text) != annotation.text:
+        annotation.text = clean_text(text)
+        annotation.html = render_markdown(annotation.text)
+        changed += ["text", "html"]
+    if kind is not None and kind != annotation.kind:
+        clean_choice(kind, Kind, "kind")
+        allowed = PASSAGE_KINDS if annotation.has_passage else ()
+        if kind not in allowed:
+            raise ServiceError(
+                "Only an annotation on a passage can change its kind, among "
+                f"{', '.join(PASSAGE_KINDS)}."
+            )
+        annotation.kind = kind
+        changed.append("kind")
+    if tags is not None and clean_tags(tags) != annotation.tags:
+        annotation.tags = clean_tags(tags)
+        changed.append("tags")
+    if visibility is not None and visibility != annotation.visibility:
+        clean_choice(visibility, Visibility, "visibility")
+        if annotation.parent_id:
+            raise ServiceError("A reply takes its thread's visibility; change it at the top.")
+        annotation.visibility = visibility
+        changed.append("visibility")
+        Annotation.objects.filter(thread=annotation).update(visibility=visibility)
+    if changed:
+        annotation.edited = timezone.now()
+        annotation.save(update_fields=[*changed, "edited", "updated"])
+    return annotation
+
+
+@transaction.atomic
+def annotation_delete(*, annotation):
+    """Soft delete: the row stays (evidence), shown as a tombstone while it has replies."""
+    annotation = Annotation.objects.select_for_update().get(pk=annotation.pk)
+    annotation.status = Status.DELETED
+    annotation.save(update_fields=["status", "updated"])
+    return annotation
+
+
+def vote_count(annotation):
+    return Vote.objects.filter(annotation=annotation).count()
+
+
+@transaction.atomic
+def vote_add(*, annotation, user):
+    if annotation.author_id == user.pk:
+        raise ServiceError("You cannot mark your own post as helpful.")
+    if annotation.status == Status.DELETED:
+        raise ServiceError("This post was deleted.")
+    Vote.objects.get_or_create(annotation=annotation, user=user)
+    return vote_count(annotation)
+
+
+@transaction.atomic
+def vote_remove(*, annotation, user):
+    Vote.objects.filter(annotation=annotation, user=user).delete()
+    return vote_count(annotation)
+
+
+def comment_create(*, reading, author, text, author_name="", created=None):
+    """A page-level comment: the numbered discussion under the reading."""
+    comment, _ = annotation_create(
+        reading=reading,
+        author=author,
+        kind=Kind.COMMENT,
+        text=text,
+        author_name=author_name,
+        created=created,
+    )
+    return comment

@@ -1,7 +1,7 @@
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 
-from .models import Membership, Reading, ReadingRevision, Seminar, User
+from .models import ApiToken, Membership, Reading, ReadingRevision, Seminar, User
 
 
 @admin.register(User)
@@ -50,4 +50,16 @@ class ReadingRevisionAdmin(admin.ModelAdmin):
         return False
 
     def has_change_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(ApiToken)
+class ApiTokenAdmin(admin.ModelAdmin):
+    """Tokens are made by their owners; the admin can see and revoke, never read a key."""
+
+    list_display = ("name", "user", "prefix", "created", "last_used", "revoked")
+    readonly_fields = ("user", "name", "prefix", "key_hash", "created", "last_used")
+    search_fields = ("name", "user__username", "prefix")
+
+    def has_add_permission(self, request):
         return False

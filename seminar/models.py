@@ -47,6 +47,10 @@ def new_invite_token():
     return secrets.token_urlsafe(24)
 
 
+def new_salt():
+    return secrets.token_hex(16)
+
+
 class SeminarQuerySet(models.QuerySet):
     def for_user(self, user):
         if not user.is_authenticated:
@@ -61,6 +65,13 @@ class Seminar(models.Model):
     description = models.TextField(blank=True)
     join_code = models.CharField(max_length=12, unique=True, default=new_join_code)
     invite_token = models.CharField(max_length=64, unique=True, default=new_invite_token)
+    anonymous_peers = models.BooleanField(
+        default=False,
+        verbose_name="Students see each other under pseudonyms",
+        help_text="Instructors and TAs always see names. Pseudonyms stay the same all term.",
+    )
+    # Secret input to pseudonyms, so they cannot be worked out from user ids.
+    pseudonym_salt = models.CharField(max_length=32, default=new_salt, editable=False)
     created_by = models.ForeignKey(
         "User", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
@@ -207,3 +218,24 @@ class ReadingRevision(models.Model):
 
     def __str__(self):
         return f"{self.reading} r{self.number}"
+
+
+class ApiToken(models.Model):
+    """A personal token for scripts: `Authorization: Bearer <token>` acts as its owner.
+
+    Only a SHA-256 hash is stored; the token itself is shown once, when it is made.
+    """
+
+    user = models.ForeignKey("User", on_delete=models.CASCADE, related_name="api_tokens")
+    name = models.CharField(max_length=80)
+    prefix = models.CharField(max_length=12, help_text="The first characters, to recognise it.")
+    key_hash = models.CharField(max_length=64, unique=True)
+    created = models.DateTimeField(auto_now_add=True)
+    last_used = models.DateTimeField(null=True, blank=True)
+    revoked = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created"]
+
+    def __str__(self):
+        return f"{self.name} ({self.prefix}…) of {self.user}"

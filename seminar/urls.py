@@ -2,8 +2,12 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
+from annotations.api import router as annotations_api
 from annotations.views import readings
+from seminar.api import api
 from seminar.views import accounts, seminars
+
+api.add_router("", annotations_api)
 
 
 def form_page(view, heading, button):
@@ -55,5 +59,6 @@ urlpatterns = [
         readings.comment_post,
         name="comment_post",
     ),
+    path("api/", api.urls),
     path("admin/", admin.site.urls),
 ]

@@ -1,0 +1,230 @@
+"""The annotation endpoints of the JSON API (see docs/api.md): threads, replies, marks."""
+
+import datetime
+from typing import Literal
+
+from django.core.exceptions import PermissionDenied
+from django.http import Http404
+from django.shortcuts import get_object_or_404
+from ninja import Field, Router, Schema, Status
+
+from seminar.api import access_reading_api
+from seminar.services import ServiceError
+
+from . import services
+from .models import Annotation
+from .permissions import (
+    can_comment,
+    can_delete_annotation,
+    can_edit_annotation,
+    can_reply,
+    can_vote,
+)
+from .presenting import Presenter, visible_annotations, with_marks
+
+router = Router(tags=["annotations"])
+
+
+class SelectorIn(Schema):
+    type: Literal["TextQuoteSelector", "TextPositionSelector"]
+    exact: str | None = None
+    prefix: str | None = None
+    suffix: str | None = None
+    start: int | None = None
+    end: int | None = None
+
+
+class TargetIn(Schema):
+    selector: list[SelectorIn] = Field(..., min_length=1, max_length=4)
+
+
+class AnnotationIn(Schema):
+    kind: str = "comment"
+    text: str
+    tags: list[str] = []
+    visibility: str = "seminar"
+    target: TargetIn | None = None
+    client_id: str = Field("", max_length=64)
+
+
+class AnnotationPatch(Schema):
+    text: str | None = None
+    kind: str | None = None
+    tags: list[str] | None = None
+    visibility: str | None = None
+
+
+class ReplyIn(Schema):
+    text: str
+    client_id: str = Field("", max_length=64)
+
+
+class AuthorOut(Schema):
+    name: str
+    role: str | None
+    is_me: bool
+    pseudonym: bool
+
+
+class SelectorOut(Schema):
+    type: str
+    exact: str | None = None
+    prefix: str | None = None
+    suffix: str | None = None
+    start: int | None = None
+    end: int | None = None
+
+
+class TargetOut(Schema):
+    source: str
+    revision: int | None
+    selector: list[SelectorOut]
+
+
+class AnnotationOut(Schema):
+    id: int
+    reading: int
+    parent: int | None
+    thread: int
+    kind: str
+    text: str
+    html: str
+    tags: list[str]
+    visibility: str
+    status: str
+    anchor_status: str | None
+    author: AuthorOut
+    created: datetime.datetime
+    updated: datetime.datetime
+    edited: bool
+    deleted: bool
+    votes: int
+    voted: bool
+    can_edit: bool
+    can_delete: bool
+    can_reply: bool
+    target: TargetOut | None
+
+
+class AnnotationList(Schema):
+    reading: int
+    revision: int | None
+    count: int
+    items: list[AnnotationOut]
+
+
+class VotesOut(Schema):
+    votes: int
+    voted: bool
+
+
+def quote_from(target):
+    """One dict of the two W3C selectors; the position is optional, the quote is not."""
+    quote = {}
+    for selector in target.selector:
+        if selector.type == "TextQuoteSelector":
+            quote.update(exact=selector.exact, prefix=selector.prefix, suffix=selector.suffix)
+        else:
+            if selector.start is None or selector.end is None:
+                raise ServiceError("A TextPositionSelector needs both start and end.")
+            quote.update(start=selector.start, end=selector.end)
+    if not quote.get("exact"):
+        raise ServiceError("The target needs a TextQuoteSelector with the exact words quoted.")
+    return quote
+
+
+def access_annotation_api(user, annotation_id, *, allowed=None):
+    """The annotation, or 404 if the caller may not see it; 403 if seen but not allowed."""
+    queryset = Annotation.objects.visible_to(user).select_related(
+        "reading__seminar", "reading__current_revision"
+    )
+    annotation = get_object_or_404(queryset, pk=annotation_id)
+    if allowed is not None and not allowed(user, annotation):
+        raise PermissionDenied("Only its author can change or delete a post.")
+    return annotation
+
+
+def present_one(user, annotation):
+    fresh = with_marks(Annotation.objects.filter(pk=annotation.pk), user).get()
+    return Presenter(user, annotation.reading).present(fresh)
+
+
+@router.get("/readings/{reading_id}/annotations", response=AnnotationList)
+def list_annotations(request, reading_id: int):
+    reading = access_reading_api(request.user, reading_id)
+    presenter = Presenter(request.user, reading)
+    items = [presenter.present(a) for a in visible_annotations(request.user, reading)]
+    return {
+        "reading": reading.pk,
+        "revision": reading.current_revision_id,
+        "count": len(items),
+        "items": items,
+    }
+
+
+@router.post(
+    "/readings/{reading_id}/annotations", response={200: AnnotationOut, 201: AnnotationOut}
+)
+def create_annotation(request, reading_id: int, payload: AnnotationIn):
+    reading = access_reading_api(request.user, reading_id)
+    if not can_comment(request.user, reading):
+        raise Http404
+    quote = quote_from(payload.target) if payload.target else None
+    kind = payload.kind if (payload.target or payload.kind != "comment") else "comment"
+    annotation, created = services.annotation_create(
+        reading=reading,
+        author=request.user,
+        kind=kind,
+        text=payload.text,
+        tags=payload.tags,
+        visibility=payload.visibility,
+        quote=quote,
+        client_id=payload.client_id,
+    )
+    return Status(201 if created else 200, present_one(request.user, annotation))
+
+
+@router.get("/annotations/{annotation_id}", response=AnnotationOut)
+def get_annotation(request, annotation_id: int):
+    return present_one(request.user, access_annotation_api(request.user, annotation_id))
+
+
+@router.patch("/annotations/{annotation_id}", response=AnnotationOut)
+def update_annotation(request, annotation_id: int, payload: AnnotationPatch):
+    annotation = access_annotation_api(request.user, annotation_id, allowed=can_edit_annotation)
+    updated = services.annotation_update(annotation=annotation, **payload.dict(exclude_unset=True))
+    return present_one(request.user, updated)
+
+
+@router.delete("/annotations/{annotation_id}", response={204: None})
+def delete_annotation(request, annotation_id: int):
+    annotation = access_annotation_api(request.user, annotation_id, allowed=can_delete_annotation)
+    services.annotation_delete(annotation=annotation)
+    return Status(204, None)
+
+
+@router.post(
+    "/annotations/{annotation_id}/replies", response={200: AnnotationOut, 201: AnnotationOut}
+)
+def create_reply(request, annotation_id: int, payload: ReplyIn):
+    parent = access_annotation_api(request.user, annotation_id)
+    if not can_reply(request.user, parent):
+        raise ServiceError("This post was deleted; reply to another post in the thread.")
+    reply, created = services.reply_create(
+        parent=parent, author=request.user, text=payload.text, client_id=payload.client_id
+    )
+    return Status(201 if created else 200, present_one(request.user, reply))
+
+
+@router.post("/annotations/{annotation_id}/vote", response=VotesOut)
+def add_vote(request, annotation_id: int):
+    annotation = access_annotation_api(request.user, annotation_id)
+    if not can_vote(request.user, annotation):
+        raise ServiceError("You cannot mark your own or a deleted post as helpful.")
+    return {"votes": services.vote_add(annotation=annotation, user=request.user), "voted": True}
+
+
+@router.delete("/annotations/{annotation_id}/vote", response=VotesOut)
+def remove_vote(request, annotation_id: int):
+    annotation = access_annotation_api(request.user, annotation_id)
+    return {"votes": services.vote_remove(annotation=annotation, user=request.user), "voted": False}

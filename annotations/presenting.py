@@ -1,0 +1,105 @@
+"""How annotations look to one person: the JSON the API returns and the page script renders.
+
+A `Presenter` is made once per request for one reading; it loads the seminar's roles and
+pseudonyms in one query, so presenting 2,000 annotations costs no more queries than one.
+Names are replaced by pseudonyms here, the one place every response passes through.
+"""
+
+from django.db.models import Count, Exists, OuterRef
+
+from seminar.models import STAFF_ROLES
+from seminar.pseudonyms import people
+
+from .models import Annotation, Status, Vote
+from .permissions import sees_names
+
+
+def with_marks(queryset, user):
+    """Annotate vote counts and whether `user` voted, in the same query."""
+    return queryset.select_related("author").annotate(
+        vote_total=Count("votes", distinct=True),
+        voted_by_me=Exists(Vote.objects.filter(annotation=OuterRef("pk"), user_id=user.pk)),
+    )
+
+
+def visible_annotations(user, reading):
+    return with_marks(
+        Annotation.objects.visible_to(user).filter(reading=reading).order_by("created", "id"),
+        user,
+    )
+
+
+class Presenter:
+    def __init__(self, user, reading):
+        self.user = user
+        self.reading = reading
+        self.roles, self.pseudonyms = people(reading.seminar)
+        self.names_visible = sees_names(user, reading.seminar)
+        self.my_role = self.roles.get(user.pk)
+        self.url = reading.get_absolute_url()
+
+    def author(self, a):
+        deleted = a.status == Status.DELETED
+        if a.author_id is None:
+            return {
+                "name": "" if deleted else a.author_name or "Unknown",
+                "role": None,
+                "is_me": False,
+                "pseudonym": False,
+            }
+        role = self.roles.get(a.author_id)
+        is_me = a.author_id == self.user.pk
+        hide = not (self.names_visible or is_me or role in STAFF_ROLES)
+        if deleted:
+            name = ""
+        elif hide:
+            name = self.pseudonyms.get(a.author_id, "Former member")
+        else:
+            name = a.author.name
+        return {"name": name, "role": role, "is_me": is_me, "pseudonym": hide and not deleted}
+
+    def target(self, a):
+        if a.start is None:
+            return None
+        return {
+            "source": self.url,
+            "revision": a.anchored_revision_id,
+            "selector": [
+                {
+                    "type": "TextQuoteSelector",
+                    "exact": a.quote_exact,
+                    "prefix": a.quote_prefix,
+                    "suffix": a.quote_suffix,
+                },
+                {"type": "TextPositionSelector", "start": a.start, "end": a.end},
+            ],
+        }
+
+    def present(self, a):
+        deleted = a.status == Status.DELETED
+        mine = a.author_id is not None and a.author_id == self.user.pk
+        member = self.my_role is not None
+        return {
+            "id": a.pk,
+            "reading": a.reading_id,
+            "parent": a.parent_id,
+            "thread": a.thread_id or a.pk,
+            "kind": a.kind,
+            "text": "" if deleted else a.text,
+            "html": "" if deleted else a.html,
+            "tags": [] if deleted else a.tags,
+            "visibility": a.visibility,
+            "status": a.status,
+            "anchor_status": a.anchor_status,
+            "author": self.author(a),
+            "created": a.created,
+            "updated": a.updated,
+            "edited": a.edited is not None,
+            "deleted": deleted,
+            "votes": getattr(a, "vote_total", 0),
+            "voted": bool(getattr(a, "voted_by_me", False)),
+            "can_edit": mine and not deleted,
+            "can_delete": mine and not deleted,
+            "can_reply": member and not deleted,
+            "target": self.target(a),
+        }

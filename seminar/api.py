@@ -1,0 +1,184 @@
+"""The JSON API (django-ninja): authentication, errors, and the seminar endpoints.
+
+Session cookie + CSRF for the page's own script, `Authorization: Bearer <token>` for scripts.
+Every error is `{"detail": "..."}`. Objects come through the same permission functions as the
+pages: what a caller may not see is a 404, never a 403 that confirms it exists.
+"""
+
+import datetime
+
+from django.core.exceptions import PermissionDenied, RequestDataTooBig
+from django.http import Http404
+from django.shortcuts import get_object_or_404
+from ninja import NinjaAPI, Router, Schema
+from ninja.errors import AuthenticationError, ValidationError
+from ninja.security import HttpBearer, SessionAuth
+
+from .models import Reading, Seminar
+from .permissions import can_view_reading, can_view_seminar, role_in
+from .services import ServiceError
+from .tokens import user_for_key
+
+
+class BearerToken(HttpBearer):
+    def authenticate(self, request, token):
+        user = user_for_key(token)
+        if user is not None:
+            request.user = user
+        return user
+
+
+api = NinjaAPI(
+    title="Seminar API",
+    version="1",
+    description="Readings, annotations and discussion of a Seminar site. See docs/api.md.",
+    auth=[BearerToken(), SessionAuth(csrf=True)],
+    urls_namespace="api",
+)
+
+
+def _error(request, status, detail):
+    return api.create_response(request, {"detail": detail}, status=status)
+
+
+def _describe(errors):
+    parts = []
+    for error in errors[:5]:
+        where = ".".join(str(p) for p in error.get("loc", ()) if p not in ("body", "payload"))
+        parts.append(f"{where}: {error.get('msg', 'invalid')}" if where else error.get("msg", ""))
+    return "Invalid request: " + "; ".join(parts)
+
+
+@api.exception_handler(ValidationError)
+def on_validation_error(request, exc):
+    return _error(request, 400, _describe(exc.errors))
+
+
+@api.exception_handler(ServiceError)
+def on_service_error(request, exc):
+    return _error(request, 400, str(exc))
+
+
+@api.exception_handler(Http404)
+def on_not_found(request, exc):
+    return _error(request, 404, "Not found, or you may not see it.")
+
+
+@api.exception_handler(PermissionDenied)
+def on_forbidden(request, exc):
+    return _error(request, 403, str(exc) or "You may not do that.")
+
+
+@api.exception_handler(AuthenticationError)
+def on_unauthenticated(request, exc):
+    return _error(request, 401, "Log in, or send a valid API token as 'Authorization: Bearer …'.")
+
+
+@api.exception_handler(RequestDataTooBig)
+def on_too_big(request, exc):
+    return _error(request, 413, "The request is too large.")
+
+
+def access_seminar_api(user, seminar_id):
+    seminar = get_object_or_404(Seminar, pk=seminar_id)
+    if not can_view_seminar(user, seminar):
+        raise Http404
+    return seminar
+
+
+def access_reading_api(user, reading_id):
+    reading = get_object_or_404(
+        Reading.objects.select_related("seminar", "current_revision"), pk=reading_id
+    )
+    if not can_view_reading(user, reading):
+        raise Http404
+    return reading
+
+
+router = Router(tags=["seminars"])
+
+
+class SeminarOut(Schema):
+    id: int
+    title: str
+    term: str
+    slug: str
+    role: str
+    anonymous_peers: bool
+
+
+class ReadingSummary(Schema):
+    id: int
+    seminar: int
+    title: str
+    slug: str
+    status: str
+    revision: int | None
+    url: str
+
+
+class ReadingOut(ReadingSummary):
+    byline: str
+    date: datetime.date | None
+    due: datetime.datetime | None
+    text: str
+
+
+def seminar_out(seminar, role):
+    return {
+        "id": seminar.pk,
+        "title": seminar.title,
+        "term": seminar.term,
+        "slug": seminar.slug,
+        "role": role,
+        "anonymous_peers": seminar.anonymous_peers,
+    }
+
+
+def reading_out(reading, *, text=False):
+    data = {
+        "id": reading.pk,
+        "seminar": reading.seminar_id,
+        "title": reading.title,
+        "slug": reading.slug,
+        "status": reading.status,
+        "revision": reading.current_revision_id,
+        "url": reading.get_absolute_url(),
+    }
+    if text:
+        data.update(
+            byline=reading.byline,
+            date=reading.date,
+            due=reading.due,
+            text=reading.current_revision.text if reading.current_revision else "",
+        )
+    return data
+
+
+@router.get("/seminars", response=list[SeminarOut])
+def list_seminars(request):
+    memberships = request.user.memberships.select_related("seminar").order_by("-seminar__created")
+    return [seminar_out(m.seminar, m.role) for m in memberships]
+
+
+@router.get("/seminars/{seminar_id}", response=SeminarOut)
+def get_seminar(request, seminar_id: int):
+    seminar = access_seminar_api(request.user, seminar_id)
+    return seminar_out(seminar, role_in(request.user, seminar))
+
+
+@router.get("/seminars/{seminar_id}/readings", response=list[ReadingSummary])
+def list_readings(request, seminar_id: int):
+    seminar = access_seminar_api(request.user, seminar_id)
+    readings = (
+        Reading.objects.filter(seminar=seminar).visible_to(request.user).select_related("seminar")
+    )
+    return [reading_out(r) for r in readings.order_by("position", "id")]
+
+
+@router.get("/readings/{reading_id}", response=ReadingOut)
+def get_reading(request, reading_id: int):
+    return reading_out(access_reading_api(request.user, reading_id), text=True)
+
+
+api.add_router("", router)
