@@ -38,7 +38,7 @@ class ProfileForm(forms.ModelForm):
 class SeminarForm(forms.ModelForm):
     class Meta:
         model = Seminar
-        fields = ("title", "term", "description")
+        fields = ("title", "term", "description", "anonymous_peers")
         widgets = {"description": forms.Textarea(attrs={"rows": 3})}
 
 
@@ -58,3 +58,9 @@ class MemberAddForm(forms.Form):
 
 class RoleForm(forms.Form):
     role = forms.ChoiceField(choices=Role.choices)
+
+
+class TokenForm(forms.Form):
+    name = forms.CharField(
+        max_length=80, label="Token name", help_text="What will use it, e.g. “grading script”."
+    )

@@ -36,12 +36,13 @@ def unique_slug(text, *, taken, fallback):
 
 
 @transaction.atomic
-def seminar_create(*, title, creator, term="", description=""):
+def seminar_create(*, title, creator, term="", description="", anonymous_peers=False):
     taken = set(Seminar.objects.values_list("slug", flat=True))
     seminar = Seminar.objects.create(
         title=title,
         term=term,
         description=description,
+        anonymous_peers=anonymous_peers,
         slug=unique_slug(f"{title} {term}", taken=taken, fallback="seminar"),
         created_by=creator,
     )
@@ -50,9 +51,10 @@ def seminar_create(*, title, creator, term="", description=""):
 
 
 @transaction.atomic
-def seminar_update(*, seminar, title, term="", description=""):
+def seminar_update(*, seminar, title, term="", description="", anonymous_peers=False):
     seminar.title, seminar.term, seminar.description = title, term, description
-    seminar.save(update_fields=["title", "term", "description", "updated"])
+    seminar.anonymous_peers = anonymous_peers
+    seminar.save(update_fields=["title", "term", "description", "anonymous_peers", "updated"])
     return seminar
 
 

@@ -23,6 +23,8 @@ urlpatterns = [
     path("dashboard/", seminars.dashboard, name="dashboard"),
     path("accounts/signup/", accounts.signup, name="signup"),
     path("accounts/profile/", accounts.profile, name="profile"),
+    path("accounts/tokens/", accounts.token_new, name="token_new"),
+    path("accounts/tokens/<int:pk>/revoke/", accounts.token_revoke, name="token_revoke"),
     path(
         "accounts/password_change/",
         form_page(auth_views.PasswordChangeView, "Change your password", "Change password"),

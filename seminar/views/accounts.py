@@ -3,10 +3,14 @@
 from django.contrib import messages
 from django.contrib.auth import login
 from django.contrib.auth.decorators import login_required
-from django.shortcuts import redirect, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
+from django.views.decorators.http import require_POST
 
-from ..forms import ProfileForm, SignupForm
+from .. import tokens
+from ..forms import ProfileForm, SignupForm, TokenForm
+from ..models import ApiToken
+from ..services import ServiceError
 
 
 def safe_next(request, default="dashboard"):
@@ -32,6 +36,16 @@ def signup(request):
     )
 
 
+def profile_page(request, *, form=None, token_form=None, new_key=None, status=200):
+    context = {
+        "form": form or ProfileForm(instance=request.user),
+        "token_form": token_form or TokenForm(),
+        "tokens": ApiToken.objects.filter(user=request.user, revoked__isnull=True),
+        "new_key": new_key,
+    }
+    return render(request, "registration/profile.html", context, status=status)
+
+
 @login_required
 def profile(request):
     form = ProfileForm(request.POST or None, instance=request.user)
@@ -39,4 +53,28 @@ def profile(request):
         form.save()
         messages.success(request, "Profile saved.")
         return redirect("profile")
-    return render(request, "registration/profile.html", {"form": form})
+    return profile_page(request, form=form, status=400 if form.errors else 200)
+
+
+@login_required
+@require_POST
+def token_new(request):
+    form = TokenForm(request.POST)
+    if form.is_valid():
+        try:
+            _token, key = tokens.token_create(user=request.user, name=form.cleaned_data["name"])
+        except ServiceError as exc:
+            form.add_error("name", str(exc))
+        else:
+            # Shown once, on this response only; never stored in plain text.
+            return profile_page(request, new_key=key)
+    return profile_page(request, token_form=form, status=400)
+
+
+@login_required
+@require_POST
+def token_revoke(request, pk):
+    token = get_object_or_404(ApiToken, pk=pk, user=request.user)
+    tokens.token_revoke(token=token)
+    messages.success(request, f"Token “{token.name}” revoked. Scripts using it now get 401.")
+    return redirect("profile")

@@ -79,3 +79,36 @@ def test_password_reset_by_email(client, student):
     )
     student.refresh_from_db()
     assert student.check_password("reset passphrase 42")
+
+
+def test_api_token_is_shown_once_and_stored_hashed(client, student):
+    from seminar.models import ApiToken
+
+    client.force_login(student)
+    page = client.post(reverse("token_new"), {"name": "grading script"}).text
+    key = re.search(r'value="(sem_[^"]+)"', page).group(1)
+    token = ApiToken.objects.get(user=student)
+    assert key not in token.key_hash and token.prefix == key[:10]
+    later = client.get(reverse("profile")).text
+    assert key not in later and "grading script" in later
+    api = client.get("/api/seminars", HTTP_AUTHORIZATION=f"Bearer {key}")
+    assert api.status_code == 200
+
+
+def test_api_token_revoke_only_your_own(client, student, student2):
+    from seminar.tokens import token_create
+
+    token, key = token_create(user=student, name="mine")
+    client.force_login(student2)
+    assert client.post(reverse("token_revoke", args=[token.pk])).status_code == 404
+    client.force_login(student)
+    client.post(reverse("token_revoke", args=[token.pk]))
+    client.logout()
+    assert client.get("/api/seminars", HTTP_AUTHORIZATION=f"Bearer {key}").status_code == 401
+
+
+def test_token_needs_a_name(client, student):
+    client.force_login(student)
+    response = client.post(reverse("token_new"), {"name": ""})
+    assert response.status_code == 400
+    assert "This field is required." in response.text

@@ -137,3 +137,13 @@ def test_readings_can_be_reordered(client, seminar, instructor, blog_reading, dr
     )
     order = list(seminar.readings.order_by("position").values_list("pk", flat=True))
     assert order == [draft_reading.pk, blog_reading.pk]
+
+
+def test_instructor_turns_on_pseudonyms(client, seminar, instructor):
+    client.force_login(instructor)
+    client.post(
+        reverse("seminar_edit", args=[seminar.slug]),
+        {"title": seminar.title, "term": "", "description": "", "anonymous_peers": "on"},
+    )
+    seminar.refresh_from_db()
+    assert seminar.anonymous_peers is True
