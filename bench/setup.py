@@ -1,0 +1,48 @@
+"""Shared set-up for benchmarks: a throwaway database and a seeded reading.
+
+Benchmarks run outside pytest. By default they make a temporary SQLite file; set
+DATABASE_URL to measure on PostgreSQL (the database is created and dropped by Django's test
+runner machinery, so point it at a server, not at a database you care about).
+"""
+
+import os
+import sys
+import tempfile
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+SEEDS = ROOT.parent / "shared" / "seeds"
+
+
+def django_setup():
+    sys.path.insert(0, str(ROOT))
+    if not os.environ.get("DATABASE_URL"):
+        path = Path(tempfile.mkdtemp()) / "bench.sqlite3"
+        os.environ["DATABASE_URL"] = f"sqlite:///{path}"
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "seminar.settings")
+    os.environ.setdefault("SEMINAR_PLAIN_STATIC", "1")
+    import django
+
+    django.setup()
+    from django.test.utils import setup_test_environment
+
+    setup_test_environment()
+    from django.db import connection
+
+    # A fresh test database, as the test suite would make.
+    connection.creation.create_test_db(verbosity=0, autoclobber=True)
+    return connection
+
+
+def machine():
+    import platform
+
+    cpu = platform.processor() or platform.machine()
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                cpu = line.split(":", 1)[1].strip()
+                break
+    except OSError:
+        pass
+    return f"{cpu}, {os.cpu_count()} cores, Python {platform.python_version()}"
