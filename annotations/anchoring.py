@@ -9,12 +9,26 @@ quote; otherwise it searches for the quote and uses its context (and the claimed
 as a tie-breaker) to pick one occurrence. When the context cannot tell occurrences apart it
 refuses: a highlight on the wrong words is worse than none.
 
+When a reading's text changes, `reanchor` carries every anchor to the new text:
+
+1. map its offsets through the diff of the two texts (diff-match-patch); if the mapped span
+   holds the same words, it is ANCHORED (the words may have shifted, they did not change);
+2. else search the new text for the quote, accepting an occurrence only when enough of its
+   prefix and suffix match (nearness to the mapped place breaks ties): MOVED;
+3. else, if the mapped span holds an edited version of the quote (similar enough), it follows
+   the edit: MOVED;
+4. else the anchor is an ORPHAN: it keeps its quote, and nobody sees it on the wrong words.
+
 Pure Python, no Django: the same rules serve the API, re-anchoring and the benchmarks.
 """
 
 from __future__ import annotations
 
+import bisect
 from dataclasses import dataclass
+from difflib import SequenceMatcher
+
+from diff_match_patch import diff_match_patch
 
 CONTEXT = 32
 MAX_QUOTE = 5000
@@ -125,3 +139,121 @@ def locate(
             "say which one is meant: send its prefix and suffix, or its position."
         )
     return anchor_at(text, best[2], best[2] + len(exact))
+
+
+# --- Re-anchoring through an edit -------------------------------------------------------------
+
+ANCHORED, MOVED, ORPHANED = "anchored", "moved", "orphaned"
+# An edited quote is followed only while it stays this similar to the original words.
+MIN_EDIT_SIMILARITY = 0.75
+# A quote found elsewhere needs this share of its context to match around it.
+MIN_CONTEXT_SHARE = 0.5
+DIFF_TIMEOUT = 5.0
+
+
+@dataclass(frozen=True)
+class Placement:
+    status: str
+    anchor: Anchor | None  # None when orphaned
+
+
+class PositionMap:
+    """Maps offsets of the old text to the new one, from the diff's chunks.
+
+    A chunk is (old_start, old_end, new_start, new_end) and either equal or replaced (a
+    deletion and/or insertion). Offsets inside equal chunks map exactly; inside a replaced
+    chunk, a start maps to the replacement's start and an end to its end.
+    """
+
+    def __init__(self, old: str, new: str):
+        engine = diff_match_patch()
+        engine.Diff_Timeout = DIFF_TIMEOUT
+        diffs = engine.diff_main(old, new, True)
+        # An edit between repeated letters can be aligned in several ways; prefer word edges.
+        engine.diff_cleanupSemanticLossless(diffs)
+        chunks: list[list] = []
+        o = n = 0
+        for op, segment in diffs:
+            size = len(segment)
+            if op == 0:
+                chunks.append([o, o + size, n, n + size, True])
+                o, n = o + size, n + size
+                continue
+            if not chunks or chunks[-1][4]:
+                chunks.append([o, o, n, n, False])
+            if op == -1:
+                chunks[-1][1] += size
+                o += size
+            else:
+                chunks[-1][3] += size
+                n += size
+        self.chunks = [tuple(c) for c in chunks]
+        self.starts = [c[0] for c in self.chunks]
+        self.ends = [c[1] for c in self.chunks]
+
+    def start(self, p: int) -> int:
+        # The chunk whose old range holds p, skipping empty (pure insertion) chunks.
+        i = bisect.bisect_right(self.starts, p) - 1
+        while i >= 0 and not (self.chunks[i][0] <= p < self.chunks[i][1]):
+            i -= 1
+        if i < 0:
+            return 0
+        os_, _oe, ns, _ne, equal = self.chunks[i]
+        return ns + (p - os_) if equal else ns
+
+    def end(self, p: int) -> int:
+        i = bisect.bisect_left(self.ends, p)
+        while i < len(self.chunks) and not (self.chunks[i][0] < p <= self.chunks[i][1]):
+            i += 1
+        if i >= len(self.chunks):
+            return self.chunks[-1][3] if self.chunks else 0
+        os_, _oe, ns, ne, equal = self.chunks[i]
+        return ns + (p - os_) if equal else ne
+
+
+def similarity(a: str, b: str) -> float:
+    if not a or not b:
+        return 0.0
+    return SequenceMatcher(None, a, b, autojunk=False).ratio()
+
+
+def _search(new: str, anchor: Anchor, near: int) -> Anchor | None:
+    """The occurrence of the quote whose context matches best, if it matches well enough."""
+    exact = anchor.exact
+    context = len(anchor.prefix) + len(anchor.suffix)
+    best = None
+    for i in occurrences(new, exact):
+        score = context_score(new, i, i + len(exact), anchor.prefix, anchor.suffix)
+        if context and score < MIN_CONTEXT_SHARE * context:
+            continue
+        key = (-score, abs(i - near))
+        if best is None or key < best[0]:
+            best = (key, i, False)
+        elif key == best[0]:
+            best = (key, i, True)  # a tie: the context cannot tell them apart
+    if best is None or best[2]:
+        return None
+    return anchor_at(new, best[1], best[1] + len(exact))
+
+
+def place(old: str, new: str, anchor: Anchor, positions: PositionMap) -> Placement:
+    """Where `anchor` (against `old`) belongs in `new`, following the rules at the top."""
+    start, end = positions.start(anchor.start), positions.end(anchor.end)
+    if start < end and new[start:end] == anchor.exact:
+        return Placement(ANCHORED, anchor_at(new, start, end))
+    # The same words elsewhere (a moved paragraph, or a diff that aligned repeated letters
+    # differently) come before an edited version of them at the mapped place.
+    found = _search(new, anchor, start)
+    if found is not None:
+        return Placement(MOVED, found)
+    if start < end and similarity(new[start:end], anchor.exact) >= MIN_EDIT_SIMILARITY:
+        return Placement(MOVED, anchor_at(new, start, end))
+    return Placement(ORPHANED, None)
+
+
+def reanchor(old: str, new: str, anchors: list[Anchor]) -> list[Placement]:
+    """Carry every anchor from `old` to `new`: one diff, then each anchor on its own."""
+    if old == new:
+        return [Placement(ANCHORED, a) for a in anchors]
+    positions = PositionMap(old, new)
+    return [place(old, new, a, positions) for a in anchors]
