@@ -1,4 +1,5 @@
-"""The annotation endpoints of the JSON API (see docs/api.md): threads, replies, marks."""
+"""The annotation endpoints of the JSON API (see docs/api.md): threads, replies, marks,
+and revising a reading's text (which re-anchors its annotations)."""
 
 import datetime
 from typing import Literal
@@ -10,6 +11,7 @@ from django.shortcuts import get_object_or_404
 from ninja import Field, Router, Schema, Status
 
 from seminar.api import access_reading_api
+from seminar.permissions import can_edit_reading
 from seminar.services import ServiceError
 
 from . import services
@@ -18,10 +20,12 @@ from .permissions import (
     can_comment,
     can_delete_annotation,
     can_edit_annotation,
+    can_reattach,
     can_reply,
     can_vote,
 )
 from .presenting import Presenter, rows, visible_rows
+from .revisions import reading_revise_and_reanchor
 
 router = Router(tags=["annotations"])
 
@@ -114,6 +118,23 @@ class AnnotationList(Schema):
     items: list[AnnotationOut]
 
 
+class ReadingBodyIn(Schema):
+    body: str = Field(..., max_length=5 * 1024 * 1024)
+    format: Literal["text", "markdown", "html"] | None = None
+    note: str = Field("", max_length=300)
+
+
+class RevisionSummaryOut(Schema):
+    revision: int
+    anchored: int
+    moved: int
+    orphaned: int
+
+
+class ReattachIn(Schema):
+    target: TargetIn
+
+
 class VotesOut(Schema):
     votes: int
     voted: bool
@@ -141,7 +162,7 @@ def access_annotation_api(user, annotation_id, *, allowed=None):
     )
     annotation = get_object_or_404(queryset, pk=annotation_id)
     if allowed is not None and not allowed(user, annotation):
-        raise PermissionDenied("Only its author can change or delete a post.")
+        raise PermissionDenied("Only its author can do that to a post.")
     return annotation
 
 
@@ -232,3 +253,30 @@ def add_vote(request, annotation_id: int):
 def remove_vote(request, annotation_id: int):
     annotation = access_annotation_api(request.user, annotation_id)
     return {"votes": services.vote_remove(annotation=annotation, user=request.user), "voted": False}
+
+
+@router.put("/readings/{reading_id}", response=RevisionSummaryOut)
+def revise_reading(request, reading_id: int, payload: ReadingBodyIn):
+    """Instructors: a new revision from new source text; annotations re-anchor to it."""
+    reading = access_reading_api(request.user, reading_id)
+    if not can_edit_reading(request.user, reading):
+        raise PermissionDenied("Only instructors of the seminar can change a reading's text.")
+    current = reading.current_revision
+    revision, summary = reading_revise_and_reanchor(
+        reading=reading,
+        editor=request.user,
+        source=payload.body,
+        format=payload.format or (current.format if current else "text"),
+        note=payload.note,
+    )
+    if revision is None:  # the same text: nothing moved
+        count = reading.annotations.filter(start__isnull=False).count()
+        return {"revision": current.pk, "anchored": count, "moved": 0, "orphaned": 0}
+    return {"revision": revision.pk, **summary.as_dict()}
+
+
+@router.post("/annotations/{annotation_id}/reattach", response=AnnotationOut)
+def reattach_annotation(request, annotation_id: int, payload: ReattachIn):
+    annotation = access_annotation_api(request.user, annotation_id, allowed=can_reattach)
+    moved = services.annotation_reattach(annotation=annotation, quote=quote_from(payload.target))
+    return present_one(request.user, moved)

@@ -119,6 +119,9 @@ class Annotation(models.Model):
     # The passage, for kinds on a passage: W3C TextQuoteSelector and TextPositionSelector
     # (code points) against `anchored_revision`.
     quote_exact = models.TextField(blank=True)
+    original_quote = models.TextField(
+        blank=True, help_text="The words as they were when this was written."
+    )
     quote_prefix = models.CharField(max_length=200, blank=True)
     quote_suffix = models.CharField(max_length=200, blank=True)
     start = models.PositiveIntegerField(null=True, blank=True)

@@ -31,6 +31,13 @@ def can_delete_annotation(user, annotation):
     return can_edit_annotation(user, annotation)
 
 
+def can_reattach(user, annotation):
+    """The author, or an instructor of the seminar, may move an orphan to new words."""
+    if annotation.status == Status.DELETED:
+        return False
+    return is_author(user, annotation) or role_in(user, annotation.reading.seminar) == "instructor"
+
+
 def can_reply(user, annotation):
     return annotation.status != Status.DELETED and can_comment(user, annotation.reading)
 

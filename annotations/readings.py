@@ -2,8 +2,8 @@
 
 Importing: the text becomes a Reading and its reader comments the first comments. The web form
 and `manage.py import_reading` both call `reading_import`, so a file behaves the same either
-way. Editing: `reading_save` changes the details and the text in one transaction (re-anchoring
-of annotations joins it in the anchoring issue). These live here, not in `seminar`, because
+way. Editing: `reading_save` changes the details and the text in one transaction, with the
+annotations re-anchored (annotations.revisions). These live here, not in `seminar`, because
 comments are annotations and `seminar` never imports `annotations`.
 """
 
@@ -14,8 +14,9 @@ from django.utils import timezone
 
 from seminar import textformats
 from seminar.models import ReadingStatus
-from seminar.services import ServiceError, reading_create, reading_revise, reading_update
+from seminar.services import ServiceError, reading_create, reading_update
 
+from .revisions import reading_revise_and_reanchor
 from .services import comment_create
 
 
@@ -82,6 +83,8 @@ def reading_import(
 def reading_save(*, reading, editor, title, byline, date, due, status, source, format, note=""):
     """Details and text together: a bad text leaves the details unsaved too.
 
-    Returns the new revision, or None when the text did not change."""
+    Returns (new revision, re-anchoring Summary), or (None, None) when the text is the same."""
     reading_update(reading=reading, title=title, byline=byline, date=date, due=due, status=status)
-    return reading_revise(reading=reading, editor=editor, source=source, format=format, note=note)
+    return reading_revise_and_reanchor(
+        reading=reading, editor=editor, source=source, format=format, note=note
+    )

@@ -118,6 +118,7 @@ def annotation_create(
     )
     if quote is not None:
         _place(annotation, reading.current_revision, quote)
+        annotation.original_quote = annotation.quote_exact
     annotation.html = render_markdown(annotation.text)
     return _save_new(annotation)
 
@@ -201,6 +202,34 @@ def annotation_update(*, annotation, text=None, kind=None, tags=None, visibility
     if changed:
         annotation.edited = timezone.now()
         annotation.save(update_fields=[*changed, "edited", "updated"])
+    return annotation
+
+
+@transaction.atomic
+def annotation_reattach(*, annotation, quote):
+    """Put an annotation (an orphan, usually) on a newly selected passage of the current text."""
+    annotation = (
+        Annotation.objects.select_for_update()
+        .select_related("reading__current_revision")
+        .get(pk=annotation.pk)
+    )
+    if annotation.start is None:
+        raise ServiceError("Only an annotation on a passage can be re-attached.")
+    if annotation.status == Status.DELETED:
+        raise ServiceError("This post was deleted.")
+    _place(annotation, annotation.reading.current_revision, quote)
+    annotation.save(
+        update_fields=[
+            "anchored_revision",
+            "quote_exact",
+            "quote_prefix",
+            "quote_suffix",
+            "start",
+            "end",
+            "anchor_status",
+            "updated",
+        ]
+    )
     return annotation
 
 

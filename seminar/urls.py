@@ -3,7 +3,7 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
 from annotations.api import router as annotations_api
-from annotations.views import readings
+from annotations.views import readings, revisions
 from seminar.api import api
 from seminar.views import accounts, seminars
 
@@ -52,7 +52,17 @@ urlpatterns = [
     path("s/<slug:slug>/roster/<int:pk>/remove/", seminars.member_remove, name="member_remove"),
     path("s/<slug:slug>/readings/new/", readings.reading_create, name="reading_create"),
     path("s/<slug:slug>/r/<slug:reading_slug>/", readings.reading_detail, name="reading"),
-    path("s/<slug:slug>/r/<slug:reading_slug>/edit/", readings.reading_edit, name="reading_edit"),
+    path("s/<slug:slug>/r/<slug:reading_slug>/edit/", revisions.reading_edit, name="reading_edit"),
+    path(
+        "s/<slug:slug>/r/<slug:reading_slug>/history/",
+        revisions.reading_history,
+        name="reading_history",
+    ),
+    path(
+        "s/<slug:slug>/r/<slug:reading_slug>/history/<int:number>/restore/",
+        revisions.reading_restore_view,
+        name="reading_restore",
+    ),
     path(
         "s/<slug:slug>/r/<slug:reading_slug>/move/", readings.reading_reorder, name="reading_move"
     ),

@@ -9,10 +9,10 @@ from seminar.access import access_reading, access_seminar
 from seminar.permissions import can_add_reading, can_edit_reading, can_teach
 from seminar.services import ServiceError, reading_move
 
-from ..forms import CommentForm, ReadingCreateForm, ReadingEditForm
+from ..forms import CommentForm, ReadingCreateForm
 from ..models import Annotation
 from ..permissions import can_comment
-from ..readings import parse_pasted, parse_upload, reading_import, reading_save
+from ..readings import parse_pasted, parse_upload, reading_import
 from ..services import comment_create
 
 
@@ -92,40 +92,6 @@ def reading_create(request, slug):
     status = 400 if form.errors else 200
     return render(
         request, "annotations/reading_form.html", {"form": form, "seminar": seminar}, status=status
-    )
-
-
-@login_required
-def reading_edit(request, slug, reading_slug):
-    reading = access_reading(request.user, slug, reading_slug, allowed=can_edit_reading)
-    revision = reading.current_revision
-    initial = {
-        "title": reading.title,
-        "byline": reading.byline,
-        "date": reading.date,
-        "due": reading.due,
-        "status": reading.status,
-        "source": revision.source if revision else "",
-        "format": revision.format if revision else "text",
-    }
-    form = ReadingEditForm(request.POST or None, initial=initial)
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        try:
-            new = reading_save(reading=reading, editor=request.user, **data)
-        except ServiceError as exc:
-            form.add_error("source", str(exc))
-        else:
-            if new:
-                messages.success(request, f"Saved as revision {new.number}.")
-            else:
-                messages.success(request, "Saved.")
-            return redirect(reading)
-    return render(
-        request,
-        "annotations/reading_edit.html",
-        {"form": form, "seminar": reading.seminar, "reading": reading},
-        status=400 if form.errors else 200,
     )
 
 

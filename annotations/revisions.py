@@ -1,0 +1,151 @@
+"""Revising a reading's text and carrying its annotations along, in one transaction.
+
+`seminar.services.reading_revise` makes the new immutable revision; this module re-anchors
+every passage annotation to it (annotations.anchoring) before the transaction commits, so no
+one ever sees the new text with old offsets. Orphans keep their quote, their offsets into
+the last revision that held them, and their thread; a later revision (a restore, say) may
+bring them back.
+"""
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+
+from django.db import transaction
+
+from seminar import textformats
+from seminar.models import ReadingRevision
+from seminar.services import ServiceError, reading_revise
+
+from .anchoring import ORPHANED, Anchor, reanchor
+from .models import Annotation
+
+PLACEMENT_FIELDS = (
+    "id",
+    "start",
+    "end",
+    "quote_exact",
+    "quote_prefix",
+    "quote_suffix",
+    "anchored_revision_id",
+    "anchor_status",
+)
+
+
+@dataclass
+class Summary:
+    anchored: int = 0
+    moved: int = 0
+    orphaned: int = 0
+    statuses: dict[int, str] = field(default_factory=dict)
+
+    def as_dict(self):
+        return {"anchored": self.anchored, "moved": self.moved, "orphaned": self.orphaned}
+
+    def __str__(self):
+        return (
+            f"{self.anchored} stay on their words, {self.moved} moved with them, "
+            f"{self.orphaned} no longer in the text"
+        )
+
+
+def _plan(reading, new_text):
+    """[(row, placement)] for every passage annotation of the reading, against new_text."""
+    rows = list(
+        Annotation.objects.filter(reading=reading, start__isnull=False)
+        .order_by("id")
+        .values(*PLACEMENT_FIELDS)
+    )
+    by_revision = defaultdict(list)
+    for row in rows:
+        by_revision[row["anchored_revision_id"]].append(row)
+    texts = dict(ReadingRevision.objects.filter(pk__in=by_revision).values_list("pk", "text"))
+    plan = []
+    for revision_id, group in by_revision.items():
+        anchors = [
+            Anchor(r["start"], r["end"], r["quote_exact"], r["quote_prefix"], r["quote_suffix"])
+            for r in group
+        ]
+        plan.extend(zip(group, reanchor(texts[revision_id], new_text, anchors), strict=True))
+    return plan
+
+
+def _summarize(plan):
+    summary = Summary()
+    for row, placement in plan:
+        setattr(summary, placement.status, getattr(summary, placement.status) + 1)
+        summary.statuses[row["id"]] = placement.status
+    return summary
+
+
+def preview_revision(*, reading, source, format):
+    """What saving this text would do to the annotations, without saving anything."""
+    try:
+        rendered = textformats.render_body(source, format=format)
+    except textformats.TextFormatError as exc:
+        raise ServiceError(str(exc)) from exc
+    return _summarize(_plan(reading, rendered.text))
+
+
+def apply_placements(*, revision, plan):
+    updates = []
+    for row, placement in plan:
+        annotation = Annotation(pk=row["id"], anchor_status=placement.status)
+        if placement.status != ORPHANED:
+            anchor = placement.anchor
+            annotation.start, annotation.end = anchor.start, anchor.end
+            annotation.quote_exact, annotation.quote_prefix, annotation.quote_suffix = (
+                anchor.exact,
+                anchor.prefix,
+                anchor.suffix,
+            )
+            annotation.anchored_revision_id = revision.pk
+        else:  # keep the last good place; only the status changes
+            annotation.start, annotation.end = row["start"], row["end"]
+            annotation.quote_exact = row["quote_exact"]
+            annotation.quote_prefix, annotation.quote_suffix = (
+                row["quote_prefix"],
+                row["quote_suffix"],
+            )
+            annotation.anchored_revision_id = row["anchored_revision_id"]
+        updates.append(annotation)
+    Annotation.objects.bulk_update(
+        updates,
+        [
+            "anchor_status",
+            "start",
+            "end",
+            "quote_exact",
+            "quote_prefix",
+            "quote_suffix",
+            "anchored_revision",
+        ],
+        batch_size=1000,
+    )
+
+
+@transaction.atomic
+def reading_revise_and_reanchor(*, reading, editor, source, format, note=""):
+    """A new revision and every annotation re-anchored to it: (revision, Summary), or
+    (None, None) when the text did not change."""
+    revision = reading_revise(
+        reading=reading, editor=editor, source=source, format=format, note=note
+    )
+    if revision is None:
+        return None, None
+    plan = _plan(reading, revision.text)
+    apply_placements(revision=revision, plan=plan)
+    return revision, _summarize(plan)
+
+
+@transaction.atomic
+def reading_restore(*, reading, revision, editor):
+    """Bring back an earlier revision's text as a new revision; annotations re-anchor."""
+    if revision.reading_id != reading.pk:
+        raise ServiceError("That revision belongs to another reading.")
+    return reading_revise_and_reanchor(
+        reading=reading,
+        editor=editor,
+        source=revision.source,
+        format=revision.format,
+        note=f"Restored revision {revision.number}",
+    )

@@ -1,0 +1,120 @@
+"""Editing a reading's text: preview what it does to annotations, save, history, diff, restore."""
+
+import hashlib
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_POST
+
+from seminar.access import access_reading
+from seminar.permissions import can_edit_reading, can_teach
+from seminar.services import ServiceError
+
+from ..diffs import diff_html
+from ..forms import ReadingEditForm
+from ..models import Annotation
+from ..readings import reading_save
+from ..revisions import preview_revision, reading_restore
+
+
+def fingerprint(source, format):
+    """Ties a confirmation to the exact text that was previewed."""
+    return hashlib.sha256(f"{format}\0{source}".encode()).hexdigest()
+
+
+def _orphan_quotes(reading, summary):
+    ids = [pk for pk, status in summary.statuses.items() if status == "orphaned"]
+    return list(Annotation.objects.filter(pk__in=ids).values_list("quote_exact", flat=True)[:20])
+
+
+@login_required
+def reading_edit(request, slug, reading_slug):
+    reading = access_reading(request.user, slug, reading_slug, allowed=can_edit_reading)
+    revision = reading.current_revision
+    initial = {
+        "title": reading.title,
+        "byline": reading.byline,
+        "date": reading.date,
+        "due": reading.due,
+        "status": reading.status,
+        "source": revision.source if revision else "",
+        "format": revision.format if revision else "text",
+    }
+    form = ReadingEditForm(request.POST or None, initial=initial)
+    context = {"form": form, "seminar": reading.seminar, "reading": reading}
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        changed = revision is None or (data["source"], data["format"]) != (
+            revision.source,
+            revision.format,
+        )
+        stamp = fingerprint(data["source"], data["format"])
+        has_passages = reading.annotations.filter(start__isnull=False).exists()
+        try:
+            if changed and has_passages and request.POST.get("confirm") != stamp:
+                # First see what the edit will do to the annotations; then confirm.
+                summary = preview_revision(
+                    reading=reading, source=data["source"], format=data["format"]
+                )
+                context.update(
+                    summary=summary, confirm=stamp, orphans=_orphan_quotes(reading, summary)
+                )
+                return render(request, "annotations/reading_edit.html", context)
+            new, summary = reading_save(reading=reading, editor=request.user, **data)
+        except ServiceError as exc:
+            form.add_error("source", str(exc))
+        else:
+            if new and summary and has_passages:
+                messages.success(request, f"Saved as revision {new.number}: {summary}.")
+            elif new:
+                messages.success(request, f"Saved as revision {new.number}.")
+            else:
+                messages.success(request, "Saved. The text did not change.")
+            return redirect(reading)
+    status = 400 if form.errors else 200
+    return render(request, "annotations/reading_edit.html", context, status=status)
+
+
+@login_required
+def reading_history(request, slug, reading_slug):
+    reading = access_reading(request.user, slug, reading_slug, allowed=can_teach_reading)
+    revisions = list(reading.revisions.select_related("created_by").order_by("-number"))
+    numbers = [r.number for r in revisions]
+    newest = numbers[0] if numbers else 1
+    try:
+        a = int(request.GET.get("a", max(newest - 1, 1)))
+        b = int(request.GET.get("b", newest))
+    except ValueError:
+        a, b = max(newest - 1, 1), newest
+    by_number = {r.number: r for r in revisions}
+    old, new = by_number.get(a), by_number.get(b)
+    context = {
+        "seminar": reading.seminar,
+        "reading": reading,
+        "revisions": revisions,
+        "a": old,
+        "b": new,
+        "diff": diff_html(old.text, new.text) if old and new and old != new else None,
+        "can_edit": can_edit_reading(request.user, reading),
+    }
+    return render(request, "annotations/reading_history.html", context)
+
+
+def can_teach_reading(user, reading):
+    return can_teach(user, reading.seminar)
+
+
+@login_required
+@require_POST
+def reading_restore_view(request, slug, reading_slug, number):
+    reading = access_reading(request.user, slug, reading_slug, allowed=can_edit_reading)
+    revision = get_object_or_404(reading.revisions, number=number)
+    new, summary = reading_restore(reading=reading, revision=revision, editor=request.user)
+    if new is None:
+        messages.info(request, f"Revision {number} is already the current text.")
+    else:
+        messages.success(
+            request, f"Revision {number} restored as revision {new.number}: {summary}."
+        )
+    return redirect(reading)
