@@ -10,7 +10,7 @@ from django.http import Http404, JsonResponse
 from django.shortcuts import get_object_or_404
 from ninja import Field, Router, Schema, Status
 
-from seminar.api import access_reading_api
+from seminar.api import ReadingOut, access_reading_api, reading_out
 from seminar.permissions import can_edit_reading
 from seminar.services import ServiceError
 
@@ -253,6 +253,11 @@ def add_vote(request, annotation_id: int):
 def remove_vote(request, annotation_id: int):
     annotation = access_annotation_api(request.user, annotation_id)
     return {"votes": services.vote_remove(annotation=annotation, user=request.user), "voted": False}
+
+
+@router.get("/readings/{reading_id}", response=ReadingOut, tags=["seminars"])
+def get_reading(request, reading_id: int):
+    return reading_out(access_reading_api(request.user, reading_id), text=True)
 
 
 @router.put("/readings/{reading_id}", response=RevisionSummaryOut)

@@ -4,11 +4,36 @@ Unchanged paragraphs far from any change collapse to a count, so a one-word fix 
 reading shows as one paragraph. The markup is <del>/<ins> with escaped text, no inline styles.
 """
 
+import re
+
 from diff_match_patch import diff_match_patch
 from django.utils.html import escape
 from django.utils.safestring import mark_safe
 
 CONTEXT = 1  # unchanged paragraphs shown around a change
+TOKENS = re.compile(r"\n|[^\S\n]+|\w+|[^\w\s]")
+
+
+def _word_diff(old, new):
+    """diff-match-patch over words, not letters: each distinct word becomes one character
+    (the library's own line-mode trick), so "lead" -> "led" reads as a word replaced."""
+    vocabulary: dict[str, str] = {}
+    words: list[str] = []
+
+    def encode(text):
+        out = []
+        for token in TOKENS.findall(text):
+            if token not in vocabulary:
+                vocabulary[token] = chr(0x10000 + len(words))
+                words.append(token)
+            out.append(vocabulary[token])
+        return "".join(out)
+
+    engine = diff_match_patch()
+    engine.Diff_Timeout = 5.0
+    diffs = engine.diff_main(encode(old), encode(new), False)
+    engine.diff_cleanupSemantic(diffs)
+    return [(op, "".join(words[ord(c) - 0x10000] for c in chunk)) for op, chunk in diffs]
 
 
 def _paragraphs(diffs):
@@ -42,11 +67,7 @@ def _render(segments):
 
 
 def diff_html(old, new):
-    engine = diff_match_patch()
-    engine.Diff_Timeout = 5.0
-    diffs = engine.diff_main(old, new)
-    engine.diff_cleanupSemantic(diffs)
-    paragraphs = _paragraphs(diffs)
+    paragraphs = _paragraphs(_word_diff(old, new))
     changed = [any(op != 0 for op, _ in p) for p in paragraphs]
     near = [
         any(changed[j] for j in range(max(0, i - CONTEXT), min(len(paragraphs), i + CONTEXT + 1)))

@@ -176,9 +176,6 @@ def list_readings(request, seminar_id: int):
     return [reading_out(r) for r in readings.order_by("position", "id")]
 
 
-@router.get("/readings/{reading_id}", response=ReadingOut)
-def get_reading(request, reading_id: int):
-    return reading_out(access_reading_api(request.user, reading_id), text=True)
-
-
 api.add_router("", router)
+# GET and PUT /readings/{id} live with the annotation endpoints: one router must own a path,
+# and changing a reading's text re-anchors annotations (annotations.api).

@@ -1,0 +1,314 @@
+"""Texts change, critiques stay on their words: real edits of the seed readings, the edit
+page's preview, history, restore, PUT /api/readings/{id} and re-attaching an orphan."""
+
+import json
+import re
+
+import pytest
+from django.urls import reverse
+
+from annotations.models import Annotation
+from annotations.revisions import reading_restore, reading_revise_and_reanchor
+from annotations.services import annotation_create
+
+from ..conftest import import_seed
+
+
+def annotate_everywhere(reading, author, *, every=180, size=45):
+    """Passages spread over the whole text, cut at word boundaries, plus every chrome line."""
+    text = reading.current_revision.text
+    spans = []
+    for at in range(0, len(text) - size, every):
+        start = text.find(" ", at) + 1
+        end = text.rfind(" ", start, start + size)
+        if 0 < start < end and "\n" not in text[start:end]:
+            spans.append((start, end))
+    for line in re.finditer(
+        r"^(Skip to content|See also.*|Member Sign In|PDF Print E-mail)$", text, re.M
+    ):
+        spans.append(line.span())
+    made = []
+    for i, (start, end) in enumerate(spans):
+        annotation, _ = annotation_create(
+            reading=reading,
+            author=author,
+            kind="critique",
+            text=f"Critique {i}",
+            quote={"exact": text[start:end], "start": start, "end": end},
+        )
+        made.append(annotation)
+    return made
+
+
+def check(reading, annotations, *, removed, replacements=()):
+    """Every annotation is on its (possibly corrected) words, or an orphan if they were removed."""
+    new_text = reading.current_revision.text
+    counts = {"anchored": 0, "moved": 0, "orphaned": 0}
+    for annotation in annotations:
+        quote = annotation.quote_exact
+        annotation.refresh_from_db()
+        counts[annotation.anchor_status] += 1
+        if any(part in quote or quote in part for part in removed):
+            assert annotation.anchor_status == "orphaned", quote
+            continue
+        expected = quote
+        for old, new in replacements:
+            expected = expected.replace(old, new)
+        assert annotation.anchor_status in {"anchored", "moved"}, quote
+        assert annotation.anchored_revision_id == reading.current_revision_id
+        assert new_text[annotation.start : annotation.end] == expected, (quote, expected)
+    return counts
+
+
+def test_trimming_scraped_chrome_keeps_every_critique_on_its_words(seminar, instructor, student):
+    reading = import_seed(seminar, "military-interventions-in-mali.txt")
+    made = annotate_everywhere(reading, student)
+    source = reading.current_revision.source
+    removed = [
+        line
+        for line in source.splitlines()
+        if line == "Skip to content" or line.startswith("See also")
+    ]
+    assert len(removed) == 4
+    trimmed = "\n".join(line for line in source.splitlines() if line not in removed)
+    _, summary = reading_revise_and_reanchor(
+        reading=reading, editor=instructor, source=trimmed, format="text"
+    )
+    counts = check(reading, made, removed=[" ".join(r.split()) for r in removed])
+    assert counts["orphaned"] == summary.orphaned >= 4
+    assert summary.anchored + summary.moved == len(made) - summary.orphaned
+
+
+def test_typo_fixes_and_a_paragraph_swap_on_the_blog_post(seminar, instructor, student):
+    reading = import_seed(seminar, "2013-03-04-mali-security-blog.txt")
+    text = reading.current_revision.text
+    made = annotate_everywhere(reading, student, every=90, size=40)
+    # A critique right on a typo, and one on the famous sentence.
+    for quote in ("This has lead to what appears", "this time and method sweet spot"):
+        start = text.index(quote)
+        made.append(
+            annotation_create(
+                reading=reading,
+                author=student,
+                kind="question",
+                text="?",
+                quote={"exact": quote, "start": start, "end": start + len(quote)},
+            )[0]
+        )
+    fixes = [("has lead to", "has led to"), ("over run", "overrun")]
+    source = reading.current_revision.source
+    for old, new in fixes:
+        assert old in source
+        source = source.replace(old, new)
+    paragraphs = source.split("\n\n")
+    paragraphs[1], paragraphs[2] = paragraphs[2], paragraphs[1]
+    source = "\n\n".join(paragraphs)
+    reading_revise_and_reanchor(reading=reading, editor=instructor, source=source, format="text")
+    counts = check(reading, made, removed=[], replacements=fixes)
+    assert counts["orphaned"] == 0
+    assert counts["moved"] > 0  # the swapped paragraphs' critiques moved with them
+
+
+def test_crisis_report_header_and_footer_removed(seminar, instructor, student):
+    reading = import_seed(seminar, "crisis-group-2013-security-dialogue-reform.txt")
+    made = annotate_everywhere(reading, student)
+    source = reading.current_revision.source
+    lines = source.splitlines()
+    first_paragraph = next(i for i, line in enumerate(lines) if len(line) > 120)
+    footer = next(i for i, line in enumerate(lines) if line.startswith("Browse Documents"))
+    kept = "\n".join(lines[first_paragraph:footer])
+    removed = [
+        " ".join(line.split())
+        for line in lines[:first_paragraph] + lines[footer:]
+        if line.strip(" \u00a0")
+    ]
+    reading_revise_and_reanchor(reading=reading, editor=instructor, source=kept, format="text")
+    counts = check(reading, made, removed=removed)
+    assert counts["orphaned"] >= 2  # "Member Sign In", "PDF Print E-mail" at least
+
+
+def test_annotation_remembers_the_revision_it_was_written_on(
+    seminar, instructor, student, blog_reading
+):
+    first = blog_reading.current_revision
+    (made,) = annotate_everywhere(blog_reading, student, every=10_000)
+    new_source = "A new opening paragraph.\n\n" + first.source
+    reading_revise_and_reanchor(
+        reading=blog_reading, editor=instructor, source=new_source, format="text"
+    )
+    made.refresh_from_db()
+    assert made.revision_id == first.pk
+    assert made.anchored_revision_id == blog_reading.current_revision_id != first.pk
+    assert made.original_quote == made.quote_exact
+
+
+def test_restoring_an_earlier_revision_brings_orphans_back(
+    seminar, instructor, student, blog_reading
+):
+    first = blog_reading.current_revision
+    text = first.text
+    quote = "this time and method sweet spot of intervention has been struck"
+    start = text.index(quote)
+    made, _ = annotation_create(
+        reading=blog_reading,
+        author=student,
+        kind="critique",
+        text="?",
+        quote={"exact": quote, "start": start, "end": start + len(quote)},
+    )
+    cut = first.source.replace(quote, "")
+    reading_revise_and_reanchor(reading=blog_reading, editor=instructor, source=cut, format="text")
+    made.refresh_from_db()
+    assert made.anchor_status == "orphaned" and made.quote_exact == quote
+    new, summary = reading_restore(reading=blog_reading, revision=first, editor=instructor)
+    assert new.number == 3 and new.text == text
+    made.refresh_from_db()
+    assert made.anchor_status in {"anchored", "moved"}
+    assert new.text[made.start : made.end] == quote
+
+
+def api(client, method, path, payload=None):
+    return getattr(client, method)(
+        f"/api{path}", data=json.dumps(payload), content_type="application/json"
+    )
+
+
+def test_put_reading_returns_the_reanchoring_summary(
+    client, instructor, student, outsider, blog_reading
+):
+    annotate_everywhere(blog_reading, student)
+    body = blog_reading.current_revision.source.replace("has lead to", "has led to")
+    client.force_login(student)
+    assert api(client, "put", f"/readings/{blog_reading.pk}", {"body": body}).status_code == 403
+    client.force_login(outsider)
+    assert api(client, "put", f"/readings/{blog_reading.pk}", {"body": body}).status_code == 404
+    client.force_login(instructor)
+    response = api(client, "put", f"/readings/{blog_reading.pk}", {"body": body})
+    assert response.status_code == 200
+    result = response.json()
+    total = Annotation.objects.filter(reading=blog_reading, start__isnull=False).count()
+    assert result["anchored"] + result["moved"] + result["orphaned"] == total
+    assert result["orphaned"] == 0
+    listed = client.get(f"/api/readings/{blog_reading.pk}/annotations").json()
+    statuses = {a["anchor_status"] for a in listed["items"] if a["target"]}
+    assert statuses <= {"anchored", "moved"}
+    assert {a["target"]["revision"] for a in listed["items"] if a["target"]} == {result["revision"]}
+
+
+def test_put_reading_with_bad_html_saves_nothing(client, instructor, blog_reading):
+    client.force_login(instructor)
+    response = api(
+        client,
+        "put",
+        f"/readings/{blog_reading.pk}",
+        {"body": "<script>only</script>", "format": "html"},
+    )
+    assert response.status_code == 400
+    assert "no text" in response.json()["detail"]
+    assert blog_reading.revisions.count() == 1
+
+
+def test_reattach_an_orphan(client, instructor, student, student2, blog_reading):
+    first = blog_reading.current_revision
+    quote = "the second most dangerous Islamist militant leader"
+    start = first.text.index(quote)
+    made, _ = annotation_create(
+        reading=blog_reading,
+        author=student,
+        kind="evidence",
+        text="!",
+        quote={"exact": quote, "start": start, "end": start + len(quote)},
+    )
+    reading_revise_and_reanchor(
+        reading=blog_reading,
+        editor=instructor,
+        source=first.source.replace(quote, "a leader"),
+        format="text",
+    )
+    made.refresh_from_db()
+    assert made.anchor_status == "orphaned"
+    new_text = blog_reading.current_revision.text
+    target = {"selector": [{"type": "TextQuoteSelector", "exact": "a leader"}]}
+    client.force_login(student2)
+    response = api(client, "post", f"/annotations/{made.pk}/reattach", {"target": target})
+    assert response.status_code == 403
+    client.force_login(student)
+    response = api(client, "post", f"/annotations/{made.pk}/reattach", {"target": target})
+    assert response.status_code == 200
+    body = response.json()
+    assert body["anchor_status"] == "anchored"
+    start = body["target"]["selector"][1]["start"]
+    assert new_text[start : start + len("a leader")] == "a leader"
+
+
+def edit(client, reading, source, follow=False, **extra):
+    data = {"title": reading.title, "status": reading.status, "format": "text", "source": source}
+    data.update(extra)
+    url = reverse("reading_edit", args=[reading.seminar.slug, reading.slug])
+    return client.post(url, data, follow=follow)
+
+
+def test_edit_page_previews_then_saves_with_a_summary(client, instructor, student, blog_reading):
+    annotate_everywhere(blog_reading, student)
+    client.force_login(instructor)
+    source = blog_reading.current_revision.source
+    paragraph = source.split("\n\n")[2]
+    cut = source.replace(paragraph, "")
+    preview = edit(client, blog_reading, cut)
+    assert preview.status_code == 200
+    assert "What this edit does to the annotations" in preview.text
+    assert blog_reading.revisions.count() == 1  # nothing saved yet
+    stamp = re.search(r'name="confirm" value="([0-9a-f]+)"', preview.text).group(1)
+    saved = edit(client, blog_reading, cut, confirm=stamp, follow=True)
+    assert blog_reading.revisions.count() == 2
+    assert "no longer in the text" in saved.text
+    orphans = Annotation.objects.filter(reading=blog_reading, anchor_status="orphaned").count()
+    assert orphans > 0
+
+
+def test_a_confirmation_for_another_text_previews_again(client, instructor, student, blog_reading):
+    annotate_everywhere(blog_reading, student)
+    client.force_login(instructor)
+    source = blog_reading.current_revision.source
+    preview = edit(client, blog_reading, source + "\n\nOne more.")
+    stamp = re.search(r'name="confirm" value="([0-9a-f]+)"', preview.text).group(1)
+    again = edit(client, blog_reading, source + "\n\nSomething else.", confirm=stamp)
+    assert "What this edit does" in again.text
+    assert blog_reading.revisions.count() == 1
+
+
+def test_history_shows_a_readable_diff_to_teachers_only(
+    client, instructor, ta, student, blog_reading
+):
+    source = blog_reading.current_revision.source.replace("has lead to", "has led to")
+    reading_revise_and_reanchor(
+        reading=blog_reading, editor=instructor, source=source, format="text", note="typo"
+    )
+    url = reverse("reading_history", args=[blog_reading.seminar.slug, blog_reading.slug])
+    client.force_login(student)
+    assert client.get(url).status_code == 403
+    client.force_login(ta)
+    page = client.get(url).text
+    assert "<del>lead</del>" in page and "<ins>led</ins>" in page
+    assert "Revision 2" in page and "typo" in page
+    assert "unchanged paragraph" in page
+
+
+def test_restore_from_the_history_page(client, instructor, blog_reading):
+    first = blog_reading.current_revision
+    reading_revise_and_reanchor(
+        reading=blog_reading, editor=instructor, source=first.source + "\n\nAdded.", format="text"
+    )
+    client.force_login(instructor)
+    url = reverse("reading_restore", args=[blog_reading.seminar.slug, blog_reading.slug, 1])
+    client.post(url)
+    blog_reading.refresh_from_db()
+    assert blog_reading.current_revision.number == 3
+    assert blog_reading.current_revision.text == first.text
+
+
+@pytest.mark.parametrize("who", ["student", "ta"])
+def test_only_instructors_restore(client, request, blog_reading, who):
+    client.force_login(request.getfixturevalue(who))
+    url = reverse("reading_restore", args=[blog_reading.seminar.slug, blog_reading.slug, 1])
+    assert client.post(url).status_code == 403
