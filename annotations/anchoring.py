@@ -12,7 +12,8 @@ refuses: a highlight on the wrong words is worse than none.
 When a reading's text changes, `reanchor` carries every anchor to the new text:
 
 1. map its offsets through the diff of the two texts (diff-match-patch); if the mapped span
-   holds the same words, it is ANCHORED (the words may have shifted, they did not change);
+   holds the same words, or the same words overlap it (an edit at an edge can clip the
+   mapping), it is ANCHORED: the words may have shifted, they did not change;
 2. else search the new text for the quote, accepting an occurrence only when enough of its
    prefix and suffix match (nearness to the mapped place breaks ties): MOVED;
 3. else, if the mapped span holds an edited version of the quote (similar enough), it follows
@@ -241,6 +242,12 @@ def place(old: str, new: str, anchor: Anchor, positions: PositionMap) -> Placeme
     start, end = positions.start(anchor.start), positions.end(anchor.end)
     if start < end and new[start:end] == anchor.exact:
         return Placement(ANCHORED, anchor_at(new, start, end))
+    # An edit right at an edge can make the diff clip or widen the span; the same words
+    # overlapping the mapped place are still these words.
+    size = len(anchor.exact)
+    near = new.find(anchor.exact, max(0, start - size), end + size)
+    if near != -1 and near < max(end, start + 1) and near + size > start:
+        return Placement(ANCHORED, anchor_at(new, near, near + size))
     # The same words elsewhere (a moved paragraph, or a diff that aligned repeated letters
     # differently) come before an edited version of them at the mapped place.
     found = _search(new, anchor, start)

@@ -30,25 +30,40 @@ def seed():
     )
     name = "2013-03-04-mali-security-blog.txt"
     parsed = parse_upload(data=(SEEDS / name).read_bytes(), filename=name)
-    reading = reading_import(seminar=seminar, creator=teacher, parsed=parsed,
-                             status=ReadingStatus.PUBLISHED)
+    reading = reading_import(
+        seminar=seminar, creator=teacher, parsed=parsed, status=ReadingStatus.PUBLISHED
+    )
     revision = reading.current_revision
     text = revision.text
     words = [i for i, ch in enumerate(text) if ch == " "]
     roots = Annotation.objects.bulk_create(
         Annotation(
-            reading=reading, revision=revision, anchored_revision=revision,
-            author=students[i % len(students)], kind="critique",
-            text=f"Critique {i}", html=f"<p>Critique {i}</p>",
+            reading=reading,
+            revision=revision,
+            anchored_revision=revision,
+            author=students[i % len(students)],
+            kind="critique",
+            text=f"Critique {i}",
+            html=f"<p>Critique {i}</p>",
             quote_exact=text[words[i % len(words)] + 1 : words[i % len(words)] + 30],
-            start=words[i % len(words)] + 1, end=words[i % len(words)] + 30,
-            anchor_status="anchored", tags=["timing"] if i % 3 else [],
+            start=words[i % len(words)] + 1,
+            end=words[i % len(words)] + 30,
+            anchor_status="anchored",
+            tags=["timing"] if i % 3 else [],
         )
         for i in range(THREADS)
     )
     Annotation.objects.bulk_create(
-        Annotation(reading=reading, revision=revision, parent=root, thread=root, kind="reply",
-                   author=students[(j + 1) % len(students)], text="A reply", html="<p>A reply</p>")
+        Annotation(
+            reading=reading,
+            revision=revision,
+            parent=root,
+            thread=root,
+            kind="reply",
+            author=students[(j + 1) % len(students)],
+            text="A reply",
+            html="<p>A reply</p>",
+        )
         for j, root in enumerate(roots)
         for _ in range(REPLIES_PER_THREAD)
     )
@@ -90,8 +105,10 @@ def main():
         ("API list", f"/api/readings/{reading.pk}/annotations"),
     ]:
         median, worst, queries, size = timed(client, url)
-        print(f"{label:13} median {median * 1000:7.1f} ms  max {worst * 1000:7.1f} ms  "
-              f"{queries} queries  {size / 1024:.0f} KiB")
+        print(
+            f"{label:13} median {median * 1000:7.1f} ms  max {worst * 1000:7.1f} ms  "
+            f"{queries} queries  {size / 1024:.0f} KiB"
+        )
     connection.creation.destroy_test_db(connection.settings_dict["NAME"], verbosity=0)
 
 
