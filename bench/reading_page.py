@@ -11,7 +11,7 @@ GET /api/readings/{id}/annotations through Django's test client (server time, no
 import statistics
 import time
 
-from setup import SEEDS, django_setup, machine
+from harness import SEEDS, django_setup, machine
 
 THREADS, REPLIES_PER_THREAD, RUNS = 500, 3, 15
 

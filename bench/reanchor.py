@@ -24,7 +24,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from setup import SEEDS, machine  # noqa: E402
+from harness import SEEDS, machine  # noqa: E402
 
 from annotations.anchoring import ORPHANED, anchor_at, reanchor  # noqa: E402
 
