@@ -69,6 +69,12 @@ def main():
     parser.add_argument("--words", type=int, default=50_000)
     parser.add_argument("--seed", type=int, default=7)
     parser.add_argument("--verbose", action="store_true", help="describe each misplacement")
+    parser.add_argument(
+        "--through-db",
+        action="store_true",
+        help="also time the whole edit transaction (new revision, re-anchor, save) in a "
+        "database: SQLite in a temporary file, or DATABASE_URL",
+    )
     args = parser.parse_args()
     rng = random.Random(args.seed)
     vocab = vocabulary()
@@ -171,6 +177,67 @@ def main():
         f"edited passages: followed the edit {followed:,}, orphaned {orphaned_edited:,}"
     )
     print(f"misplaced: {misplaced}")
+    if args.through_db:
+        through_db(old_text, new_text, spans, old_starts, old_ends)
+
+
+def through_db(old_text, new_text, spans, old_starts, old_ends):
+    from harness import django_setup
+
+    connection = django_setup()
+    from annotations.models import Annotation
+    from annotations.readings import parse_pasted, reading_import
+    from annotations.revisions import reading_revise_and_reanchor
+    from seminar.models import User
+    from seminar.services import seminar_create
+
+    teacher = User.objects.create_user("teacher", password="x")
+    seminar = seminar_create(title="Bench", creator=teacher)
+    reading = reading_import(
+        seminar=seminar,
+        creator=teacher,
+        parsed=parse_pasted(source=old_text, format="text"),
+        title="Long reading",
+    )
+    revision = reading.current_revision
+    text = revision.text
+    rows = []
+    for i, j in spans:
+        # Offsets into the stored text, which the importer may have normalised.
+        exact = old_text[old_starts[i] : old_ends[j - 1]]
+        start = text.find(exact)
+        if start == -1:
+            continue
+        a = anchor_at(text, start, start + len(exact))
+        rows.append(
+            Annotation(
+                reading=reading,
+                revision=revision,
+                anchored_revision=revision,
+                author=teacher,
+                kind="critique",
+                text="x",
+                html="<p>x</p>",
+                quote_exact=a.exact,
+                original_quote=a.exact,
+                quote_prefix=a.prefix,
+                quote_suffix=a.suffix,
+                start=a.start,
+                end=a.end,
+                anchor_status="anchored",
+            )
+        )
+    Annotation.objects.bulk_create(rows, batch_size=2000)
+    began = time.perf_counter()
+    _revision, summary = reading_revise_and_reanchor(
+        reading=reading, editor=teacher, source=new_text, format="text"
+    )
+    seconds = time.perf_counter() - began
+    print(
+        f"through the database ({connection.vendor}): {len(rows):,} annotations, "
+        f"edit transaction {seconds:.2f} s ({summary})"
+    )
+    connection.creation.destroy_test_db(connection.settings_dict["NAME"], verbosity=0)
 
 
 if __name__ == "__main__":
