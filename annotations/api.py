@@ -83,6 +83,8 @@ class SelectorOut(Schema):
 class TargetOut(Schema):
     source: str
     revision: int | None
+    written_on: int | None
+    original_quote: str
     selector: list[SelectorOut]
 
 

@@ -91,6 +91,8 @@ class Presenter:
         return {
             "source": self.url,
             "revision": a["anchored_revision_id"],
+            "written_on": a["revision_id"],
+            "original_quote": a["original_quote"] or a["quote_exact"],
             "selector": [
                 {
                     "type": "TextQuoteSelector",
