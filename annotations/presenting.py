@@ -39,6 +39,8 @@ FIELDS = (
     "start",
     "end",
     "anchored_revision_id",
+    "revision_id",
+    "original_quote",
 )
 
 
