@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from .models import Annotation, Vote
+from .models import Annotation, Flag, ModerationEvent, Notification, Vote
 
 
 @admin.register(Annotation)
@@ -20,3 +20,34 @@ class AnnotationAdmin(admin.ModelAdmin):
 class VoteAdmin(admin.ModelAdmin):
     list_display = ("annotation", "user", "created")
     raw_id_fields = ("annotation", "user")
+
+
+@admin.register(Flag)
+class FlagAdmin(admin.ModelAdmin):
+    list_display = ("annotation", "user", "reason", "created", "dismissed")
+    list_filter = ("reason",)
+    raw_id_fields = ("annotation", "user")
+
+
+@admin.register(ModerationEvent)
+class ModerationEventAdmin(admin.ModelAdmin):
+    """The audit log, read-only: it is append-only everywhere, the admin included."""
+
+    list_display = ("created", "seminar", "moderator", "action", "annotation", "reason")
+    list_filter = ("action",)
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(Notification)
+class NotificationAdmin(admin.ModelAdmin):
+    list_display = ("user", "kind", "annotation", "created", "read")
+    list_filter = ("kind",)
+    raw_id_fields = ("user", "annotation")

@@ -40,6 +40,10 @@ class Status(models.TextChoices):
 PASSAGE_KINDS = (Kind.CRITIQUE, Kind.QUESTION, Kind.EVIDENCE, Kind.CONNECTION, Kind.NOTE)
 
 
+# Statuses that keep a post, and what hangs under it, from peers.
+CONCEALED = (Status.HIDDEN, Status.PENDING)
+
+
 class AnchorStatus(models.TextChoices):
     ANCHORED = "anchored", "Anchored"
     MOVED = "moved", "Moved"
@@ -60,16 +64,23 @@ class AnnotationQuerySet(models.QuerySet):
         # A deleted post stays as a tombstone while it has replies, to keep the thread's shape.
         has_replies = models.Exists(Annotation.objects.filter(parent=models.OuterRef("pk")))
         shown = Q(status=Status.PUBLISHED) | (Q(status=Status.DELETED) & Q(has_replies=True))
+        # Hiding (or holding for approval) a post hides what hangs under it from peers too.
+        clear_above = ~Q(thread__status__in=CONCEALED) & ~Q(parent__status__in=CONCEALED)
         instructors_thread = Q(visibility=Visibility.INSTRUCTORS) & (
             Q(reading__in=teaching) | Q(thread__author=user)
         )
+        peers = shown & clear_above & (Q(visibility=Visibility.SEMINAR) | instructors_thread)
+        # Staff see hidden and waiting posts too (marked as such), never private notes.
+        staff = (
+            Q(reading__in=teaching)
+            & ~Q(visibility=Visibility.PRIVATE)
+            & ~(Q(status=Status.DELETED) & Q(has_replies=False))
+        )
+        own = Q(author=user) & ~(Q(status=Status.DELETED) & Q(has_replies=False))
         return (
             self.filter(reading__in=readings)
             .alias(has_replies=has_replies)
-            .filter(
-                (Q(author=user) & ~Q(status=Status.DELETED))
-                | (shown & (Q(visibility=Visibility.SEMINAR) | instructors_thread | Q(author=user)))
-            )
+            .filter(own | peers | staff)
         )
 
     def page_comments(self):
@@ -138,6 +149,11 @@ class Annotation(models.Model):
     anchor_status = models.CharField(  # noqa: DJ001
         max_length=20, choices=AnchorStatus.choices, null=True, blank=True
     )
+    pinned = models.BooleanField(default=False, help_text="Shown first, with a badge.")
+    locked = models.BooleanField(default=False, help_text="No new replies in this thread.")
+    moderation_reason = models.CharField(
+        max_length=300, blank=True, help_text="Why it was hidden; its author sees this."
+    )
     created = models.DateTimeField(default=timezone.now)
     updated = models.DateTimeField(auto_now=True)
     edited = models.DateTimeField(
@@ -198,3 +214,123 @@ class Vote(models.Model):
 
     def __str__(self):
         return f"{self.user} found {self.annotation_id} helpful"
+
+
+class FlagReason(models.TextChoices):
+    OFF_TOPIC = "off_topic", "Off topic"
+    DISRESPECTFUL = "disrespectful", "Disrespectful"
+    SPAM = "spam", "Spam"
+    OTHER = "other", "Other"
+
+
+class Flag(models.Model):
+    """A student's report of a post to the moderators: one per person per post."""
+
+    annotation = models.ForeignKey(Annotation, on_delete=models.CASCADE, related_name="flags")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="flags"
+    )
+    reason = models.CharField(max_length=20, choices=FlagReason.choices)
+    note = models.CharField(max_length=500, blank=True)
+    created = models.DateTimeField(auto_now_add=True)
+    dismissed = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["annotation", "user"], name="one_flag_per_person")
+        ]
+        ordering = ["-created"]
+
+    def __str__(self):
+        return f"{self.get_reason_display()} flag on {self.annotation_id} by {self.user}"
+
+
+class Action(models.TextChoices):
+    HIDE = "hide", "Hid"
+    UNHIDE = "unhide", "Restored"
+    DELETE = "delete", "Deleted"
+    LOCK = "lock", "Locked"
+    UNLOCK = "unlock", "Unlocked"
+    PIN = "pin", "Pinned"
+    UNPIN = "unpin", "Unpinned"
+    APPROVE = "approve", "Approved"
+    DISMISS = "dismiss", "Dismissed the flags on"
+
+
+class AppendOnlyQuerySet(models.QuerySet):
+    """The audit log is written once and never changed, whatever code asks."""
+
+    def update(self, **kwargs):
+        raise PermissionError("The moderation log is append-only.")
+
+    def delete(self):
+        raise PermissionError("The moderation log is append-only.")
+
+
+class ModerationEvent(models.Model):
+    """One moderation action, on the record: who, what, on what, when, why."""
+
+    seminar = models.ForeignKey(
+        "seminar.Seminar", on_delete=models.PROTECT, related_name="moderation_events"
+    )
+    annotation = models.ForeignKey(
+        Annotation, on_delete=models.PROTECT, related_name="moderation_events"
+    )
+    moderator = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    action = models.CharField(max_length=20, choices=Action.choices)
+    reason = models.CharField(max_length=300, blank=True)
+    from_status = models.CharField(max_length=20, choices=Status.choices)
+    to_status = models.CharField(max_length=20, choices=Status.choices)
+    created = models.DateTimeField(auto_now_add=True)
+
+    objects = AppendOnlyQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created", "-id"]
+
+    def __str__(self):
+        return f"{self.moderator} {self.get_action_display().lower()} {self.annotation_id}"
+
+    def save(self, *args, **kwargs):
+        # Append-only: a second save would rewrite history.
+        if self.pk is not None:
+            raise PermissionError("The moderation log is append-only.")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise PermissionError("The moderation log is append-only.")
+
+
+class NotificationKind(models.TextChoices):
+    REPLY = "reply", "replied to your post"
+    HIDDEN = "hidden", "hid your post"
+    RESTORED = "restored", "restored your post"
+    APPROVED = "approved", "approved your post"
+    PINNED = "pinned", "pinned your post"
+
+
+class Notification(models.Model):
+    """Something a person should hear about their posts, shown in-app (and emailed)."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications"
+    )
+    kind = models.CharField(max_length=20, choices=NotificationKind.choices)
+    annotation = models.ForeignKey(
+        Annotation,
+        on_delete=models.CASCADE,
+        related_name="notifications",
+        help_text="The post the notification is about (for a reply: the reply).",
+    )
+    reason = models.CharField(max_length=300, blank=True)
+    created = models.DateTimeField(auto_now_add=True)
+    read = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created", "-id"]
+        indexes = [models.Index(fields=["user", "read"])]
+
+    def __str__(self):
+        return f"{self.user}: {self.get_kind_display()}"

@@ -39,7 +39,28 @@ def can_reattach(user, annotation):
 
 
 def can_reply(user, annotation):
-    return annotation.status != Status.DELETED and can_comment(user, annotation.reading)
+    if annotation.status != Status.PUBLISHED and not is_author(user, annotation):
+        return False
+    return not annotation.locked and can_comment(user, annotation.reading)
+
+
+def can_moderate(user, seminar):
+    """Instructors always; TAs where the seminar lets them."""
+    role = role_in(user, seminar)
+    return role == "instructor" or (role == "ta" and seminar.tas_moderate)
+
+
+def posts_need_approval(user, seminar):
+    """In a pre-moderated seminar, students' posts wait for a moderator."""
+    return seminar.premoderation and role_in(user, seminar) not in STAFF_ROLES
+
+
+def can_flag(user, annotation):
+    return (
+        annotation.status == Status.PUBLISHED
+        and not is_author(user, annotation)
+        and can_comment(user, annotation.reading)
+    )
 
 
 def can_vote(user, annotation):

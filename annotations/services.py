@@ -11,6 +11,8 @@ from seminar.services import ServiceError
 
 from . import anchoring
 from .models import PASSAGE_KINDS, AnchorStatus, Annotation, Kind, Status, Visibility, Vote
+from .notifications import notify_reply
+from .permissions import posts_need_approval
 from .rendering import MAX_TEXT_CHARS, render_markdown
 
 MAX_TAGS = 10
@@ -116,6 +118,8 @@ def annotation_create(
         client_id=client_id,
         created=created or timezone.now(),
     )
+    if author is not None and posts_need_approval(author, reading.seminar):
+        annotation.status = Status.PENDING
     if quote is not None:
         _place(annotation, reading.current_revision, quote)
         annotation.original_quote = annotation.quote_exact
@@ -153,6 +157,9 @@ def reply_create(*, parent, author, text, client_id=""):
         return first, False
     if parent.status == Status.DELETED:
         raise ServiceError("This post was deleted; reply to another post in the thread.")
+    root = parent.thread or parent
+    if root.locked:
+        raise ServiceError("This thread is locked: it takes no new replies.")
     reply = Annotation(
         reading_id=parent.reading_id,
         revision=parent.reading.current_revision,
@@ -164,16 +171,27 @@ def reply_create(*, parent, author, text, client_id=""):
         visibility=parent.visibility,
         client_id=client_id,
     )
+    if posts_need_approval(author, parent.reading.seminar):
+        reply.status = Status.PENDING
     reply.html = render_markdown(reply.text)
-    return _save_new(reply)
+    reply, created = _save_new(reply)
+    if created:
+        notify_reply(reply=reply)
+    return reply, created
 
 
 @transaction.atomic
 def annotation_update(*, annotation, text=None, kind=None, tags=None, visibility=None):
     """The author's edit. Changing a thread's visibility changes its replies' too."""
-    annotation = Annotation.objects.select_for_update().get(pk=annotation.pk)
+    annotation = (
+        Annotation.objects.select_for_update()
+        .select_related("reading__seminar", "author")
+        .get(pk=annotation.pk)
+    )
     if annotation.status == Status.DELETED:
         raise ServiceError("This post was deleted and cannot be edited.")
+    if annotation.status == Status.HIDDEN:
+        raise ServiceError("A moderator hid this post; it cannot be edited while hidden.")
     changed = []
     if text is not None and clean_text(text) != annotation.text:
         annotation.text = clean_text(text)
@@ -199,6 +217,10 @@ def annotation_update(*, annotation, text=None, kind=None, tags=None, visibility
         annotation.visibility = visibility
         changed.append("visibility")
         Annotation.objects.filter(thread=annotation).update(visibility=visibility)
+    if changed and posts_need_approval(annotation.author, annotation.reading.seminar):
+        # An approved post that changes goes back for approval.
+        annotation.status = Status.PENDING
+        changed.append("status")
     if changed:
         annotation.edited = timezone.now()
         annotation.save(update_fields=[*changed, "edited", "updated"])

@@ -70,6 +70,16 @@ class Seminar(models.Model):
         verbose_name="Students see each other under pseudonyms",
         help_text="Instructors and TAs always see names. Pseudonyms stay the same all term.",
     )
+    premoderation = models.BooleanField(
+        default=False,
+        verbose_name="Students' posts wait for approval",
+        help_text="An instructor or TA approves each student post before others see it.",
+    )
+    tas_moderate = models.BooleanField(
+        default=True,
+        verbose_name="TAs can moderate",
+        help_text="Let teaching assistants hide, approve, pin and lock posts.",
+    )
     # Secret input to pseudonyms, so they cannot be worked out from user ids.
     pseudonym_salt = models.CharField(max_length=32, default=new_salt, editable=False)
     created_by = models.ForeignKey(

@@ -1,0 +1,167 @@
+"""Moderation built for a class: flags, one audited function for every action, the queue.
+
+Every change a moderator makes goes through `annotation_moderate`, which locks the post's
+row, checks the action still makes sense (two moderators may act at once), applies it and
+writes exactly one append-only ModerationEvent. Nothing is destroyed: "delete" is the same
+soft delete an author can make, and hidden posts stay in the database with their reason.
+"""
+
+from django.db import IntegrityError, transaction
+from django.db.models import Count, Max, Q
+from django.utils import timezone
+
+from seminar.services import ServiceError
+
+from .models import (
+    Action,
+    Annotation,
+    Flag,
+    FlagReason,
+    ModerationEvent,
+    NotificationKind,
+    Status,
+)
+from .notifications import notify, notify_reply
+from .permissions import can_moderate
+
+
+class Conflict(ServiceError):
+    """The action no longer applies: someone else acted first. The API answers 409."""
+
+
+@transaction.atomic
+def flag_create(*, annotation, user, reason, note=""):
+    if reason not in FlagReason.values:
+        raise ServiceError(f"Unknown reason “{reason}”: use one of {', '.join(FlagReason.values)}.")
+    if reason == FlagReason.OTHER and not (note or "").strip():
+        raise ServiceError("Say in a few words what is wrong when the reason is “other”.")
+    if annotation.author_id == user.pk:
+        raise ServiceError("You cannot flag your own post; edit or delete it instead.")
+    if annotation.status == Status.DELETED:
+        raise ServiceError("This post was deleted.")
+    try:
+        with transaction.atomic():
+            return Flag.objects.create(
+                annotation=annotation, user=user, reason=reason, note=(note or "").strip()[:500]
+            )
+    except IntegrityError as exc:
+        raise Conflict("You have already flagged this post.") from exc
+
+
+# action -> (statuses it applies to, status after, or None to keep it)
+TRANSITIONS = {
+    Action.HIDE: ({Status.PUBLISHED, Status.PENDING}, Status.HIDDEN),
+    Action.UNHIDE: ({Status.HIDDEN}, Status.PUBLISHED),
+    Action.APPROVE: ({Status.PENDING}, Status.PUBLISHED),
+    Action.DELETE: ({Status.PUBLISHED, Status.PENDING, Status.HIDDEN}, Status.DELETED),
+    Action.LOCK: ({Status.PUBLISHED, Status.HIDDEN, Status.PENDING}, None),
+    Action.UNLOCK: ({Status.PUBLISHED, Status.HIDDEN, Status.PENDING}, None),
+    Action.PIN: ({Status.PUBLISHED}, None),
+    Action.UNPIN: ({Status.PUBLISHED, Status.HIDDEN, Status.PENDING}, None),
+    Action.DISMISS: ({Status.PUBLISHED, Status.HIDDEN, Status.PENDING}, None),
+}
+TELLS_AUTHOR = {
+    Action.HIDE: NotificationKind.HIDDEN,
+    Action.UNHIDE: NotificationKind.RESTORED,
+    Action.APPROVE: NotificationKind.APPROVED,
+    Action.PIN: NotificationKind.PINNED,
+}
+
+
+def _check(annotation, action):
+    allowed, _after = TRANSITIONS[action]
+    if annotation.status not in allowed:
+        raise Conflict(
+            f"Cannot {action} a post that is {annotation.get_status_display().lower()}: "
+            "someone may have acted on it already. Reload to see its state."
+        )
+    if action in (Action.LOCK, Action.UNLOCK) and annotation.parent_id:
+        raise ServiceError("Lock or unlock the thread at its first post.")
+    if action == Action.LOCK and annotation.locked:
+        raise Conflict("This thread is already locked.")
+    if action == Action.UNLOCK and not annotation.locked:
+        raise Conflict("This thread is not locked.")
+    if action == Action.PIN and annotation.pinned:
+        raise Conflict("This post is already pinned.")
+    if action == Action.UNPIN and not annotation.pinned:
+        raise Conflict("This post is not pinned.")
+    if action == Action.DISMISS and not annotation.flags.filter(dismissed__isnull=True).exists():
+        raise Conflict("There are no open flags on this post.")
+
+
+@transaction.atomic
+def annotation_moderate(*, annotation, moderator, action, reason=""):
+    """Apply one moderation action and write its one audit row. Returns the post."""
+    if action not in Action.values:
+        raise ServiceError(f"Unknown action “{action}”: use one of {', '.join(Action.values)}.")
+    reason = " ".join((reason or "").split())[:300]
+    if action == Action.HIDE and not reason:
+        raise ServiceError("Give a reason for hiding: its author will see it.")
+    # The row lock makes concurrent moderators take turns; the second sees the first's result.
+    annotation = (
+        Annotation.objects.select_for_update()
+        .select_related("reading__seminar")
+        .get(pk=annotation.pk)
+    )
+    seminar = annotation.reading.seminar
+    if not can_moderate(moderator, seminar):
+        raise PermissionError("Only the seminar's moderators can do that.")
+    _check(annotation, action)
+    before = annotation.status
+    _allowed, after = TRANSITIONS[action]
+    fields = ["updated"]
+    if after is not None:
+        annotation.status = after
+        fields.append("status")
+    if action == Action.HIDE:
+        annotation.moderation_reason = reason
+        fields.append("moderation_reason")
+    elif action == Action.UNHIDE:
+        annotation.moderation_reason = ""
+        fields.append("moderation_reason")
+    elif action in (Action.LOCK, Action.UNLOCK):
+        annotation.locked = action == Action.LOCK
+        fields.append("locked")
+    elif action in (Action.PIN, Action.UNPIN):
+        annotation.pinned = action == Action.PIN
+        fields.append("pinned")
+    elif action == Action.DISMISS:
+        annotation.flags.filter(dismissed__isnull=True).update(dismissed=timezone.now())
+    if action in (Action.HIDE, Action.DELETE, Action.APPROVE, Action.UNHIDE):
+        # A decision on the post settles the flags raised about it.
+        annotation.flags.filter(dismissed__isnull=True).update(dismissed=timezone.now())
+    annotation.save(update_fields=fields)
+    ModerationEvent.objects.create(
+        seminar=seminar,
+        annotation=annotation,
+        moderator=moderator,
+        action=action,
+        reason=reason,
+        from_status=before,
+        to_status=annotation.status,
+    )
+    if action in TELLS_AUTHOR and annotation.author_id and annotation.author_id != moderator.pk:
+        notify(
+            user=annotation.author, kind=TELLS_AUTHOR[action], annotation=annotation, reason=reason
+        )
+    if action == Action.APPROVE and annotation.parent_id:
+        # A reply that waited for approval reaches the person it answers only now.
+        notify_reply(reply=annotation)
+    return annotation
+
+
+def moderation_queue(seminar):
+    """Posts that need a moderator: open flags, waiting for approval, recently hidden."""
+    base = Annotation.objects.filter(reading__seminar=seminar).select_related("reading", "author")
+    flagged = (
+        base.filter(flags__dismissed__isnull=True)
+        .exclude(status=Status.DELETED)
+        .annotate(
+            open_flags=Count("flags", filter=Q(flags__dismissed__isnull=True), distinct=True),
+            last_flag=Max("flags__created"),
+        )
+        .order_by("-open_flags", "-last_flag")
+    )
+    pending = base.filter(status=Status.PENDING).order_by("created")
+    hidden = base.filter(status=Status.HIDDEN).order_by("-updated")[:50]
+    return flagged, pending, hidden
