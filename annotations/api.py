@@ -107,9 +107,16 @@ class AnnotationOut(Schema):
     deleted: bool
     votes: int
     voted: bool
+    pinned: bool
+    locked: bool
+    moderation_reason: str
+    flags: int
+    flagged: bool
     can_edit: bool
     can_delete: bool
     can_reply: bool
+    can_flag: bool
+    can_moderate: bool
     target: TargetOut | None
 
 
@@ -236,7 +243,10 @@ def delete_annotation(request, annotation_id: int):
 def create_reply(request, annotation_id: int, payload: ReplyIn):
     parent = access_annotation_api(request.user, annotation_id)
     if not can_reply(request.user, parent):
-        raise ServiceError("This post was deleted; reply to another post in the thread.")
+        raise ServiceError(
+            "This post takes no replies: it is deleted, hidden, awaiting approval, or its "
+            "thread is locked."
+        )
     reply, created = services.reply_create(
         parent=parent, author=request.user, text=payload.text, client_id=payload.client_id
     )

@@ -6,6 +6,7 @@ writes exactly one append-only ModerationEvent. Nothing is destroyed: "delete" i
 soft delete an author can make, and hidden posts stay in the database with their reason.
 """
 
+from django.core.exceptions import PermissionDenied
 from django.db import IntegrityError, transaction
 from django.db.models import Count, Max, Q
 from django.utils import timezone
@@ -105,7 +106,7 @@ def annotation_moderate(*, annotation, moderator, action, reason=""):
     )
     seminar = annotation.reading.seminar
     if not can_moderate(moderator, seminar):
-        raise PermissionError("Only the seminar's moderators can do that.")
+        raise PermissionDenied("Only the seminar's moderators can do that.")
     _check(annotation, action)
     before = annotation.status
     _allowed, after = TRANSITIONS[action]
@@ -165,3 +166,13 @@ def moderation_queue(seminar):
     pending = base.filter(status=Status.PENDING).order_by("created")
     hidden = base.filter(status=Status.HIDDEN).order_by("-updated")[:50]
     return flagged, pending, hidden
+
+
+def open_flag_reasons(annotation_ids):
+    """{annotation id: ["Off topic", "Other: …"]} for the open flags, in one query."""
+    reasons = {}
+    flags = Flag.objects.filter(annotation_id__in=annotation_ids, dismissed__isnull=True)
+    for annotation_id, reason, note in flags.values_list("annotation_id", "reason", "note"):
+        label = FlagReason(reason).label + (f": {note}" if note else "")
+        reasons.setdefault(annotation_id, []).append(label)
+    return reasons

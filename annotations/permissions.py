@@ -5,7 +5,9 @@ lists, counts and single fetches cannot disagree; these functions ask it or buil
 """
 
 from seminar.models import STAFF_ROLES
-from seminar.permissions import can_view_reading, role_in
+from seminar.permissions import can_moderate, can_view_reading, role_in
+
+__all__ = ["can_moderate"]  # re-exported: moderation is decided in seminar.permissions
 
 from .models import Annotation, Status
 
@@ -42,12 +44,6 @@ def can_reply(user, annotation):
     if annotation.status != Status.PUBLISHED and not is_author(user, annotation):
         return False
     return not annotation.locked and can_comment(user, annotation.reading)
-
-
-def can_moderate(user, seminar):
-    """Instructors always; TAs where the seminar lets them."""
-    role = role_in(user, seminar)
-    return role == "instructor" or (role == "ta" and seminar.tas_moderate)
 
 
 def posts_need_approval(user, seminar):

@@ -11,8 +11,8 @@ from django.db.models import Count, Exists, IntegerField, OuterRef, Subquery
 from seminar.models import STAFF_ROLES
 from seminar.pseudonyms import people
 
-from .models import Annotation, Status, Vote
-from .permissions import sees_names
+from .models import Annotation, Flag, Status, Vote
+from .permissions import can_moderate, sees_names
 
 FIELDS = (
     "id",
@@ -41,19 +41,29 @@ FIELDS = (
     "anchored_revision_id",
     "revision_id",
     "original_quote",
+    "pinned",
+    "locked",
+    "thread__locked",
+    "moderation_reason",
 )
 
 
 def rows(queryset, user):
-    """Dict rows with vote counts and whether `user` voted, in one query."""
+    """Dict rows with vote and open-flag counts and what `user` did, in one query."""
     votes = Vote.objects.filter(annotation=OuterRef("pk"))
+    flags = Flag.objects.filter(annotation=OuterRef("pk"), dismissed__isnull=True)
     return queryset.annotate(
         vote_total=Subquery(
             votes.values("annotation").annotate(n=Count("pk")).values("n"),
             output_field=IntegerField(),
         ),
         voted_by_me=Exists(votes.filter(user_id=user.pk)),
-    ).values(*FIELDS, "vote_total", "voted_by_me")
+        open_flags=Subquery(
+            flags.values("annotation").annotate(n=Count("pk")).values("n"),
+            output_field=IntegerField(),
+        ),
+        flagged_by_me=Exists(Flag.objects.filter(annotation=OuterRef("pk"), user_id=user.pk)),
+    ).values(*FIELDS, "vote_total", "voted_by_me", "open_flags", "flagged_by_me")
 
 
 def visible_rows(user, reading):
@@ -62,12 +72,15 @@ def visible_rows(user, reading):
 
 
 class Presenter:
-    def __init__(self, user, reading):
+    def __init__(self, user, reading, *, known_people=None):
         self.user = user
         self.reading = reading
-        self.roles, self.pseudonyms = people(reading.seminar)
+        # Pass `known_people` (from seminar.pseudonyms.people) to present several readings
+        # of one seminar without loading its members again.
+        self.roles, self.pseudonyms = known_people or people(reading.seminar)
         self.names_visible = sees_names(user, reading.seminar)
         self.my_role = self.roles.get(user.pk)
+        self.moderator = can_moderate(user, reading.seminar)
         self.url = reading.get_absolute_url()
 
     def author(self, a):
@@ -110,6 +123,8 @@ class Presenter:
         deleted = a["status"] == Status.DELETED
         mine = a["author_id"] is not None and a["author_id"] == self.user.pk
         member = self.my_role is not None
+        published = a["status"] == Status.PUBLISHED
+        locked = bool(a["locked"] or a["thread__locked"])
         return {
             "id": a["id"],
             "reading": a["reading_id"],
@@ -129,8 +144,16 @@ class Presenter:
             "deleted": deleted,
             "votes": a["vote_total"] or 0,
             "voted": bool(a["voted_by_me"]),
-            "can_edit": mine and not deleted,
+            "pinned": a["pinned"],
+            "locked": locked,
+            # Why it was hidden: for its author and the moderators only.
+            "moderation_reason": a["moderation_reason"] if (mine or self.moderator) else "",
+            "flags": (a["open_flags"] or 0) if self.moderator else 0,
+            "flagged": bool(a["flagged_by_me"]),
+            "can_edit": mine and not deleted and a["status"] != Status.HIDDEN,
             "can_delete": mine and not deleted,
-            "can_reply": member and not deleted,
+            "can_reply": member and (published or mine) and not locked,
+            "can_flag": member and published and not mine and not a["flagged_by_me"],
+            "can_moderate": self.moderator and not deleted,
             "target": self.target(a),
         }

@@ -38,7 +38,14 @@ class ProfileForm(forms.ModelForm):
 class SeminarForm(forms.ModelForm):
     class Meta:
         model = Seminar
-        fields = ("title", "term", "description", "anonymous_peers")
+        fields = (
+            "title",
+            "term",
+            "description",
+            "anonymous_peers",
+            "premoderation",
+            "tas_moderate",
+        )
         widgets = {"description": forms.Textarea(attrs={"rows": 3})}
 
 

@@ -51,3 +51,9 @@ def can_view_reading(user, reading):
 
 def can_edit_reading(user, reading):
     return role_in(user, reading.seminar) == Role.INSTRUCTOR
+
+
+def can_moderate(user, seminar):
+    """Instructors always; TAs where the seminar lets them (a seminar setting)."""
+    role = role_in(user, seminar)
+    return role == Role.INSTRUCTOR or (role == Role.TA and seminar.tas_moderate)

@@ -36,13 +36,24 @@ def unique_slug(text, *, taken, fallback):
 
 
 @transaction.atomic
-def seminar_create(*, title, creator, term="", description="", anonymous_peers=False):
+def seminar_create(
+    *,
+    title,
+    creator,
+    term="",
+    description="",
+    anonymous_peers=False,
+    premoderation=False,
+    tas_moderate=True,
+):
     taken = set(Seminar.objects.values_list("slug", flat=True))
     seminar = Seminar.objects.create(
         title=title,
         term=term,
         description=description,
         anonymous_peers=anonymous_peers,
+        premoderation=premoderation,
+        tas_moderate=tas_moderate,
         slug=unique_slug(f"{title} {term}", taken=taken, fallback="seminar"),
         created_by=creator,
     )
@@ -51,10 +62,30 @@ def seminar_create(*, title, creator, term="", description="", anonymous_peers=F
 
 
 @transaction.atomic
-def seminar_update(*, seminar, title, term="", description="", anonymous_peers=False):
+def seminar_update(
+    *,
+    seminar,
+    title,
+    term="",
+    description="",
+    anonymous_peers=False,
+    premoderation=False,
+    tas_moderate=True,
+):
     seminar.title, seminar.term, seminar.description = title, term, description
     seminar.anonymous_peers = anonymous_peers
-    seminar.save(update_fields=["title", "term", "description", "anonymous_peers", "updated"])
+    seminar.premoderation, seminar.tas_moderate = premoderation, tas_moderate
+    seminar.save(
+        update_fields=[
+            "title",
+            "term",
+            "description",
+            "anonymous_peers",
+            "premoderation",
+            "tas_moderate",
+            "updated",
+        ]
+    )
     return seminar
 
 

@@ -3,11 +3,13 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
 from annotations.api import router as annotations_api
-from annotations.views import readings, revisions
+from annotations.api_moderation import router as moderation_api
+from annotations.views import moderation, readings, revisions
 from seminar.api import api
 from seminar.views import accounts, seminars
 
 api.add_router("", annotations_api)
+api.add_router("", moderation_api)
 
 
 def form_page(view, heading, button):
@@ -72,5 +74,11 @@ urlpatterns = [
         name="comment_post",
     ),
     path("api/", api.urls),
+    path("s/<slug:slug>/moderation/", moderation.queue, name="moderation_queue"),
+    path("s/<slug:slug>/moderation/bulk/", moderation.bulk, name="moderation_bulk"),
+    path("s/<slug:slug>/moderation/audit/", moderation.audit, name="moderation_audit"),
+    path("notifications/", moderation.notifications, name="notifications"),
+    path("notifications/read/", moderation.notifications_read, name="notifications_read"),
+    path("notifications/<int:pk>/", moderation.notification_open, name="notification_open"),
     path("admin/", admin.site.urls),
 ]

@@ -4,20 +4,27 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('seminar', '0001_initial'),
+        ("seminar", "0001_initial"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='seminar',
-            name='premoderation',
-            field=models.BooleanField(default=False, help_text='An instructor or TA approves each student post before others see it.', verbose_name="Students' posts wait for approval"),
+            model_name="seminar",
+            name="premoderation",
+            field=models.BooleanField(
+                default=False,
+                help_text="An instructor or TA approves each student post before others see it.",
+                verbose_name="Students' posts wait for approval",
+            ),
         ),
         migrations.AddField(
-            model_name='seminar',
-            name='tas_moderate',
-            field=models.BooleanField(default=True, help_text='Let teaching assistants hide, approve, pin and lock posts.', verbose_name='TAs can moderate'),
+            model_name="seminar",
+            name="tas_moderate",
+            field=models.BooleanField(
+                default=True,
+                help_text="Let teaching assistants hide, approve, pin and lock posts.",
+                verbose_name="TAs can moderate",
+            ),
         ),
     ]

@@ -10,7 +10,13 @@ from .. import services
 from ..access import access_seminar
 from ..forms import JoinForm, MemberAddForm, RoleForm, SeminarForm
 from ..models import Membership, Reading, Seminar
-from ..permissions import can_add_reading, can_manage_roster, can_manage_seminar, can_teach
+from ..permissions import (
+    can_add_reading,
+    can_manage_roster,
+    can_manage_seminar,
+    can_moderate,
+    can_teach,
+)
 
 
 def home(request):
@@ -57,6 +63,7 @@ def seminar_detail(request, slug):
         "can_teach": can_teach(request.user, seminar),
         "can_manage": can_manage_seminar(request.user, seminar),
         "can_add_reading": can_add_reading(request.user, seminar),
+        "can_moderate": can_moderate(request.user, seminar),
         "invite_url": request.build_absolute_uri(seminar.invite_path()),
     }
     return render(request, "seminar/seminar_detail.html", context)

@@ -1,0 +1,115 @@
+"""The moderation queue, bulk actions, the audit page, and each person's notifications."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.views.decorators.http import require_POST
+
+from seminar.access import access_seminar
+from seminar.services import ServiceError
+
+from ..models import Action, Annotation, ModerationEvent, Notification
+from ..moderation import annotation_moderate, moderation_queue, open_flag_reasons
+from ..notifications import describe
+from ..permissions import can_moderate
+
+BULK_ACTIONS = [
+    (Action.APPROVE, "Approve"),
+    (Action.HIDE, "Hide (give a reason)"),
+    (Action.UNHIDE, "Unhide"),
+    (Action.DISMISS, "Dismiss flags"),
+    (Action.PIN, "Pin"),
+    (Action.LOCK, "Lock thread"),
+    (Action.DELETE, "Delete"),
+]
+
+
+@login_required
+def queue(request, slug):
+    seminar = access_seminar(request.user, slug, allowed=can_moderate)
+    flagged, pending, hidden = moderation_queue(seminar)
+    flagged, pending, hidden = list(flagged), list(pending), list(hidden)
+    reasons = open_flag_reasons({a.pk for a in flagged})
+    for a in flagged:
+        a.flag_reasons = reasons.get(a.pk, [])
+    context = {
+        "seminar": seminar,
+        "groups": [
+            ("flagged", "Flagged", flagged),
+            ("pending", "Awaiting approval", pending),
+            ("hidden", "Recently hidden", hidden),
+        ],
+        "actions": BULK_ACTIONS,
+    }
+    return render(request, "annotations/moderation_queue.html", context)
+
+
+@login_required
+@require_POST
+def bulk(request, slug):
+    seminar = access_seminar(request.user, slug, allowed=can_moderate)
+    action = request.POST.get("action", "")
+    reason = request.POST.get("reason", "")
+    ids = [int(i) for i in request.POST.getlist("ids") if i.isdigit()]
+    if not ids:
+        messages.error(request, "Tick the posts to act on first.")
+        return redirect("moderation_queue", slug=seminar.slug)
+    done, problems = 0, []
+    for annotation in Annotation.objects.filter(pk__in=ids, reading__seminar=seminar):
+        try:
+            annotation_moderate(
+                annotation=annotation, moderator=request.user, action=action, reason=reason
+            )
+            done += 1
+        except (ServiceError, PermissionDenied) as exc:
+            problems.append(f"#{annotation.pk}: {exc}")
+    if done:
+        messages.success(request, f"Done for {done} post{'s' if done != 1 else ''}.")
+    for problem in problems[:5]:
+        messages.error(request, problem)
+    return redirect("moderation_queue", slug=seminar.slug)
+
+
+@login_required
+def audit(request, slug):
+    seminar = access_seminar(request.user, slug, allowed=can_moderate)
+    events = (
+        ModerationEvent.objects.filter(seminar=seminar)
+        .select_related("moderator", "annotation__reading", "annotation__author")
+        .order_by("-created", "-id")[:500]
+    )
+    return render(
+        request, "annotations/moderation_audit.html", {"seminar": seminar, "events": events}
+    )
+
+
+def visible_notifications(user):
+    return Notification.objects.filter(
+        user=user, annotation__in=Annotation.objects.visible_to(user)
+    )
+
+
+@login_required
+def notifications(request):
+    items = list(visible_notifications(request.user).select_related("annotation__reading")[:100])
+    for item in items:
+        item.text = describe(item)
+    return render(request, "annotations/notifications.html", {"items": items})
+
+
+@login_required
+def notification_open(request, pk):
+    item = get_object_or_404(visible_notifications(request.user), pk=pk)
+    if item.read is None:
+        item.read = timezone.now()
+        item.save(update_fields=["read"])
+    return redirect(item.annotation)
+
+
+@login_required
+@require_POST
+def notifications_read(request):
+    visible_notifications(request.user).filter(read__isnull=True).update(read=timezone.now())
+    return redirect("notifications")
