@@ -8,7 +8,7 @@ soft delete an author can make, and hidden posts stay in the database with their
 
 from django.core.exceptions import PermissionDenied
 from django.db import IntegrityError, transaction
-from django.db.models import Count, Max, Q
+from django.db.models import Count, Exists, Max, OuterRef, Q
 from django.utils import timezone
 
 from seminar.services import ServiceError
@@ -100,7 +100,7 @@ def annotation_moderate(*, annotation, moderator, action, reason=""):
         raise ServiceError("Give a reason for hiding: its author will see it.")
     # The row lock makes concurrent moderators take turns; the second sees the first's result.
     annotation = (
-        Annotation.objects.select_for_update()
+        Annotation.objects.select_for_update(of=("self",))
         .select_related("reading__seminar")
         .get(pk=annotation.pk)
     )
@@ -154,8 +154,9 @@ def annotation_moderate(*, annotation, moderator, action, reason=""):
 def moderation_queue(seminar):
     """Posts that need a moderator: open flags, waiting for approval, recently hidden."""
     base = Annotation.objects.filter(reading__seminar=seminar).select_related("reading", "author")
+    open_flags = Flag.objects.filter(annotation=OuterRef("pk"), dismissed__isnull=True)
     flagged = (
-        base.filter(flags__dismissed__isnull=True)
+        base.filter(Exists(open_flags))
         .exclude(status=Status.DELETED)
         .annotate(
             open_flags=Count("flags", filter=Q(flags__dismissed__isnull=True), distinct=True),

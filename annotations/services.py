@@ -155,9 +155,11 @@ def reply_create(*, parent, author, text, client_id=""):
     client_id = (client_id or "")[:64]
     if first := _existing(author, client_id):
         return first, False
+    # Fresh rows, the thread's locked: a moderator locking it now is not raced past.
+    parent = Annotation.objects.select_related("reading__seminar").get(pk=parent.pk)
+    root = Annotation.objects.select_for_update().get(pk=parent.thread_id or parent.pk)
     if parent.status == Status.DELETED:
         raise ServiceError("This post was deleted; reply to another post in the thread.")
-    root = parent.thread or parent
     if root.locked:
         raise ServiceError("This thread is locked: it takes no new replies.")
     reply = Annotation(
@@ -184,7 +186,7 @@ def reply_create(*, parent, author, text, client_id=""):
 def annotation_update(*, annotation, text=None, kind=None, tags=None, visibility=None):
     """The author's edit. Changing a thread's visibility changes its replies' too."""
     annotation = (
-        Annotation.objects.select_for_update()
+        Annotation.objects.select_for_update(of=("self",))
         .select_related("reading__seminar", "author")
         .get(pk=annotation.pk)
     )
@@ -231,7 +233,7 @@ def annotation_update(*, annotation, text=None, kind=None, tags=None, visibility
 def annotation_reattach(*, annotation, quote):
     """Put an annotation (an orphan, usually) on a newly selected passage of the current text."""
     annotation = (
-        Annotation.objects.select_for_update()
+        Annotation.objects.select_for_update(of=("self",))
         .select_related("reading__current_revision")
         .get(pk=annotation.pk)
     )
