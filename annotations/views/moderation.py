@@ -10,7 +10,7 @@ from django.views.decorators.http import require_POST
 from seminar.access import access_seminar
 from seminar.services import ServiceError
 
-from ..models import Action, Annotation, ModerationEvent, Notification
+from ..models import Action, Annotation, Flag, ModerationEvent, Notification
 from ..moderation import annotation_moderate, moderation_queue, open_flag_reasons
 from ..notifications import describe
 from ..permissions import can_moderate
@@ -75,13 +75,26 @@ def bulk(request, slug):
 @login_required
 def audit(request, slug):
     seminar = access_seminar(request.user, slug, allowed=can_moderate)
-    events = (
+    events = list(
         ModerationEvent.objects.filter(seminar=seminar)
         .select_related("moderator", "annotation__reading", "annotation__author")
         .order_by("-created", "-id")[:500]
     )
+    # Flags are reports, not actions, but the record of a decision reads best beside them.
+    flags = list(
+        Flag.objects.filter(annotation__reading__seminar=seminar)
+        .select_related("user", "annotation__reading", "annotation__author")
+        .order_by("-created")[:500]
+    )
+    timeline = sorted(
+        [("action", e.created, e) for e in events] + [("flag", f.created, f) for f in flags],
+        key=lambda item: item[1],
+        reverse=True,
+    )
     return render(
-        request, "annotations/moderation_audit.html", {"seminar": seminar, "events": events}
+        request,
+        "annotations/moderation_audit.html",
+        {"seminar": seminar, "timeline": timeline, "events": events},
     )
 
 

@@ -320,3 +320,18 @@ def test_seminar_moderation_settings_on_the_form(client, instructor):
     )
     seminar.refresh_from_db()
     assert seminar.premoderation is True and seminar.tas_moderate is False
+
+
+def test_audit_page_shows_the_flag_and_the_action(client, instructor, student2, critique):
+    flag_create(annotation=critique, user=student2, reason="disrespectful", note="personal")
+    annotation_moderate(
+        annotation=critique,
+        moderator=instructor,
+        action="hide",
+        reason="Keep it about the argument",
+    )
+    client.force_login(instructor)
+    page = client.get(reverse("moderation_audit", args=[critique.reading.seminar.slug])).text
+    assert "Flagged" in page and "Disrespectful: personal" in page
+    assert "Hid" in page and "Keep it about the argument" in page
+    assert page.index("Keep it about the argument") < page.index("Disrespectful: personal")
