@@ -1,0 +1,276 @@
+// One thread component for both places people talk: passage threads in the margin and the
+// numbered page comments under the post. A thread is a tree of posts (see tree.js); replies
+// nest three levels deep and anything deeper is shown at the third level, "in reply to" its
+// parent's author. Buttons carry data-action and data-id; app.js handles them by delegation.
+
+import {
+  KIND_LABELS,
+  ROLE_LABELS,
+  VISIBILITY_LABELS,
+  el,
+  plural,
+  sanitizedHtml,
+  shortDate,
+  timeElement,
+  truncate,
+} from "./dom.js";
+
+const MAX_LEVEL = 3;
+const QUOTE_CHARS = 240;
+
+function authorName(item) {
+  return item.deleted ? "" : item.author?.name || "Unknown";
+}
+
+function badges(item) {
+  const out = [];
+  const role = item.author?.role;
+  if (!item.deleted && ROLE_LABELS[role]) {
+    out.push(el("span", { className: `author-role author-role-${role}`, text: ROLE_LABELS[role] }));
+  }
+  if (item.author?.is_me && !item.deleted) out.push(el("span", { className: "author-me", text: "you" }));
+  if (item.edited && !item.deleted) {
+    out.push(el("span", { className: "post-edited", text: "edited", title: `Edited ${shortDate(item.updated)}` }));
+  }
+  if (!item.parent && item.visibility && item.visibility !== "seminar") {
+    out.push(
+      el("span", {
+        className: `post-visibility post-visibility-${item.visibility}`,
+        text: VISIBILITY_LABELS[item.visibility] || item.visibility,
+      }),
+    );
+  }
+  if (!item.parent && item.pinned) out.push(el("span", { className: "post-pinned", text: "Pinned" }));
+  if (!item.parent && item.locked) out.push(el("span", { className: "post-status", text: "Locked" }));
+  if (item.status === "pending") out.push(el("span", { className: "post-status", text: "Awaiting approval" }));
+  if (item.status === "hidden") out.push(el("span", { className: "post-status", text: "Hidden by a moderator" }));
+  return out;
+}
+
+function body(item, className) {
+  if (item.deleted) return el("p", { className: `${className} tombstone`, text: "This post was deleted" });
+  const div = el("div", { className });
+  div.append(sanitizedHtml(item.html));
+  return div;
+}
+
+function tagList(item) {
+  if (item.deleted || !item.tags?.length) return null;
+  return el(
+    "ul",
+    { className: "tag-list", "aria-label": "Tagged" },
+    item.tags.map((tag) => el("li", { className: "tag", text: tag })),
+  );
+}
+
+function actionButton(action, item, label, hidden, extra = {}) {
+  const button = el("button", {
+    type: "button",
+    className: `post-action post-action-${action}`,
+    dataset: { action, id: String(item.id) },
+    ...extra,
+  });
+  button.append(label);
+  if (hidden) button.append(el("span", { className: "visually-hidden", text: hidden }));
+  return button;
+}
+
+function helpfulButton(item) {
+  const button = actionButton("vote", item, "Helpful", null, { "aria-pressed": Boolean(item.voted) });
+  button.append(" ", el("span", { className: "vote-count", text: String(item.votes || 0) }));
+  return button;
+}
+
+function actions(node) {
+  const { item } = node;
+  const who = authorName(item);
+  const row = el("div", { className: "post-actions" });
+  if (item.can_reply) row.append(actionButton("reply", item, "Reply", who ? ` to ${who}` : ""));
+  if (!item.deleted) {
+    if (!item.author?.is_me) row.append(helpfulButton(item));
+    else if (item.votes) {
+      const said = `${plural(item.votes, "person", "people")} found this helpful`;
+      row.append(
+        el(
+          "span",
+          { className: "vote-static", title: said },
+          el("span", { className: "visually-hidden", text: said }),
+          el("span", { "aria-hidden": "true", text: "Helpful " }, el("span", { className: "vote-count", text: String(item.votes) })),
+        ),
+      );
+    }
+  }
+  // Not "reply": a button named "Edit your reply" would also answer to "Reply".
+  const what = item.parent ? "post" : item.kind === "comment" ? "comment" : "annotation";
+  if (item.can_edit && !item.deleted) row.append(actionButton("edit", item, "Edit", ` your ${what}`));
+  if (item.can_delete && !item.deleted) row.append(actionButton("delete", item, "Delete", ` your ${what}`));
+  return row.childNodes.length ? row : null;
+}
+
+// A post in the margin or a reply anywhere.
+function postCard(node, { inReplyTo = null, kindBadge = false } = {}) {
+  const { item } = node;
+  const card = el("div", {
+    className: `post-card${item.deleted ? " is-deleted" : ""}${item.author?.is_me ? " is-mine" : ""}`,
+    id: `annotation-${item.id}`,
+    tabIndex: -1,
+    dataset: { id: String(item.id) },
+  });
+  const meta = el("p", { className: "post-meta-line" });
+  if (kindBadge && KIND_LABELS[item.kind]) {
+    meta.append(el("span", { className: `kind-badge kind-badge-${item.kind}`, text: KIND_LABELS[item.kind] }));
+  }
+  const name = authorName(item);
+  if (name) meta.append(el("span", { className: "post-author", text: name }));
+  meta.append(...badges(item));
+  const time = timeElement(item.created);
+  if (time) meta.append(time);
+  card.append(meta);
+  if (inReplyTo !== null) {
+    card.append(el("p", { className: "in-reply-to", text: inReplyTo ? `in reply to ${inReplyTo}` : "in reply to a deleted post" }));
+  }
+  card.append(body(item, "post-text"));
+  const tags = tagList(item);
+  if (tags) card.append(tags);
+  const row = actions(node);
+  if (row) card.append(row);
+  return card;
+}
+
+// Replies under `node`, nested to MAX_LEVEL; deeper replies join the last level.
+function replies(node, level) {
+  if (!node.children.length) return null;
+  const list = el("ol", { className: `replies replies-level-${level}` });
+  const add = (child, flattenedFrom) => {
+    const li = el("li", { className: "reply" });
+    li.append(postCard(child, { inReplyTo: flattenedFrom ? authorName(flattenedFrom.item) : null }));
+    list.append(li);
+    if (level < MAX_LEVEL) {
+      const nested = replies(child, level + 1);
+      if (nested) li.append(nested);
+    } else {
+      for (const grandchild of child.children) add(grandchild, child);
+    }
+  };
+  for (const child of node.children) add(child, null);
+  return list;
+}
+
+// A passage thread in the margin: the quoted passage, the annotation, its replies.
+export function passageThread(thread) {
+  const { top, passage } = thread;
+  const { item } = top;
+  const quote = truncate(passage.exact || "", QUOTE_CHARS);
+  const label = `${KIND_LABELS[item.kind] || "Annotation"}${item.deleted ? "" : ` by ${authorName(item)}`} on “${truncate(passage.exact || "", 60)}”`;
+  const li = el("li", {
+    className: `thread thread-${item.kind}${passage.current ? "" : " is-stale"}`,
+    dataset: { thread: String(item.id) },
+  });
+  const card = el("article", {
+    className: "thread-card",
+    tabIndex: 0,
+    "aria-label": label,
+    dataset: { thread: String(item.id) },
+  });
+  const head = el("blockquote", { className: "thread-quote", text: quote });
+  if (passage.current) head.title = "Show this passage in the text";
+  card.append(head);
+  const note = staleNote(passage);
+  if (note) card.append(el("p", { className: "thread-stale", text: note }));
+  card.append(postCard(top, { kindBadge: true }));
+  const list = replies(top, 1);
+  if (list) card.append(list);
+  const count = thread.size - 1;
+  if (count > 2) card.classList.add("has-many-replies");
+  li.append(card);
+  return li;
+}
+
+function staleNote(passage) {
+  if (passage.current) {
+    return passage.originalQuote
+      ? `The text changed since this was written. It was about “${truncate(passage.originalQuote, 80)}”.`
+      : "";
+  }
+  if (passage.onNewer) return "";
+  if (passage.orphaned) return "The text changed since this was written: these words are no longer in it.";
+  if (passage.missing) return "The text changed since this was written: this passage is not where it was.";
+  return "The text changed since this was written.";
+}
+
+// A numbered page comment: the markup of the server-rendered discussion (.comment,
+// .comment-number, .comment-author), so the page looks the same with or without JavaScript.
+// The actions and replies sit beside .comment, not inside it, so its text ends the comment.
+export function commentThread(thread, number, { imported = false } = {}) {
+  const { top } = thread;
+  const { item } = top;
+  const li = el("li", { className: "comment-thread", dataset: { thread: String(item.id) } });
+  const article = el("article", {
+    className: `comment${item.deleted ? " is-deleted" : ""}`,
+    id: `annotation-${item.id}`,
+    tabIndex: -1,
+    dataset: { id: String(item.id) },
+  });
+  article.append(el("div", { className: "comment-number", "aria-hidden": "true", text: String(number) }));
+  const main = el("div", { className: "comment-main" });
+  const meta = el("p", { className: "comment-meta" });
+  const name = authorName(item);
+  meta.append(el("span", { className: "visually-hidden", text: `Comment ${number}${name ? " by " : ""}` }));
+  if (name) meta.append(el("span", { className: "comment-author", text: name }));
+  meta.append(...badges(item));
+  if (imported && !item.deleted) {
+    meta.append(el("span", { className: "badge text-bg-light border", title: "Imported with the reading", text: "imported" }));
+  }
+  const time = el("time", { className: "comment-time", dateTime: item.created, text: longDate(item.created) });
+  meta.append(time);
+  main.append(meta, body(item, "comment-text"));
+  article.append(main);
+  li.append(article);
+  const row = actions(top);
+  if (row) {
+    row.classList.add("comment-actions");
+    li.append(row);
+  }
+  const list = replies(top, 1);
+  if (list) {
+    list.classList.add("comment-replies");
+    li.append(list);
+  }
+  return li;
+}
+
+const LONG = new Intl.DateTimeFormat("en-US", { month: "long", day: "numeric", year: "numeric" });
+const CLOCK = new Intl.DateTimeFormat("en-US", { hour: "numeric", minute: "2-digit" });
+
+// "March 4, 2013 at 12:00 pm", as the server-rendered discussion writes it.
+function longDate(iso) {
+  const date = new Date(iso);
+  if (Number.isNaN(date.getTime())) return "";
+  return `${LONG.format(date)} at ${CLOCK.format(date).toLowerCase().replace(/\s/g, " ")}`;
+}
+
+// The inline reply form, opened under a post by its Reply button.
+export function replyForm(item) {
+  const id = `reply-text-${item.id}`;
+  const form = el("form", { className: "reply-form", noValidate: true, dataset: { parent: String(item.id) } });
+  const name = authorName(item);
+  form.append(
+    el("label", { className: "visually-hidden", for: id, text: name ? `Reply to ${name}` : "Your reply" }),
+    el("textarea", {
+      className: "form-control form-control-sm",
+      id,
+      name: "text",
+      rows: 3,
+      maxLength: 10000,
+      placeholder: name ? `Reply to ${name}…` : "Your reply…",
+    }),
+    el("p", { className: "reply-error invalid-feedback d-block", role: "alert", hidden: true }),
+    el(
+      "div",
+      { className: "reply-actions" },
+      el("button", { type: "submit", className: "btn btn-primary btn-sm", text: "Post reply" }),
+      el("button", { type: "button", className: "btn btn-link btn-sm", dataset: { action: "cancel-reply" }, text: "Cancel" }),
+    ),
+  );
+  return form;
+}
