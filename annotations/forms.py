@@ -82,3 +82,44 @@ class CommentForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 4, "placeholder": "Join the discussion…"}),
         help_text="Markdown works: *emphasis*, **bold**, > quotes, lists and links.",
     )
+
+
+class PolicyForm(forms.Form):
+    score_max = forms.IntegerField(min_value=1, max_value=10, label="Rubric scale: 0 to", initial=3)
+    descriptors = forms.CharField(
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 5}),
+        label="What each score means",
+        help_text="One line per score, from 0 up. Graders see them beside the buttons.",
+    )
+    best_n = forms.IntegerField(
+        min_value=1,
+        max_value=50,
+        label="Best posts that count per reading",
+        initial=3,
+        help_text="Missing posts count 0.",
+    )
+    late_penalty = forms.IntegerField(
+        min_value=0,
+        max_value=100,
+        label="Late penalty (%)",
+        initial=25,
+        help_text="Taken off the score of a post written after the due date.",
+    )
+    grace_minutes = forms.IntegerField(
+        min_value=0, max_value=10080, label="Grace period (minutes)", initial=0
+    )
+
+
+class GradeForm(forms.Form):
+    final = forms.DecimalField(
+        required=False,
+        min_value=0,
+        max_value=100,
+        decimal_places=1,
+        label="Final grade",
+        help_text="Leave blank to use the suggested grade.",
+    )
+    feedback = forms.CharField(
+        required=False, widget=forms.Textarea(attrs={"rows": 3}), label="Feedback to the student"
+    )

@@ -334,3 +334,94 @@ class Notification(models.Model):
 
     def __str__(self):
         return f"{self.user}: {self.get_kind_display()}"
+
+
+DEFAULT_DESCRIPTORS = [
+    "Missing the point or off topic",
+    "Restates the text",
+    "Engages the text with evidence",
+    "Advances the discussion",
+]
+
+
+class GradingPolicy(models.Model):
+    """How a seminar turns rubric scores into a suggested grade, stated so it can be explained."""
+
+    seminar = models.OneToOneField(
+        "seminar.Seminar", on_delete=models.CASCADE, related_name="grading_policy"
+    )
+    score_max = models.PositiveSmallIntegerField(
+        default=3, help_text="Rubric scale: 0 to this number."
+    )
+    descriptors = models.JSONField(
+        default=list, blank=True, help_text="One short description per score, from 0 up."
+    )
+    best_n = models.PositiveSmallIntegerField(
+        default=3, help_text="How many of a student's best scored posts count for a reading."
+    )
+    late_penalty = models.PositiveSmallIntegerField(
+        default=25, help_text="Percent taken off a post written after the due date (and grace)."
+    )
+    grace_minutes = models.PositiveIntegerField(
+        default=0, help_text="Minutes after the due date that still count as on time."
+    )
+
+    def __str__(self):
+        return f"Grading policy of {self.seminar}"
+
+
+class Score(models.Model):
+    """A rubric score for one post, with an optional comment to its author."""
+
+    annotation = models.OneToOneField(Annotation, on_delete=models.CASCADE, related_name="score")
+    value = models.PositiveSmallIntegerField()
+    comment = models.TextField(blank=True)
+    grader = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    updated = models.DateTimeField(auto_now=True)
+
+    def __str__(self):
+        return f"{self.value} for {self.annotation_id}"
+
+
+class Grade(models.Model):
+    """The instructor's final word on a student's participation in one reading."""
+
+    reading = models.ForeignKey(Reading, on_delete=models.CASCADE, related_name="grades")
+    student = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="grades"
+    )
+    final = models.DecimalField(
+        max_digits=5,
+        decimal_places=1,
+        null=True,
+        blank=True,
+        help_text="Overrides the suggested grade (0–100). Blank: use the suggestion.",
+    )
+    feedback = models.TextField(blank=True)
+    grader = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    updated = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["reading", "student"], name="one_grade_per_reading")
+        ]
+
+    def __str__(self):
+        return f"{self.student} on {self.reading}: {self.final}"
+
+
+class GradeRelease(models.Model):
+    """A reading whose grades and feedback students may now see."""
+
+    reading = models.OneToOneField(Reading, on_delete=models.CASCADE, related_name="release")
+    released_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    released = models.DateTimeField(auto_now_add=True)
+
+    def __str__(self):
+        return f"Grades of {self.reading} released"

@@ -70,3 +70,19 @@ def can_vote(user, annotation):
 def sees_names(user, seminar):
     """Instructors and TAs always see students' names, even in an anonymous seminar."""
     return not seminar.anonymous_peers or role_in(user, seminar) in STAFF_ROLES
+
+
+def can_grade(user, seminar):
+    """Instructors and TAs score posts and grade."""
+    return role_in(user, seminar) in STAFF_ROLES
+
+
+def can_release_grades(user, seminar):
+    return role_in(user, seminar) == "instructor"
+
+
+def can_see_grade(user, cell_reading, student_id, *, released):
+    """Staff see every grade; a student sees their own once the reading's grades are out."""
+    if can_grade(user, cell_reading.seminar):
+        return True
+    return user.pk == student_id and released

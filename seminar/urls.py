@@ -3,13 +3,15 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
 from annotations.api import router as annotations_api
+from annotations.api_grading import router as grading_api
 from annotations.api_moderation import router as moderation_api
-from annotations.views import moderation, readings, revisions
+from annotations.views import grading, grading_export, moderation, readings, revisions
 from seminar.api import api
 from seminar.views import accounts, seminars
 
 api.add_router("", annotations_api)
 api.add_router("", moderation_api)
+api.add_router("", grading_api)
 
 
 def form_page(view, heading, button):
@@ -77,6 +79,26 @@ urlpatterns = [
     path("s/<slug:slug>/moderation/", moderation.queue, name="moderation_queue"),
     path("s/<slug:slug>/moderation/bulk/", moderation.bulk, name="moderation_bulk"),
     path("s/<slug:slug>/moderation/audit/", moderation.audit, name="moderation_audit"),
+    path("s/<slug:slug>/grades/", grading.book, name="gradebook"),
+    path("s/<slug:slug>/grades/policy/", grading.policy, name="grading_policy"),
+    path("s/<slug:slug>/grades/mine/", grading.my_grades, name="my_grades"),
+    path("s/<slug:slug>/grades/export.csv", grading_export.export, name="grades_export"),
+    path(
+        "s/<slug:slug>/grades/student/<int:student_id>/",
+        grading.student_grades,
+        name="student_grades",
+    ),
+    path("s/<slug:slug>/grades/score/<int:pk>/", grading.score_post, name="score_post"),
+    path(
+        "s/<slug:slug>/r/<slug:reading_slug>/grades/<int:student_id>/",
+        grading.grade_student,
+        name="grade_student",
+    ),
+    path(
+        "s/<slug:slug>/r/<slug:reading_slug>/grades/release/",
+        grading.release,
+        name="grades_release",
+    ),
     path("notifications/", moderation.notifications, name="notifications"),
     path("notifications/read/", moderation.notifications_read, name="notifications_read"),
     path("notifications/<int:pk>/", moderation.notification_open, name="notification_open"),

@@ -1,0 +1,80 @@
+"""Grading endpoints of the JSON API: rubric scores and the gradebook (docs/api.md)."""
+
+from django.core.exceptions import PermissionDenied
+from ninja import Field, Router, Schema
+
+from seminar.api import access_seminar_api
+
+from . import gradebook
+from .api import access_annotation_api
+from .permissions import can_grade
+
+router = Router(tags=["grading"])
+
+
+class ScoreIn(Schema):
+    score: int
+    comment: str = Field("", max_length=2000)
+
+
+class ScoreOut(Schema):
+    annotation: int
+    score: int
+    comment: str
+
+
+class CellOut(Schema):
+    reading: int
+    student: int
+    posts: int
+    words: int
+    late: int
+    suggested: float | None
+    explanation: str
+    final: float | None
+    overridden: bool
+    released: bool
+
+
+class GradebookOut(Schema):
+    students: list[dict]
+    readings: list[dict]
+    cells: list[CellOut]
+
+
+@router.put("/annotations/{annotation_id}/score", response=ScoreOut)
+def set_score(request, annotation_id: int, payload: ScoreIn):
+    annotation = access_annotation_api(request.user, annotation_id)
+    if not can_grade(request.user, annotation.reading.seminar):
+        raise PermissionDenied("Only instructors and TAs score posts.")
+    score = gradebook.score_set(
+        annotation=annotation, grader=request.user, value=payload.score, comment=payload.comment
+    )
+    return {"annotation": annotation.pk, "score": score.value, "comment": score.comment}
+
+
+@router.get("/seminars/{seminar_id}/gradebook", response=GradebookOut)
+def get_gradebook(request, seminar_id: int):
+    seminar = access_seminar_api(request.user, seminar_id)
+    if not can_grade(request.user, seminar):
+        raise PermissionDenied("Only instructors and TAs see the gradebook.")
+    students, readings, cells = gradebook.build(seminar)
+    return {
+        "students": [{"id": s.pk, "name": s.name, "username": s.username} for s in students],
+        "readings": [{"id": r.pk, "title": r.title, "due": r.due} for r in readings],
+        "cells": [
+            {
+                "reading": c.reading.pk,
+                "student": c.student_id,
+                "posts": c.participation.posts,
+                "words": c.participation.words,
+                "late": c.participation.late,
+                "suggested": c.suggestion.grade,
+                "explanation": c.suggestion.explanation,
+                "final": c.final,
+                "overridden": c.overridden,
+                "released": c.released,
+            }
+            for c in cells.values()
+        ],
+    }

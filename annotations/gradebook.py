@@ -1,0 +1,214 @@
+"""The gradebook: every student × reading, with participation, suggested and final grades.
+
+Built with a fixed number of queries whatever the size of the seminar (students, readings,
+posts with their scores and marks, grades, releases, policy), then computed in Python by
+annotations.grading. Write paths for scores, grades and releases are here too.
+"""
+
+from dataclasses import dataclass
+from decimal import Decimal
+
+from django.db import transaction
+from django.db.models import Count, IntegerField, OuterRef, Subquery
+
+from seminar.models import Membership, Reading, Role
+from seminar.services import ServiceError
+
+from . import grading
+from .models import (
+    DEFAULT_DESCRIPTORS,
+    Annotation,
+    Grade,
+    GradeRelease,
+    GradingPolicy,
+    Score,
+    Status,
+    Vote,
+)
+
+
+def policy_for(seminar):
+    """The seminar's policy, or the default one (unsaved) if it never set its own."""
+    policy = GradingPolicy.objects.filter(seminar=seminar).first()
+    return policy or GradingPolicy(seminar=seminar, descriptors=list(DEFAULT_DESCRIPTORS))
+
+
+def as_rules(policy):
+    return grading.Policy(
+        score_max=policy.score_max,
+        best_n=policy.best_n,
+        late_penalty=policy.late_penalty,
+        grace_minutes=policy.grace_minutes,
+    )
+
+
+@dataclass
+class Cell:
+    reading: Reading
+    student_id: int
+    posts: list
+    participation: grading.Participation
+    suggestion: grading.Suggestion
+    grade: Grade | None
+    released: bool
+
+    @property
+    def final(self):
+        if self.grade is not None and self.grade.final is not None:
+            return float(self.grade.final)
+        return self.suggestion.grade
+
+    @property
+    def overridden(self):
+        return self.grade is not None and self.grade.final is not None
+
+    @property
+    def missing(self):
+        return not self.posts
+
+    @property
+    def feedback(self):
+        return self.grade.feedback if self.grade else ""
+
+
+def _posts(seminar, student_ids, reading_ids):
+    helpful = (
+        Vote.objects.filter(annotation=OuterRef("pk"))
+        .values("annotation")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
+    rows = (
+        Annotation.objects.filter(
+            reading__seminar=seminar, reading_id__in=reading_ids, author_id__in=student_ids
+        )
+        .exclude(status__in=[Status.DELETED, Status.HIDDEN])
+        .annotate(helpful=Subquery(helpful, output_field=IntegerField()))
+        .values(
+            "id",
+            "kind",
+            "created",
+            "text",
+            "start",
+            "end",
+            "reading_id",
+            "author_id",
+            "score__value",
+            "helpful",
+        )
+        .order_by("created", "id")
+    )
+    posts = {}
+    for row in rows:
+        passage = (row["start"], row["end"]) if row["start"] is not None else None
+        post = grading.Post(
+            id=row["id"],
+            kind=row["kind"],
+            created=row["created"],
+            words=len(row["text"].split()),
+            passage=passage,
+            helpful=row["helpful"] or 0,
+            score=row["score__value"],
+        )
+        posts.setdefault((row["reading_id"], row["author_id"]), []).append(post)
+    return posts
+
+
+def build(seminar, *, students=None, readings=None):
+    """(students, readings, {(reading id, student id): Cell}) for the seminar."""
+    if students is None:
+        students = [
+            m.user
+            for m in Membership.objects.filter(seminar=seminar, role=Role.STUDENT)
+            .select_related("user")
+            .order_by("user__display_name", "user__username")
+        ]
+    if readings is None:
+        readings = list(Reading.objects.filter(seminar=seminar).order_by("position", "id"))
+    rules = as_rules(policy_for(seminar))
+    student_ids = [s.pk for s in students]
+    reading_ids = [r.pk for r in readings]
+    posts = _posts(seminar, student_ids, reading_ids)
+    grades = {
+        (g.reading_id, g.student_id): g
+        for g in Grade.objects.filter(reading_id__in=reading_ids, student_id__in=student_ids)
+    }
+    released = set(
+        GradeRelease.objects.filter(reading_id__in=reading_ids).values_list("reading_id", flat=True)
+    )
+    cells = {}
+    for reading in readings:
+        for student in students:
+            mine = posts.get((reading.pk, student.pk), [])
+            cells[(reading.pk, student.pk)] = Cell(
+                reading=reading,
+                student_id=student.pk,
+                posts=mine,
+                participation=grading.participation(mine, reading.due, rules),
+                suggestion=grading.suggest(mine, reading.due, rules),
+                grade=grades.get((reading.pk, student.pk)),
+                released=reading.pk in released,
+            )
+    return students, readings, cells
+
+
+@transaction.atomic
+def score_set(*, annotation, grader, value, comment=""):
+    policy = policy_for(annotation.reading.seminar)
+    if not isinstance(value, int) or not 0 <= value <= policy.score_max:
+        raise ServiceError(f"A score is a whole number from 0 to {policy.score_max}.")
+    if annotation.status == Status.DELETED:
+        raise ServiceError("This post was deleted.")
+    score, _ = Score.objects.update_or_create(
+        annotation=annotation,
+        defaults={"value": value, "comment": (comment or "").strip()[:2000], "grader": grader},
+    )
+    return score
+
+
+@transaction.atomic
+def grade_set(*, reading, student, grader, final=None, feedback=""):
+    if final is not None:
+        final = Decimal(str(final)).quantize(Decimal("0.1"))
+        if not Decimal(0) <= final <= Decimal(100):
+            raise ServiceError("A final grade is between 0 and 100.")
+    if not Membership.objects.filter(
+        seminar=reading.seminar, user=student, role=Role.STUDENT
+    ).exists():
+        raise ServiceError("Grades are for students of this seminar.")
+    grade, _ = Grade.objects.update_or_create(
+        reading=reading,
+        student=student,
+        defaults={"final": final, "feedback": (feedback or "").strip(), "grader": grader},
+    )
+    return grade
+
+
+@transaction.atomic
+def grades_release(*, reading, by, release=True):
+    if release:
+        GradeRelease.objects.get_or_create(reading=reading, defaults={"released_by": by})
+    else:
+        GradeRelease.objects.filter(reading=reading).delete()
+
+
+@transaction.atomic
+def policy_save(*, seminar, score_max, descriptors, best_n, late_penalty, grace_minutes):
+    if not 1 <= score_max <= 10:
+        raise ServiceError("The rubric scale goes from 0 to a number between 1 and 10.")
+    if not 1 <= best_n <= 50:
+        raise ServiceError("Count between 1 and 50 best posts.")
+    if not 0 <= late_penalty <= 100:
+        raise ServiceError("A late penalty is a percentage from 0 to 100.")
+    descriptors = [d.strip() for d in descriptors if d.strip()][: score_max + 1]
+    policy, _ = GradingPolicy.objects.update_or_create(
+        seminar=seminar,
+        defaults={
+            "score_max": score_max,
+            "descriptors": descriptors,
+            "best_n": best_n,
+            "late_penalty": late_penalty,
+            "grace_minutes": grace_minutes,
+        },
+    )
+    return policy

@@ -1,0 +1,122 @@
+"""Grading participation from rubric scores under a stated policy, so every number explains itself.
+
+Pure Python (no Django): given a student's posts on one reading (each with its rubric score,
+if any), the reading's due date and the seminar's policy, `suggest` returns the suggested
+grade out of 100 *and* the sentence that shows how it was computed:
+
+    Best 3 of 4 scored posts: 3 + 2 + 1.5 (late: 2 − 25%) = 6.5 of 9 → 72.2
+
+Rules: a post written after the due date plus the grace period loses `late_penalty` percent
+of its score; the `best_n` highest (after penalties) count; when fewer than `best_n` posts are
+scored, the missing ones count 0, so a grade never rises by posting less.
+"""
+
+from __future__ import annotations
+
+import datetime
+from dataclasses import dataclass, field
+
+
+@dataclass(frozen=True)
+class Policy:
+    score_max: int = 3
+    best_n: int = 3
+    late_penalty: int = 25  # percent
+    grace_minutes: int = 0
+
+
+@dataclass(frozen=True)
+class Post:
+    id: int
+    kind: str
+    created: datetime.datetime
+    words: int = 0
+    passage: tuple[int, int] | None = None
+    helpful: int = 0
+    score: int | None = None
+
+
+@dataclass
+class Participation:
+    annotations: int = 0
+    replies: int = 0
+    words: int = 0
+    passages: int = 0
+    helpful: int = 0
+    late: int = 0
+
+    @property
+    def posts(self):
+        return self.annotations + self.replies
+
+
+@dataclass
+class Suggestion:
+    grade: float | None
+    explanation: str
+    counted: list[tuple[int, float, bool]] = field(default_factory=list)  # (post, points, late)
+
+
+def deadline(due, policy):
+    if due is None:
+        return None
+    return due + datetime.timedelta(minutes=policy.grace_minutes)
+
+
+def is_late(post, due, policy):
+    limit = deadline(due, policy)
+    return limit is not None and post.created > limit
+
+
+def participation(posts, due, policy):
+    result = Participation()
+    passages = set()
+    for post in posts:
+        if post.kind == "reply":
+            result.replies += 1
+        else:
+            result.annotations += 1
+        result.words += post.words
+        result.helpful += post.helpful
+        if post.passage is not None:
+            passages.add(post.passage)
+        if is_late(post, due, policy):
+            result.late += 1
+    result.passages = len(passages)
+    return result
+
+
+def _number(value):
+    return f"{value:g}"
+
+
+def suggest(posts, due, policy):
+    scored = [p for p in posts if p.score is not None]
+    if not scored:
+        return Suggestion(None, "No scored posts yet.")
+    items = []
+    for post in scored:
+        late = is_late(post, due, policy)
+        points = post.score * (100 - policy.late_penalty) / 100 if late else float(post.score)
+        items.append((points, post, late))
+    items.sort(key=lambda item: (-item[0], item[1].created, item[1].id))
+    best = items[: policy.best_n]
+    total = sum(points for points, _, _ in best)
+    out_of = policy.best_n * policy.score_max
+    grade = round(100 * total / out_of, 1) if out_of else 0.0
+    terms = [
+        f"{_number(points)} (late: {post.score} − {policy.late_penalty}%)"
+        if late
+        else _number(points)
+        for points, post, late in best
+    ]
+    missing = policy.best_n - len(best)
+    if missing:
+        terms += ["0"] * missing
+    head = f"Best {policy.best_n} of {len(scored)} scored post{'s' if len(scored) != 1 else ''}"
+    explanation = (
+        f"{head}: {' + '.join(terms)} = {_number(round(total, 2))} of {out_of} → {_number(grade)}"
+    )
+    if missing:
+        explanation += f" ({missing} missing post{'s' if missing != 1 else ''} count 0)"
+    return Suggestion(grade, explanation, [(post.id, points, late) for points, post, late in best])

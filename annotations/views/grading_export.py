@@ -1,0 +1,71 @@
+"""Grades as CSV for an LMS gradebook: Canvas or Moodle (column mapping in docs/grading.md)."""
+
+from django.contrib.auth.decorators import login_required
+from django.http import StreamingHttpResponse
+
+from seminar.access import access_seminar
+
+from .. import gradebook
+from ..permissions import can_grade
+from ..spreadsheets import stream_csv
+
+LMS = ("canvas", "moodle")
+
+
+def canvas_rows(students, readings, cells):
+    # Canvas: Student, ID, SIS User ID, SIS Login ID, Section, then "Title (points)" columns;
+    # a "Points Possible" row tells Canvas each column is out of 100.
+    yield [
+        "Student",
+        "ID",
+        "SIS User ID",
+        "SIS Login ID",
+        "Section",
+        *[f"{r.title} (Seminar {r.pk})" for r in readings],
+    ]
+    yield ["Points Possible", "", "", "", "", *[100 for _ in readings]]
+    for s in students:
+        yield [
+            s.name,
+            "",
+            s.username,
+            s.email,
+            "",
+            *[_grade(cells[(r.pk, s.pk)]) for r in readings],
+        ]
+
+
+def moodle_rows(students, readings, cells):
+    # Moodle's CSV grade import maps "Email address" to the user, and each grade column
+    # (and its feedback column) to a grade item chosen during import.
+    header = ["First name", "Last name", "Email address", "ID number"]
+    for r in readings:
+        header += [r.title, f"{r.title} (feedback)"]
+    yield header
+    for s in students:
+        first, _, last = (s.display_name or s.username).partition(" ")
+        row = [first, last, s.email, s.username]
+        for r in readings:
+            cell = cells[(r.pk, s.pk)]
+            row += [_grade(cell), cell.feedback]
+        yield row
+
+
+def _grade(cell):
+    return "" if cell.final is None else round(cell.final, 1)
+
+
+@login_required
+def export(request, slug):
+    seminar = access_seminar(request.user, slug, allowed=can_grade)
+    lms = request.GET.get("lms", "canvas")
+    if lms not in LMS:
+        lms = "canvas"
+    students, readings, cells = gradebook.build(seminar)
+    rows = (canvas_rows if lms == "canvas" else moodle_rows)(students, readings, cells)
+    response = StreamingHttpResponse(
+        stream_csv(rows, excel=request.GET.get("excel") == "1"),
+        content_type="text/csv; charset=utf-8",
+    )
+    response["Content-Disposition"] = f'attachment; filename="{seminar.slug}-grades-{lms}.csv"'
+    return response

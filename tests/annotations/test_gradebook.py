@@ -1,0 +1,182 @@
+"""Scores, grades, release, the gradebook's constant queries, and the LMS CSVs."""
+
+import csv
+import datetime
+import io
+import json
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+
+from annotations import gradebook
+from annotations.models import Score
+from annotations.services import annotation_create
+from seminar.models import Membership, Reading, ReadingRevision, Role, User
+
+QUOTE = "this time and method sweet spot of intervention has been struck"
+
+
+def post(reading, author, text="A critique", **extra):
+    return annotation_create(
+        reading=reading,
+        author=author,
+        kind="critique",
+        text=text,
+        quote={"exact": QUOTE},
+        client_id=text + str(extra),
+    )[0]
+
+
+def put_score(client, annotation, score, comment=""):
+    return client.put(
+        f"/api/annotations/{annotation.pk}/score",
+        data=json.dumps({"score": score, "comment": comment}),
+        content_type="application/json",
+    )
+
+
+def test_staff_score_posts_students_cannot(client, instructor, ta, student, student2, blog_reading):
+    mine = post(blog_reading, student)
+    client.force_login(student2)
+    assert put_score(client, mine, 3).status_code == 403
+    client.force_login(ta)
+    assert put_score(client, mine, 4).status_code == 400  # the default scale is 0-3
+    response = put_score(client, mine, 2, "Good use of evidence")
+    assert response.json() == {"annotation": mine.pk, "score": 2, "comment": "Good use of evidence"}
+    client.force_login(instructor)
+    put_score(client, mine, 3)
+    assert Score.objects.get(annotation=mine).value == 3  # one score per post, updated
+
+
+def test_suggested_grade_follows_the_policy(seminar, instructor, student, blog_reading):
+    for value in (3, 1, 2):
+        gradebook.score_set(
+            annotation=post(blog_reading, student, f"p{value}"), grader=instructor, value=value
+        )
+    _students, _readings, cells = gradebook.build(seminar)
+    cell = cells[(blog_reading.pk, student.pk)]
+    assert cell.suggestion.grade == 66.7  # (3 + 2 + 1) / 9
+    assert cell.suggestion.explanation == "Best 3 of 3 scored posts: 3 + 2 + 1 = 6 of 9 → 66.7"
+    gradebook.policy_save(
+        seminar=seminar, score_max=3, descriptors=[], best_n=2, late_penalty=0, grace_minutes=0
+    )
+    _students, _readings, cells = gradebook.build(seminar)
+    assert cells[(blog_reading.pk, student.pk)].suggestion.grade == 83.3  # (3 + 2) / 6
+
+
+def test_a_late_post_loses_the_penalty(seminar, instructor, student, blog_reading):
+    blog_reading.due = timezone.now() - datetime.timedelta(days=1)
+    blog_reading.save()
+    gradebook.score_set(annotation=post(blog_reading, student), grader=instructor, value=2)
+    gradebook.policy_save(
+        seminar=seminar, score_max=3, descriptors=[], best_n=1, late_penalty=50, grace_minutes=0
+    )
+    _s, _r, cells = gradebook.build(seminar)
+    assert cells[(blog_reading.pk, student.pk)].suggestion.grade == 33.3  # 2 * 0.5 / 3
+
+
+def test_override_feedback_and_release(client, instructor, student, student2, blog_reading):
+    gradebook.score_set(annotation=post(blog_reading, student), grader=instructor, value=3)
+    client.force_login(instructor)
+    url = reverse("grade_student", args=[blog_reading.seminar.slug, blog_reading.slug, student.pk])
+    client.post(url, {"final": "95", "feedback": "Sharp reading of the timing claim."})
+    mine = reverse("student_grades", args=[blog_reading.seminar.slug, student.pk])
+
+    client.force_login(student)
+    page = client.get(mine).text
+    assert "95" not in page and "Sharp reading" not in page  # not released yet
+    client.force_login(instructor)
+    client.post(
+        reverse("grades_release", args=[blog_reading.seminar.slug, blog_reading.slug]),
+        {"release": "1"},
+    )
+    client.force_login(student)
+    page = client.get(mine).text
+    assert "95.0" in page and "Sharp reading of the timing claim." in page
+    client.force_login(student2)
+    assert client.get(mine).status_code == 404
+
+
+@pytest.mark.parametrize("who", ["student2", "outsider"])
+def test_others_grades_are_a_404(client, request, student, blog_reading, who):
+    client.force_login(request.getfixturevalue(who))
+    url = reverse("student_grades", args=[blog_reading.seminar.slug, student.pk])
+    assert client.get(url).status_code == 404
+
+
+def test_students_do_not_reach_the_gradebook(client, student, seminar):
+    client.force_login(student)
+    assert client.get(reverse("gradebook", args=[seminar.slug])).status_code == 403
+    assert client.get(f"/api/seminars/{seminar.pk}/gradebook").status_code == 403
+
+
+def make_class(seminar, instructor, students, readings):
+    people = [User.objects.create_user(f"s{seminar.pk}-{i}", password="x") for i in range(students)]
+    Membership.objects.bulk_create(
+        Membership(seminar=seminar, user=u, role=Role.STUDENT) for u in people
+    )
+    for i in range(readings):
+        reading = Reading.objects.create(
+            seminar=seminar, title=f"R{i}", slug=f"r{i}", status="published", position=i
+        )
+        revision = ReadingRevision.objects.create(
+            reading=reading, number=1, format="text", source="x", html="<p>x</p>", text="x"
+        )
+        reading.current_revision = revision
+        reading.save()
+    return people
+
+
+def gradebook_queries(client, seminar, django_assert_max_num_queries, limit):
+    with django_assert_max_num_queries(limit) as captured:
+        assert client.get(reverse("gradebook", args=[seminar.slug])).status_code == 200
+    return len(captured)
+
+
+def test_gradebook_queries_do_not_grow(client, instructor, django_assert_max_num_queries):
+    from seminar.services import seminar_create
+
+    small = seminar_create(title="Small", creator=instructor)
+    make_class(small, instructor, 5, 3)
+    large = seminar_create(title="Large", creator=instructor)
+    make_class(large, instructor, 100, 20)
+    client.force_login(instructor)
+    few = gradebook_queries(client, small, django_assert_max_num_queries, 20)
+    many = gradebook_queries(client, large, django_assert_max_num_queries, few)
+    assert many == few
+
+
+def read_csv(response):
+    text = b"".join(response.streaming_content).decode("utf-8-sig")
+    return list(csv.reader(io.StringIO(text)))
+
+
+def test_canvas_and_moodle_csvs(client, instructor, student, blog_reading):
+    student.display_name = '=HYPERLINK("http://evil.example","click")'
+    student.save()
+    gradebook.score_set(annotation=post(blog_reading, student), grader=instructor, value=3)
+    gradebook.grade_set(
+        reading=blog_reading,
+        student=student,
+        grader=instructor,
+        feedback='Good, but, "quoted"\nand multi-line',
+    )
+    client.force_login(instructor)
+    url = reverse("grades_export", args=[blog_reading.seminar.slug])
+    canvas = read_csv(client.get(url, {"lms": "canvas"}))
+    assert canvas[0][:5] == ["Student", "ID", "SIS User ID", "SIS Login ID", "Section"]
+    assert canvas[0][5] == f"{blog_reading.title} (Seminar {blog_reading.pk})"
+    assert canvas[1][0] == "Points Possible" and canvas[1][5] == "100"
+    assert canvas[2][0].startswith("'=HYPERLINK")  # inert in a spreadsheet
+    assert canvas[2][2:4] == [student.username, student.email]
+    assert float(canvas[2][5]) == 33.3
+
+    moodle = read_csv(client.get(url, {"lms": "moodle"}))
+    assert moodle[0][:4] == ["First name", "Last name", "Email address", "ID number"]
+    assert moodle[0][4:6] == [blog_reading.title, f"{blog_reading.title} (feedback)"]
+    assert moodle[1][2] == student.email
+    assert moodle[1][5] == 'Good, but, "quoted"\nand multi-line'
+
+    excel = client.get(url, {"lms": "moodle", "excel": "1"})
+    assert b"".join(excel.streaming_content).startswith("\ufeff".encode())
