@@ -1,6 +1,16 @@
 from django.contrib import admin
 
-from .models import Annotation, Flag, ModerationEvent, Notification, Vote
+from .models import (
+    Annotation,
+    Flag,
+    Grade,
+    GradeRelease,
+    GradingPolicy,
+    ModerationEvent,
+    Notification,
+    Score,
+    Vote,
+)
 
 
 @admin.register(Annotation)
@@ -51,3 +61,26 @@ class NotificationAdmin(admin.ModelAdmin):
     list_display = ("user", "kind", "annotation", "created", "read")
     list_filter = ("kind",)
     raw_id_fields = ("user", "annotation")
+
+
+@admin.register(GradingPolicy)
+class GradingPolicyAdmin(admin.ModelAdmin):
+    list_display = ("seminar", "score_max", "best_n", "late_penalty", "grace_minutes")
+
+
+@admin.register(Score)
+class ScoreAdmin(admin.ModelAdmin):
+    list_display = ("annotation", "value", "grader", "updated")
+    raw_id_fields = ("annotation", "grader")
+
+
+@admin.register(Grade)
+class GradeAdmin(admin.ModelAdmin):
+    list_display = ("reading", "student", "final", "grader", "updated")
+    raw_id_fields = ("reading", "student", "grader")
+
+
+@admin.register(GradeRelease)
+class GradeReleaseAdmin(admin.ModelAdmin):
+    list_display = ("reading", "released_by", "released")
+    raw_id_fields = ("reading", "released_by")

@@ -16,8 +16,8 @@ When a reading's text changes, `reanchor` carries every anchor to the new text:
    mapping), it is ANCHORED: the words may have shifted, they did not change;
 2. else search the new text for the quote, accepting an occurrence only when enough of its
    prefix and suffix match (nearness to the mapped place breaks ties): MOVED;
-3. else, if the mapped span holds an edited version of the quote (similar enough), it follows
-   the edit: MOVED;
+3. else, if the quote's first and last characters survived and the span between them is an
+   edited version of the quote (similar enough), it follows the edit: MOVED;
 4. else the anchor is an ORPHAN: it keeps its quote, and nobody sees it on the wrong words.
 
 Pure Python, no Django: the same rules serve the API, re-anchoring and the benchmarks.
@@ -192,24 +192,26 @@ class PositionMap:
         self.starts = [c[0] for c in self.chunks]
         self.ends = [c[1] for c in self.chunks]
 
-    def start(self, p: int) -> int:
+    def start(self, p: int) -> tuple[int, bool]:
+        """(new offset, whether the character at p survived the edit unchanged)."""
         # The chunk whose old range holds p, skipping empty (pure insertion) chunks.
         i = bisect.bisect_right(self.starts, p) - 1
         while i >= 0 and not (self.chunks[i][0] <= p < self.chunks[i][1]):
             i -= 1
         if i < 0:
-            return 0
+            return 0, False
         os_, _oe, ns, _ne, equal = self.chunks[i]
-        return ns + (p - os_) if equal else ns
+        return (ns + (p - os_), True) if equal else (ns, False)
 
-    def end(self, p: int) -> int:
+    def end(self, p: int) -> tuple[int, bool]:
+        """(new offset, whether the character before p survived the edit unchanged)."""
         i = bisect.bisect_left(self.ends, p)
         while i < len(self.chunks) and not (self.chunks[i][0] < p <= self.chunks[i][1]):
             i += 1
         if i >= len(self.chunks):
-            return self.chunks[-1][3] if self.chunks else 0
+            return (self.chunks[-1][3] if self.chunks else 0), False
         os_, _oe, ns, ne, equal = self.chunks[i]
-        return ns + (p - os_) if equal else ne
+        return (ns + (p - os_), True) if equal else (ne, False)
 
 
 def similarity(a: str, b: str) -> float:
@@ -239,7 +241,7 @@ def _search(new: str, anchor: Anchor, near: int) -> Anchor | None:
 
 def place(old: str, new: str, anchor: Anchor, positions: PositionMap) -> Placement:
     """Where `anchor` (against `old`) belongs in `new`, following the rules at the top."""
-    start, end = positions.start(anchor.start), positions.end(anchor.end)
+    (start, start_kept), (end, end_kept) = positions.start(anchor.start), positions.end(anchor.end)
     if start < end and new[start:end] == anchor.exact:
         return Placement(ANCHORED, anchor_at(new, start, end))
     # An edit right at an edge can make the diff clip or widen the span; the same words
@@ -253,7 +255,10 @@ def place(old: str, new: str, anchor: Anchor, positions: PositionMap) -> Placeme
     found = _search(new, anchor, start)
     if found is not None:
         return Placement(MOVED, found)
-    if start < end and similarity(new[start:end], anchor.exact) >= MIN_EDIT_SIMILARITY:
+    # Follow an edit inside the quote only while both its ends survived: then the span
+    # between them is these words, edited, and not neighbouring words that look alike.
+    edited_inside = start_kept and end_kept and start < end
+    if edited_inside and similarity(new[start:end], anchor.exact) >= MIN_EDIT_SIMILARITY:
         return Placement(MOVED, anchor_at(new, start, end))
     return Placement(ORPHANED, None)
 

@@ -69,6 +69,7 @@ class AuthorOut(Schema):
     role: str | None
     is_me: bool
     pseudonym: bool
+    imported: bool
 
 
 class SelectorOut(Schema):

@@ -88,7 +88,14 @@ class Presenter:
         author_id = a["author_id"]
         if author_id is None:
             name = "" if deleted else a["author_name"] or "Unknown"
-            return {"name": name, "role": None, "is_me": False, "pseudonym": False}
+            # A reader comment imported with a class blog: credited by name, not a member.
+            return {
+                "name": name,
+                "role": None,
+                "is_me": False,
+                "pseudonym": False,
+                "imported": bool(a["author_name"]),
+            }
         role = self.roles.get(author_id)
         is_me = author_id == self.user.pk
         hide = not (self.names_visible or is_me or role in STAFF_ROLES)
@@ -98,7 +105,13 @@ class Presenter:
             name = self.pseudonyms.get(author_id, "Former member")
         else:
             name = a["author__display_name"] or a["author__username"]
-        return {"name": name, "role": role, "is_me": is_me, "pseudonym": hide and not deleted}
+        return {
+            "name": name,
+            "role": role,
+            "is_me": is_me,
+            "pseudonym": hide and not deleted,
+            "imported": False,
+        }
 
     def target(self, a):
         if a["start"] is None:

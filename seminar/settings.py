@@ -111,7 +111,7 @@ STATICFILES_DIRS = [
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {
-        "BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"
+        "BACKEND": "seminar.staticfiles.StaticStorage"
         if not DEBUG and not env_bool("SEMINAR_PLAIN_STATIC")
         else "django.contrib.staticfiles.storage.StaticFilesStorage"
     },

@@ -3,7 +3,7 @@
 The rule everything here defends: a highlight on the wrong words is worse than an orphan.
 """
 
-from hypothesis import assume, given, settings
+from hypothesis import assume, example, given, settings
 from hypothesis import strategies as st
 
 from annotations.anchoring import ANCHORED, ORPHANED, anchor_at, reanchor
@@ -86,6 +86,14 @@ def test_an_edit_inside_a_quote_finds_the_edited_words_or_orphans(case):
 
 @settings(max_examples=200, deadline=None)
 @given(text_and_quote())
+@example(
+    (
+        "peace26 peace27 war28 war29 war30 war31 war32 mission33 mission34 mission35 mission36 "
+        "mission37 “quoted”38 village39 village40",
+        113,
+        123,
+    )
+)
 def test_deleting_the_quoted_words_orphans(case):
     old, start, end = case
     anchor = anchor_at(old, start, end)
