@@ -118,6 +118,7 @@ class AnnotationOut(Schema):
     can_reply: bool
     can_flag: bool
     can_moderate: bool
+    can_reattach: bool
     target: TargetOut | None
 
 

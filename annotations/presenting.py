@@ -168,5 +168,9 @@ class Presenter:
             "can_reply": member and (published or mine) and not locked,
             "can_flag": member and published and not mine and not a["flagged_by_me"],
             "can_moderate": self.moderator and not deleted,
+            # The author or an instructor may move a passage annotation to new words.
+            "can_reattach": a["start"] is not None
+            and not deleted
+            and (mine or self.my_role == "instructor"),
             "target": self.target(a),
         }
