@@ -64,6 +64,7 @@ def seminar_detail(request, slug):
         "can_manage": can_manage_seminar(request.user, seminar),
         "can_add_reading": can_add_reading(request.user, seminar),
         "can_moderate": can_moderate(request.user, seminar),
+        "is_student": not can_teach(request.user, seminar),
         "invite_url": request.build_absolute_uri(seminar.invite_path()),
     }
     return render(request, "seminar/seminar_detail.html", context)
