@@ -33,7 +33,11 @@ def test_demo_creates_a_seminar_and_prints_logins(db):
     assert roles == ["instructor", "student", "student", "student", "ta"]
     blog = Reading.objects.get(title="Peacekeeping Without a Peace to Keep")
     assert blog.date.isoformat() == "2026-09-08"
-    assert blog.annotations.count() == 3
+    assert blog.annotations.filter(kind="comment").count() == 3  # the reader comments
+    passages = blog.annotations.filter(start__isnull=False)
+    assert passages.count() == 4  # a few threads to show in the margin
+    text = blog.current_revision.text
+    assert all(text[a.start : a.end] == a.quote_exact for a in passages)
     assert Reading.objects.get(title="How to read a source closely").current_revision.format == (
         "markdown"
     )

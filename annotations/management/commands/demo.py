@@ -28,6 +28,71 @@ PEOPLE = [
 READINGS = ["peacekeeping-without-a-peace.txt", "reading-slowly.md"]
 
 
+# (author, kind, passage, text, tags, replies as (author, text), helpful marks by)
+DISCUSSION = [
+    (
+        "student1",
+        "critique",
+        "a robust mandate without the troops, helicopters and intelligence "
+        "to carry it out is a promise the mission cannot keep",
+        "Is this fair to missions that had the troops but not the **political** backing?",
+        ["mandates"],
+        [
+            ("student2", "MINUSMA had both problems at once, though."),
+            ("instructor", "Good question — find one mission that fits your case."),
+        ],
+        ["student2", "student3"],
+    ),
+    (
+        "student2",
+        "question",
+        "The mission’s “impartiality” then looks, from the insurgents’ "
+        "villages, like one more army",
+        "Whose view of impartiality counts here — the villagers’ or the Council’s?",
+        ["impartiality"],
+        [("student3", "Both, and they rarely agree.")],
+        ["student1"],
+    ),
+    (
+        "student3",
+        "evidence",
+        "fewer civilians killed near its bases",
+        "The 2019 MINUSMA report has numbers on this; I'll bring them to class.",
+        ["evidence"],
+        [],
+        [],
+    ),
+    (
+        "student1",
+        "connection",
+        "talking to them is usually how wars end",
+        "Connects to week 3: the Algiers talks.",
+        ["week 3"],
+        [],
+        [],
+    ),
+]
+
+
+def discuss(reading, users):
+    """A few threads on the demo post, so the margin has something to show."""
+    from ...services import annotation_create, reply_create, vote_add
+
+    for author, kind, passage, text, tags, replies, helpful in DISCUSSION:
+        top, _ = annotation_create(
+            reading=reading,
+            author=users[author],
+            kind=kind,
+            text=text,
+            tags=tags,
+            quote={"exact": passage},
+        )
+        for who, answer in replies:
+            reply_create(parent=top, author=users[who], text=answer)
+        for who in helpful:
+            vote_add(annotation=top, user=users[who])
+
+
 class Command(BaseCommand):
     help = "Create (or keep) the demo seminar and print its logins."
 
@@ -62,12 +127,14 @@ class Command(BaseCommand):
         for filename in READINGS:
             parsed = parse_upload(data=(DEMO_DIR / filename).read_bytes(), filename=filename)
             if not Reading.objects.filter(seminar=seminar, title=parsed.title).exists():
-                reading_import(
+                reading = reading_import(
                     seminar=seminar,
                     creator=users["instructor"],
                     parsed=parsed,
                     status=ReadingStatus.PUBLISHED,
                 )
+                if filename == READINGS[0]:
+                    discuss(reading, users)
 
         self.stdout.write(
             self.style.SUCCESS(f"Demo seminar: {seminar.title} ({seminar.get_absolute_url()})")
