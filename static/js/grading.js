@@ -1,27 +1,121 @@
-// The grading view: score posts with the keyboard (or the mouse) without leaving the page.
-//   j / k      next / previous post        0..9   score the focused post
-//   c          write a comment             [ / ]  previous / next student
-// Scores are saved through PUT /api/annotations/{id}/score; the form still works without us.
+// The grading view: score one student's posts on a reading without leaving the keyboard.
+//   j / k      next / previous post        0..max  score the focused post
+//   c          comment on it (Ctrl+Enter saves, Escape goes back to the post)
+//   [ / ]      previous / next student
+// Scores are saved through PUT /api/annotations/{id}/score; each result is announced, and the
+// suggested grade beside the posts is fetched again from GET /api/seminars/{id}/gradebook.
+// Requests go one at a time, in the order of the keys pressed: the last score typed is the
+// one that stays, and the page never races its own writes. Without this script the forms
+// still post to the server.
 
 const csrf = document.querySelector('meta[name="csrf-token"]')?.content ?? "";
+const list = document.querySelector(".grading-posts");
 const posts = [...document.querySelectorAll(".grading-post")];
+const scoreMax = Number(list?.dataset.scoreMax ?? 9);
+const statusBox = document.getElementById("grading-status");
+const summary = document.querySelector(".grade-summary");
+let statusTimer = 0;
+let queue = Promise.resolve();
 
-async function save(post, value) {
-  const status = post.querySelector(".score-status");
-  const comment = post.querySelector(".score-comment")?.value ?? "";
+function enqueue(task) {
+  queue = queue.then(task, task);
+  return queue;
+}
+
+function announce(message) {
+  if (!statusBox) return;
+  statusBox.textContent = "";
+  clearTimeout(statusTimer);
+  // Cleared first, set in the next frame: a repeated message is spoken again.
+  requestAnimationFrame(() => {
+    statusBox.textContent = message;
+    statusBox.classList.add("is-visible");
+  });
+  statusTimer = setTimeout(() => statusBox.classList.remove("is-visible"), 4000);
+}
+
+async function request(method, url, body) {
+  const init = { method, credentials: "same-origin", headers: { Accept: "application/json" } };
+  if (body !== undefined) {
+    init.headers["Content-Type"] = "application/json";
+    init.headers["X-CSRFToken"] = csrf;
+    init.body = JSON.stringify(body);
+  }
+  let response;
+  try {
+    response = await fetch(url, init);
+  } catch {
+    throw new Error("The connection failed. Check your network and try again.");
+  }
+  const data = await response.json().catch(() => ({}));
+  if (!response.ok) {
+    const detail = typeof data.detail === "string" ? data.detail : data.detail?.[0]?.msg;
+    throw new Error(detail || `The server answered ${response.status}. Try again.`);
+  }
+  return data;
+}
+
+function save(post, value) {
   const radio = post.querySelector(`input[name="score"][value="${value}"]`);
   if (!radio) return;
   radio.checked = true;
+  const status = post.querySelector(".score-status");
   status.textContent = "Saving…";
-  const response = await fetch(post.dataset.scoreUrl, {
-    method: "PUT",
-    headers: { "Content-Type": "application/json", "X-CSRFToken": csrf },
-    credentials: "same-origin",
-    body: JSON.stringify({ score: Number(value), comment }),
+  post.classList.add("is-saving");
+  const comment = post.querySelector(".score-comment")?.value.trim() ?? "";
+  const number = post.dataset.number;
+  enqueue(async () => {
+    try {
+      const saved = await request("PUT", post.dataset.scoreUrl, { score: Number(value), comment });
+      status.textContent = `Scored ${saved.score}`;
+      post.classList.add("scored");
+      announce(`Post ${number} scored ${saved.score}${saved.comment ? ", with a comment" : ""}.`);
+      refreshSuggestion();
+    } catch (error) {
+      status.textContent = "Not saved";
+      announce(`Post ${number}: not saved. ${error.message}`);
+    } finally {
+      post.classList.remove("is-saving");
+    }
   });
-  const body = await response.json().catch(() => ({}));
-  status.textContent = response.ok ? `Scored ${body.score}` : body.detail || "Not saved";
-  post.classList.toggle("scored", response.ok);
+}
+
+// The suggested grade follows the scores; a final grade set by hand stays as it is.
+let refreshTimer = 0;
+function refreshSuggestion() {
+  if (!summary) return;
+  clearTimeout(refreshTimer);
+  refreshTimer = setTimeout(() => enqueue(showSuggestion), 250);
+}
+
+async function showSuggestion() {
+  let book;
+  try {
+    book = await request("GET", summary.dataset.gradebookUrl);
+  } catch {
+    return; // the figure stays as the page drew it; the scores themselves are saved
+  }
+  const { reading, student } = summary.dataset;
+  const cell = book.cells.find((c) => String(c.reading) === reading && String(c.student) === student);
+  if (!cell) return;
+  summary.querySelector("#suggestion").textContent = `Suggested: ${cell.explanation}`;
+  if (!cell.overridden) {
+    summary.querySelector(".grade-value").textContent = cell.final === null ? "—" : cell.final.toFixed(1);
+    summary.querySelector(".grade-origin").textContent = cell.final === null ? "nothing scored yet" : "suggested";
+  }
+}
+
+function currentPost() {
+  return document.activeElement?.closest?.(".grading-post") || null;
+}
+
+function move(step) {
+  const at = posts.indexOf(currentPost());
+  const next = at < 0 ? posts[0] : posts[Math.min(posts.length - 1, Math.max(0, at + step))];
+  if (!next) return;
+  if (next === posts[at]) announce(step > 0 ? "This is the last post." : "This is the first post.");
+  next.focus({ preventScroll: true });
+  next.scrollIntoView({ block: "nearest", behavior: matchMedia("(prefers-reduced-motion: reduce)").matches ? "auto" : "smooth" });
 }
 
 for (const post of posts) {
@@ -30,31 +124,44 @@ for (const post of posts) {
     event.preventDefault();
     const chosen = form.querySelector('input[name="score"]:checked');
     if (chosen) save(post, chosen.value);
+    else announce("Choose a score first: press a digit, or click one.");
   });
   form.addEventListener("change", (event) => {
     if (event.target.name === "score") save(post, event.target.value);
   });
-}
-
-function move(step) {
-  const current = posts.indexOf(document.activeElement.closest(".grading-post"));
-  const next = posts[Math.min(posts.length - 1, Math.max(0, current + step))];
-  next?.focus();
-  next?.scrollIntoView({ block: "nearest" });
+  const comment = post.querySelector(".score-comment");
+  comment?.addEventListener("keydown", (event) => {
+    if (event.key === "Enter" && (event.ctrlKey || event.metaKey)) {
+      event.preventDefault();
+      form.requestSubmit();
+    } else if (event.key === "Escape") {
+      event.preventDefault();
+      post.focus();
+    }
+  });
 }
 
 document.addEventListener("keydown", (event) => {
-  const typing = event.target.closest("textarea, input[type=text], input[type=number]");
-  if (typing || event.ctrlKey || event.metaKey || event.altKey) return;
-  const post = document.activeElement.closest(".grading-post");
+  if (event.defaultPrevented || event.ctrlKey || event.metaKey || event.altKey) return;
+  const typing = event.target.closest?.("textarea, select, input:not([type=radio]):not([type=checkbox])");
+  if (typing) return;
+  const post = currentPost();
   if (event.key === "j") move(1);
   else if (event.key === "k") move(-1);
   else if (event.key === "[") document.querySelector('a[rel="prev"]')?.click();
   else if (event.key === "]") document.querySelector('a[rel="next"]')?.click();
   else if (event.key === "c" && post) post.querySelector(".score-comment")?.focus();
-  else if (/^[0-9]$/.test(event.key) && post) save(post, event.key);
-  else return;
+  else if (/^[0-9]$/.test(event.key) && post) {
+    if (Number(event.key) > scoreMax) announce(`Scores go from 0 to ${scoreMax}.`);
+    else save(post, event.key);
+  } else return;
   event.preventDefault();
 });
 
-if (posts.length && !document.activeElement.closest(".grading-post")) posts[0].focus();
+// Start where the work is: a field the server sent back with an error, else the first
+// unscored post, else the first post.
+const invalid = document.querySelector(".grade-summary .is-invalid");
+if (invalid) invalid.focus();
+else if (posts.length && !currentPost()) {
+  (posts.find((post) => !post.classList.contains("scored")) || posts[0]).focus({ preventScroll: true });
+}

@@ -469,8 +469,10 @@ def test_revised_text_paints_moved_passages_and_lists_orphans(
     page = open_reading(open_page, student, reading)
     assert page.evaluate(HIGHLIGHTS, "annot-note") == ["Small victories count"]
     assert page.evaluate(HIGHLIGHTS, "annot-critique") == []
-    orphan = page.locator(".thread", has_text="Loses its words.")
+    # Not painted, not among the threads on the text: listed apart, with its quote.
+    orphan = page.locator("section.orphans .thread", has_text="Loses its words.")
     assert "is-stale" in orphan.get_attribute("class")
+    assert page.locator("#annotator-margin > .thread-list .thread").count() == 1
     assert (
         orphan.locator(".thread-stale")
         .inner_text()

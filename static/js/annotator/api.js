@@ -97,6 +97,18 @@ export class Api {
   vote(annotationId, on) {
     return this.request(on ? "POST" : "DELETE", `/annotations/${annotationId}/vote`);
   }
+
+  flag(annotationId, payload) {
+    return this.request("POST", `/annotations/${annotationId}/flags`, payload);
+  }
+
+  moderate(annotationId, payload) {
+    return this.request("POST", `/annotations/${annotationId}/moderation`, payload);
+  }
+
+  reattach(annotationId, selector) {
+    return this.request("POST", `/annotations/${annotationId}/reattach`, { target: { selector } });
+  }
 }
 
 function pause(ms) {

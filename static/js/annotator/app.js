@@ -1,23 +1,28 @@
 // The reading page's annotator: loads every annotation the reader may see, paints the
-// passages, lists threads in the margin and the numbered comments under the post, and turns
-// selections into annotations. All writes go through the API, then the list is fetched
-// again, so what the page shows is always what the server stored (and may show).
+// passages, lists threads in the margin (orphans apart: orphans.js) and the numbered comments
+// under the post, and turns selections into annotations. All writes go through the API, then
+// the list is fetched again, so what the page shows is always what the server stored (and
+// may show). Flags and moderators' actions live in moderation.js.
 
 import { Api, newClientId } from "./api.js";
 import { Discussion } from "./comments.js";
 import { Composer } from "./composer.js";
-import { KIND_LABELS, el, plural } from "./dom.js";
+import { el, truncate } from "./dom.js";
 import { Filters } from "./filters.js";
 import { Painter } from "./highlights.js";
 import { CaretMode } from "./keyboard.js";
 import { buildThreads, isFiltering, matches } from "./model.js";
+import { Moderation } from "./moderation.js";
 import { selectorsFor } from "./offsets.js";
+import { OrphanList, ReattachMode } from "./orphans.js";
+import { Peek } from "./peek.js";
+import { PostActions } from "./posts.js";
 import { SelectionWatcher } from "./selection.js";
-import { passageThread, replyForm } from "./threads.js";
+import { passageThread } from "./threads.js";
 
 const WIDE = window.matchMedia("(min-width: 992px)");
 const REDUCED_MOTION = window.matchMedia("(prefers-reduced-motion: reduce)");
-const INTERACTIVE = "a, button, input, textarea, select, label, summary, form, .reply-form";
+const INTERACTIVE = "a, button, input, textarea, select, label, summary, form, .mod-panel";
 
 export function start() {
   const shell = document.getElementById("annotator");
@@ -37,14 +42,29 @@ class Annotator {
     this.canAnnotate = shell.dataset.canAnnotate === "true";
     this.api = new Api(shell.dataset.api || "/api");
     this.painter = new Painter(root);
-    this.data = { passages: [], comments: [], nodes: new Map() };
+    this.data = { passages: [], orphans: [], comments: [], nodes: new Map() };
     this.statusBox = document.getElementById("annotator-status");
     this.margin = document.getElementById("annotator-margin");
-    this.threadList = this.margin.querySelector(".thread-list");
+    this.threadList = this.margin.querySelector(":scope > .thread-list");
     this.marginEmpty = this.margin.querySelector(".margin-empty");
     this.marginCount = this.margin.querySelector(".margin-count");
     this.filters = new Filters(this.margin.querySelector(".annotator-filters"), {
       onChange: () => this.renderPassages(),
+    });
+    this.orphans = new OrphanList(this.margin, {
+      canEdit: shell.dataset.canEdit === "true",
+      historyUrl: shell.dataset.historyUrl || "",
+    });
+    this.posts = new PostActions({
+      api: this.api,
+      announce: (message) => this.announce(message),
+      reload: (options) => this.load(options),
+      isPassageThread: (id) => Boolean(this.findThread(id)),
+    });
+    this.moderation = new Moderation({
+      api: this.api,
+      announce: (message, options) => this.announce(message, options),
+      reload: (options) => this.load(options),
     });
     const section = document.getElementById("comments");
     this.discussion = new Discussion(section, {
@@ -64,6 +84,7 @@ class Annotator {
       container.addEventListener("submit", (event) => this.submitted(event));
     }
     this.margin.addEventListener("keydown", (event) => this.threadKey(event));
+    section.addEventListener("keydown", (event) => this.moderation.keydown(event));
     this.margin.addEventListener("mouseover", (event) => this.hover(event));
     this.margin.addEventListener("focusin", (event) => this.hover(event));
     const unhover = () => {
@@ -100,7 +121,7 @@ class Annotator {
       root: this.root,
       float,
       painter: this.painter,
-      onAnnotate: (described) => this.compose(described),
+      onAnnotate: (described) => (this.reattach?.active ? this.attach(described) : this.compose(described)),
       onTooLong: () => this.announce("That passage is too long: select at most 5,000 characters."),
     });
     this.caret = new CaretMode({
@@ -117,6 +138,11 @@ class Annotator {
         if (hits.length) this.focusThread(hits[0].id, hits);
         else this.announce("No annotation here. Select text with Shift and the arrow keys.");
       },
+      announce: (message) => this.announce(message),
+    });
+    this.reattach = new ReattachMode({
+      watcher: this.watcher,
+      caret: this.caret,
       announce: (message) => this.announce(message),
     });
   }
@@ -147,6 +173,7 @@ class Annotator {
     }
     this.renderMargin(shown);
     this.discussion.render(this.data.comments);
+    if (this.reattach?.active && !this.findThread(this.reattach.item.id)) this.reattach.stop();
     if (first) performance.mark("annotator-margin-built");
     if (focus) this.restoreFocus(focus);
     if (first) this.goToHash();
@@ -198,26 +225,37 @@ class Annotator {
   }
 
   renderMargin(shown) {
-    const { passages } = this.data;
+    const { passages, orphans } = this.data;
     const filters = this.filters.state;
-    this.filters.update(passages);
+    const all = passages.concat(orphans);
+    this.filters.update(all);
     const fragment = document.createDocumentFragment();
     for (const thread of shown) fragment.append(passageThread(thread));
     this.threadList.replaceChildren(fragment);
     this.threadList.classList.toggle("is-long", shown.length > 150);
+    const shownOrphans = orphans.filter((thread) => matches(thread, filters));
+    this.orphans.render(shownOrphans, orphans.length);
+    const count = shown.length + shownOrphans.length;
     this.marginCount.textContent = isFiltering(filters)
-      ? `${shown.length} of ${passages.length}`
-      : passages.length
-        ? String(passages.length)
+      ? `${count} of ${all.length}`
+      : all.length
+        ? String(all.length)
         : "";
     this.marginEmpty.classList.remove("is-error");
     this.marginEmpty.hidden = shown.length > 0;
-    this.marginEmpty.textContent = passages.length
-      ? "No annotations match these filters."
-      : this.canAnnotate
-        ? "No annotations yet. Select a passage in the text to write the first."
-        : "No annotations yet.";
+    this.marginEmpty.textContent = this.emptyMessage(filters);
     this.margin.hidden = false;
+  }
+
+  emptyMessage(filters) {
+    const { passages, orphans } = this.data;
+    if (isFiltering(filters) && passages.length) {
+      return `No annotations${orphans.length ? " on the current text" : ""} match these filters.`;
+    }
+    if (orphans.length) return "No annotations on the current text yet.";
+    return this.canAnnotate
+      ? "No annotations yet. Select a passage in the text to write the first."
+      : "No annotations yet.";
   }
 
   // --- writing -------------------------------------------------------------------------
@@ -233,6 +271,34 @@ class Annotator {
       context: { mode: "create", described, clientId: newClientId() },
       opener: this.caret.enabled ? this.root : document.activeElement,
     });
+  }
+
+  // Re-attach mode's "Attach here": the orphan moves to the selected words.
+  async attach(described) {
+    const { item } = this.reattach;
+    this.watcher.pause(true);
+    try {
+      await this.api.reattach(item.id, selectorsFor(described));
+    } catch (error) {
+      this.watcher.pause(false);
+      this.announce(`Not re-attached: ${error.detail || error.message}`, { long: true });
+      return;
+    }
+    this.watcher.pause(false);
+    this.reattach.stop();
+    const selection = document.getSelection();
+    if (this.caret.enabled) selection.collapseToEnd();
+    else selection.removeAllRanges();
+    await this.load();
+    const passage = this.findThread(item.id)?.passage;
+    if (passage?.current) this.painter.flash(passage.unitStart, passage.unitEnd);
+    this.announce(`Re-attached to “${truncate(described.exact, 60)}”.`);
+    const thread = this.threadElement(item.id);
+    if (this.caret.enabled) this.root.focus({ preventScroll: true });
+    else if (thread) {
+      thread.querySelector(".thread-card").focus({ preventScroll: true });
+      if (WIDE.matches) thread.scrollIntoView({ block: "nearest" });
+    }
   }
 
   async save(values, context) {
@@ -286,85 +352,6 @@ class Annotator {
     });
   }
 
-  async remove(item, button) {
-    const what = item.parent ? "reply" : item.kind === "comment" ? "comment" : "annotation";
-    if (!window.confirm(`Delete your ${what}? Replies to it stay, under “This post was deleted”.`)) {
-      return;
-    }
-    button.disabled = true;
-    try {
-      await this.api.remove(item.id);
-    } catch (error) {
-      button.disabled = false;
-      this.announce(`Could not delete: ${error.detail || error.message}`);
-      return;
-    }
-    await this.load();
-    this.announce(`Your ${what} was deleted.`);
-    // Focus stays near: the tombstone, else the top of its thread, else the list's heading.
-    const near =
-      document.getElementById(`annotation-${item.id}`) ||
-      document.getElementById(`annotation-${item.thread}`) ||
-      document.getElementById(this.findThread(item.thread) ? "margin-title" : "comments-title");
-    near?.focus();
-  }
-
-  async vote(item, button) {
-    const on = button.getAttribute("aria-pressed") !== "true";
-    button.disabled = true;
-    try {
-      const result = await this.api.vote(item.id, on);
-      item.votes = result.votes;
-      item.voted = result.voted;
-      button.setAttribute("aria-pressed", String(Boolean(result.voted)));
-      button.querySelector(".vote-count").textContent = String(result.votes);
-      this.announce(result.voted ? "Marked helpful." : "Helpful mark taken back.");
-    } catch (error) {
-      this.announce(`Could not save the mark: ${error.detail || error.message}`);
-    } finally {
-      button.disabled = false;
-      button.focus();
-    }
-  }
-
-  openReply(item, button) {
-    const holder = button.closest(".post-card, .comment-thread");
-    const existing = holder.querySelector(`:scope > .reply-form[data-parent="${item.id}"]`);
-    if (existing) {
-      existing.querySelector("textarea").focus();
-      return;
-    }
-    const form = replyForm(item);
-    form.clientId = newClientId();
-    const row = button.closest(".post-actions");
-    row.after(form);
-    form.querySelector("textarea").focus();
-  }
-
-  async submitReply(form) {
-    const textarea = form.querySelector("textarea");
-    const error = form.querySelector(".reply-error");
-    const text = textarea.value.trim();
-    const fail = (message) => {
-      error.textContent = message;
-      error.hidden = !message;
-      textarea.classList.toggle("is-invalid", Boolean(message));
-      if (message) textarea.focus();
-    };
-    if (!text) return fail("Write something before posting.");
-    fail("");
-    const button = form.querySelector('[type="submit"]');
-    button.disabled = true;
-    try {
-      const created = await this.api.reply(form.dataset.parent, { text, client_id: form.clientId });
-      await this.load({ focus: `#annotation-${created.id}` });
-      this.announce("Reply posted.");
-    } catch (problem) {
-      button.disabled = false;
-      fail(problem.detail || problem.message);
-    }
-  }
-
   // --- reading -------------------------------------------------------------------------
 
   clicked(event) {
@@ -372,18 +359,15 @@ class Annotator {
     if (button) {
       const action = button.dataset.action;
       if (action === "cancel-reply") {
-        const form = button.closest(".reply-form");
-        const parent = form.dataset.parent;
-        form.remove();
-        document.querySelector(`button[data-action="reply"][data-id="${parent}"]`)?.focus();
+        this.posts.cancelReply(button);
         return;
       }
       const node = this.data.nodes.get(Number(button.dataset.id));
       if (!node) return;
-      if (action === "reply") this.openReply(node.item, button);
-      else if (action === "vote") this.vote(node.item, button);
+      if (this.posts.click(action, node.item, button)) return;
+      if (this.moderation.click(action, node.item, button)) return;
+      if (action === "reattach") this.startReattach(node.item, button);
       else if (action === "edit") this.edit(node.item);
-      else if (action === "delete") this.remove(node.item, button);
       return;
     }
     const card = event.target.closest(".thread-card");
@@ -394,13 +378,22 @@ class Annotator {
   }
 
   submitted(event) {
-    const form = event.target.closest(".reply-form");
-    if (!form) return;
+    const form = event.target.closest("form");
+    if (!form || !form.closest(".thread, .comment-thread")) return;
     event.preventDefault();
-    this.submitReply(form);
+    if (form.matches(".reply-form")) this.posts.submitReply(form);
+    else this.moderation.submit(form, this.data.nodes.get(Number(form.dataset.id))?.item);
+  }
+
+  startReattach(item, button) {
+    if (!this.reattach) return;
+    const passage = this.findThread(item.id)?.passage;
+    this.reattach.start(item, passage?.exact, button);
   }
 
   threadKey(event) {
+    this.moderation.keydown(event);
+    if (event.defaultPrevented) return;
     const card = event.target.closest(".thread-card");
     if (!card || event.target !== card) return;
     if (event.key === "Enter" || event.key === " ") {
@@ -428,7 +421,7 @@ class Annotator {
   }
 
   focusThread(id, hits = []) {
-    for (const active of this.threadList.querySelectorAll(".thread.is-active")) {
+    for (const active of this.margin.querySelectorAll(".thread.is-active")) {
       active.classList.remove("is-active");
     }
     for (const hit of hits) this.threadElement(hit.id)?.classList.add("is-active");
@@ -440,7 +433,7 @@ class Annotator {
     card.scrollIntoView({ block: WIDE.matches ? "nearest" : "start", behavior: REDUCED_MOTION.matches ? "auto" : "smooth" });
     if (hits.length > 1) this.announce(`${hits.length} annotations on this passage.`);
     setTimeout(() => {
-      for (const active of this.threadList.querySelectorAll(".thread.is-active")) active.classList.remove("is-active");
+      for (const active of this.margin.querySelectorAll(".thread.is-active")) active.classList.remove("is-active");
     }, 2500);
   }
 
@@ -461,15 +454,20 @@ class Annotator {
   }
 
   findThread(id) {
-    return this.data.passages.find((thread) => thread.top.item.id === id);
+    const same = (thread) => thread.top.item.id === id;
+    return this.data.passages.find(same) || this.data.orphans.find(same);
   }
 
   threadElement(id) {
-    return this.threadList.querySelector(`.thread[data-thread="${id}"]`);
+    return this.margin.querySelector(`.thread[data-thread="${id}"]`);
   }
 
-  restoreFocus(selector) {
-    const target = document.querySelector(selector);
+  // The first of these selectors that names an element now (after a redraw).
+  restoreFocus(selectors) {
+    const target = [selectors]
+      .flat()
+      .map((selector) => document.querySelector(selector))
+      .find(Boolean);
     if (!target) return;
     target.focus({ preventScroll: true });
     target.scrollIntoView({ block: "nearest" });
@@ -487,7 +485,8 @@ class Annotator {
     if (thread?.passage.current) this.painter.flash(thread.passage.unitStart, thread.passage.unitEnd);
   }
 
-  announce(message) {
+  // The live region, shown briefly too; `long` keeps a message that needs reading longer.
+  announce(message, { long = false } = {}) {
     const box = this.statusBox;
     if (!box) return;
     box.textContent = "";
@@ -497,40 +496,12 @@ class Annotator {
       box.textContent = message;
       box.classList.add("is-visible");
     });
-    this.statusTimer = setTimeout(() => {
-      box.classList.remove("is-visible");
-    }, 4000);
-  }
-}
-
-// The bar a tap on a highlight brings up on narrow screens: whose annotation, and a button
-// to go to its thread under the text.
-class Peek {
-  constructor(bar, { onShow }) {
-    this.bar = bar;
-    this.text = bar.querySelector(".peek-text");
-    this.hits = [];
-    bar.querySelector(".peek-show").addEventListener("click", () => {
-      const hits = this.hits;
-      this.hide();
-      onShow(hits);
-    });
-    bar.querySelector(".peek-close").addEventListener("click", () => this.hide());
-  }
-
-  show(hits, nodes) {
-    this.hits = hits;
-    const item = nodes.get(hits[0].id)?.item;
-    const who = item && !item.deleted ? ` by ${item.author.name}` : "";
-    const more = hits.length > 1 ? ` and ${plural(hits.length - 1, "more")}` : "";
-    this.text.textContent = `${KIND_LABELS[hits[0].kind] || "Annotation"}${who}${more}`;
-    this.bar.hidden = false;
-    clearTimeout(this.timer);
-    this.timer = setTimeout(() => this.hide(), 8000);
-  }
-
-  hide() {
-    this.bar.hidden = true;
+    this.statusTimer = setTimeout(
+      () => {
+        box.classList.remove("is-visible");
+      },
+      long ? 8000 : 4000,
+    );
   }
 }
 

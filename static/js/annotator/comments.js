@@ -16,22 +16,13 @@ export class Discussion {
     this.heading = section.querySelector(".comments-title");
     this.form = section.querySelector(".comment-form");
     this.clientId = newClientId();
-    // The API does not say which comments came with an imported blog post; the server's own
-    // markup does, so remember its "imported" badges before the list is redrawn.
-    this.imported = new Set(
-      Array.from(section.querySelectorAll(".comment-list > .comment"))
-        .filter((li) => li.querySelector('[title="Imported with the reading"]'))
-        .map((li) => li.id),
-    );
     if (this.form) this.form.addEventListener("submit", (event) => this.submit(event));
   }
 
+  // Threads come pinned first, each with its number in posting order (model.js).
   render(comments) {
     const list = el("ol", { className: "comment-list" });
-    comments.forEach((thread, i) => {
-      const imported = this.imported.has(`annotation-${thread.top.item.id}`);
-      list.append(commentThread(thread, i + 1, { imported }));
-    });
+    comments.forEach((thread, i) => list.append(commentThread(thread, thread.number ?? i + 1)));
     // As the server counts: a deleted comment that still has replies keeps its number.
     this.heading.textContent = plural(comments.length, "comment");
     const old = this.section.querySelector(".comment-list");

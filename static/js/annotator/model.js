@@ -1,5 +1,6 @@
-// From the API's flat list (oldest first) to threads: passage threads in reading order and
-// page comments in posting order. A thread is its top post plus the tree of replies under it.
+// From the API's flat list (oldest first) to threads: passage threads in reading order,
+// orphans (passages no longer in the text) apart, and page comments in posting order; pinned
+// threads first in each. A thread is its top post plus the tree of replies under it.
 
 import { readTarget } from "./offsets.js";
 
@@ -16,6 +17,7 @@ export function buildThreads(items, { index, revision, latest = revision }) {
     // A reply whose thread we may not see has nowhere to go; the server should not send it.
   }
   const passages = [];
+  const orphans = [];
   const comments = [];
   for (const top of tops) {
     const thread = { top, size: countPosts(top), authors: new Set(), mine: false };
@@ -26,16 +28,26 @@ export function buildThreads(items, { index, revision, latest = revision }) {
       // On the text the page has not loaded yet: not stale, just not here until a reload.
       thread.passage.onNewer =
         String(latest) !== String(revision) && String(thread.passage.revision) === String(latest);
-      passages.push(thread);
+      (thread.passage.orphaned ? orphans : passages).push(thread);
     } else comments.push(thread);
   }
-  passages.sort(
-    (a, b) =>
-      (a.passage.start ?? Infinity) - (b.passage.start ?? Infinity) ||
-      (a.passage.end ?? 0) - (b.passage.end ?? 0) ||
-      a.top.item.id - b.top.item.id,
-  );
-  return { passages, comments, nodes };
+  const byPlace = (a, b) =>
+    pinnedFirst(a, b) ||
+    (a.passage.start ?? Infinity) - (b.passage.start ?? Infinity) ||
+    (a.passage.end ?? 0) - (b.passage.end ?? 0) ||
+    a.top.item.id - b.top.item.id;
+  passages.sort(byPlace);
+  orphans.sort(byPlace);
+  // Comments keep their number (posting order) wherever pinning puts them.
+  comments.forEach((thread, i) => {
+    thread.number = i + 1;
+  });
+  comments.sort((a, b) => pinnedFirst(a, b) || a.number - b.number);
+  return { passages, orphans, comments, nodes };
+}
+
+function pinnedFirst(a, b) {
+  return Number(Boolean(b.top.item.pinned)) - Number(Boolean(a.top.item.pinned));
 }
 
 function countPosts(node) {
@@ -57,11 +69,14 @@ function passageOf(item, index, revision) {
   const target = readTarget(item.target);
   const passage = { ...target, current: false, missing: false, unitStart: 0, unitEnd: 0 };
   passage.orphaned = item.anchor_status === "orphaned";
+  passage.moved = item.anchor_status === "moved";
   // Words edited since it was written: it followed them, and says so.
   const original = item.target?.original_quote;
   passage.originalQuote = original && original !== target.exact ? original : "";
   const sameRevision = target.revision === null || String(target.revision) === String(revision);
-  if (!sameRevision || target.start === null || target.end === null) return passage;
+  if (passage.orphaned || !sameRevision || target.start === null || target.end === null) {
+    return passage;
+  }
   if (target.start < 0 || target.end <= target.start || target.end > index.cpLength) {
     passage.missing = true;
     return passage;

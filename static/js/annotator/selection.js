@@ -1,7 +1,8 @@
 // Watching the reader's selection in the body and offering "Annotate" beside it. Mouse, touch
 // and keyboard selections all end up as a document selection, so one handler serves them;
 // the described passage is captured when the button appears, because clicking the button
-// (or tapping it on a phone) may clear the selection before the click lands.
+// (or tapping it on a phone) may clear the selection before the click lands. While an orphan
+// is being re-attached (orphans.js) the same button reads "Attach here", with a Cancel.
 
 const SETTLE_MS = 150;
 const MAX_EXACT = 5000;
@@ -11,7 +12,11 @@ export class SelectionWatcher {
   constructor({ root, float, painter, onAnnotate, onTooLong }) {
     this.root = root;
     this.float = float;
-    this.button = float.querySelector("button");
+    this.button = float.querySelector(".annotate-button");
+    this.label = float.querySelector(".annotate-label");
+    this.hiddenLabel = float.querySelector(".annotate-hidden");
+    this.cancelButton = float.querySelector(".annotate-cancel");
+    this.onCancel = null;
     this.painter = painter;
     this.onAnnotate = onAnnotate;
     this.onTooLong = onTooLong;
@@ -25,6 +30,7 @@ export class SelectionWatcher {
     // Keep the selection alive while the button is pressed.
     this.button.addEventListener("mousedown", (event) => event.preventDefault());
     this.button.addEventListener("click", () => this.annotate());
+    this.cancelButton?.addEventListener("click", () => this.onCancel?.());
     window.addEventListener("resize", () => this.pending && this.place());
   }
 
@@ -55,7 +61,7 @@ export class SelectionWatcher {
     const described = this.current();
     if (!described) {
       // Focus on the button itself means the reader is about to use it: keep it.
-      if (document.activeElement !== this.button) this.hide();
+      if (!this.float.contains(document.activeElement)) this.hide();
       return;
     }
     this.pending = described;
@@ -98,6 +104,17 @@ export class SelectionWatcher {
   hide() {
     this.pending = null;
     this.float.hidden = true;
+  }
+
+  // "annotate" (the default) or "attach"; onCancel answers the Cancel beside "Attach here".
+  setMode(mode, onCancel = null) {
+    const attach = mode === "attach";
+    this.label.textContent = attach ? "Attach here" : "Annotate";
+    this.hiddenLabel.textContent = attach ? ": move the annotation to the selected words" : " the selected passage";
+    if (this.cancelButton) this.cancelButton.hidden = !attach;
+    this.onCancel = onCancel;
+    this.float.classList.toggle("is-attach", attach);
+    if (!attach) this.hide();
   }
 
   pause(paused) {

@@ -41,10 +41,43 @@ function badges(item) {
     );
   }
   if (!item.parent && item.pinned) out.push(el("span", { className: "post-pinned", text: "Pinned" }));
-  if (!item.parent && item.locked) out.push(el("span", { className: "post-status", text: "Locked" }));
-  if (item.status === "pending") out.push(el("span", { className: "post-status", text: "Awaiting approval" }));
-  if (item.status === "hidden") out.push(el("span", { className: "post-status", text: "Hidden by a moderator" }));
+  if (!item.parent && item.locked) {
+    out.push(el("span", { className: "post-status post-status-locked", text: "Locked", title: "No new replies" }));
+  }
+  if (item.status === "pending") {
+    out.push(el("span", { className: "post-status post-status-pending", text: "Awaiting approval" }));
+  }
+  // Open flags: the moderators' count (the API sends 0 to everyone else).
+  if (item.flags > 0 && !item.deleted) {
+    out.push(el("span", { className: "post-flags", text: plural(item.flags, "flag") }));
+  }
   return out;
+}
+
+// A hidden post, as its author and the moderators see it: marked, with the moderator's reason
+// (prominent for the author, who is the one it is written for).
+function moderationNote(item) {
+  if (item.status !== "hidden" || item.deleted) return null;
+  const mine = item.author?.is_me;
+  const note = el(
+    "div",
+    { className: `moderation-note${mine ? " is-mine" : ""}` },
+    el("p", { className: "moderation-note-title", text: "Hidden by a moderator" }),
+  );
+  if (item.moderation_reason) {
+    note.append(
+      el(
+        "p",
+        { className: "moderation-reason" },
+        el("span", { className: "moderation-reason-label", text: "Reason: " }),
+        item.moderation_reason,
+      ),
+    );
+  }
+  if (mine) {
+    note.append(el("p", { className: "moderation-note-help", text: "Only you and the seminar's moderators can see this post now." }));
+  }
+  return note;
 }
 
 function body(item, className) {
@@ -104,6 +137,19 @@ function actions(node) {
   const what = item.parent ? "post" : item.kind === "comment" ? "comment" : "annotation";
   if (item.can_edit && !item.deleted) row.append(actionButton("edit", item, "Edit", ` your ${what}`));
   if (item.can_delete && !item.deleted) row.append(actionButton("delete", item, "Delete", ` your ${what}`));
+  if (item.flagged && !item.deleted) {
+    row.append(el("span", { className: "post-flagged", text: "Flagged", title: "You flagged this post to the moderators" }));
+  } else if (item.can_flag && !item.can_moderate) {
+    // Moderators act on a post rather than report it to themselves.
+    row.append(actionButton("flag", item, "Flag", who ? ` the post by ${who}` : " this post", { "aria-expanded": false }));
+  }
+  if (item.can_moderate) {
+    const button = actionButton("moderate", item, "Moderate", who ? ` the post by ${who}` : " this post", {
+      "aria-expanded": false,
+    });
+    button.classList.add("post-action-menu");
+    row.append(button);
+  }
   return row.childNodes.length ? row : null;
 }
 
@@ -111,7 +157,7 @@ function actions(node) {
 function postCard(node, { inReplyTo = null, kindBadge = false } = {}) {
   const { item } = node;
   const card = el("div", {
-    className: `post-card${item.deleted ? " is-deleted" : ""}${item.author?.is_me ? " is-mine" : ""}`,
+    className: `post-card${item.deleted ? " is-deleted" : ""}${item.author?.is_me ? " is-mine" : ""}${item.status === "hidden" ? " is-hidden" : ""}`,
     id: `annotation-${item.id}`,
     tabIndex: -1,
     dataset: { id: String(item.id) },
@@ -129,6 +175,8 @@ function postCard(node, { inReplyTo = null, kindBadge = false } = {}) {
   if (inReplyTo !== null) {
     card.append(el("p", { className: "in-reply-to", text: inReplyTo ? `in reply to ${inReplyTo}` : "in reply to a deleted post" }));
   }
+  const note = moderationNote(item);
+  if (note) card.append(note);
   card.append(body(item, "post-text"));
   const tags = tagList(item);
   if (tags) card.append(tags);
@@ -156,14 +204,15 @@ function replies(node, level) {
   return list;
 }
 
-// A passage thread in the margin: the quoted passage, the annotation, its replies.
+// A passage thread in the margin: the quoted passage, the annotation, its replies. Orphans
+// (passages no longer in the text) use it too, with a way to re-attach them.
 export function passageThread(thread) {
   const { top, passage } = thread;
   const { item } = top;
   const quote = truncate(passage.exact || "", QUOTE_CHARS);
   const label = `${KIND_LABELS[item.kind] || "Annotation"}${item.deleted ? "" : ` by ${authorName(item)}`} on “${truncate(passage.exact || "", 60)}”`;
   const li = el("li", {
-    className: `thread thread-${item.kind}${passage.current ? "" : " is-stale"}`,
+    className: `thread thread-${item.kind}${passage.current ? "" : " is-stale"}${item.pinned ? " is-pinned" : ""}${item.status === "hidden" ? " is-hidden" : ""}`,
     dataset: { thread: String(item.id) },
   });
   const card = el("article", {
@@ -176,37 +225,64 @@ export function passageThread(thread) {
   if (passage.current) head.title = "Show this passage in the text";
   card.append(head);
   const note = staleNote(passage);
-  if (note) card.append(el("p", { className: "thread-stale", text: note }));
+  if (note) card.append(note);
+  if (passage.orphaned && item.can_reattach) {
+    card.append(
+      el(
+        "div",
+        { className: "reattach-row" },
+        actionButton("reattach", item, "Re-attach to new words", null, { className: "btn btn-sm btn-outline-secondary reattach-button" }),
+      ),
+    );
+  }
   card.append(postCard(top, { kindBadge: true }));
   const list = replies(top, 1);
   if (list) card.append(list);
+  if (item.locked && !item.deleted) card.append(lockedNote());
   const count = thread.size - 1;
   if (count > 2) card.classList.add("has-many-replies");
   li.append(card);
   return li;
 }
 
+function lockedNote() {
+  return el("p", { className: "thread-locked", text: "A moderator locked this thread: no new replies." });
+}
+
+// Why a thread's passage is not quite what its author saw: the words were edited (show what
+// they were), moved, or left the text.
 function staleNote(passage) {
+  const note = (...children) => el("p", { className: "thread-stale" }, ...children);
+  const lead = el("strong", { className: "thread-stale-lead", text: "The text changed since this was written." });
   if (passage.current) {
-    return passage.originalQuote
-      ? `The text changed since this was written. It was about “${truncate(passage.originalQuote, 80)}”.`
-      : "";
+    if (passage.originalQuote) {
+      return note(
+        lead,
+        " It was about ",
+        el("q", { className: "original-quote", text: truncate(passage.originalQuote, 120) }),
+        ".",
+      );
+    }
+    return passage.moved ? note(lead, " These words moved with it.") : null;
   }
-  if (passage.onNewer) return "";
-  if (passage.orphaned) return "The text changed since this was written: these words are no longer in it.";
-  if (passage.missing) return "The text changed since this was written: this passage is not where it was.";
-  return "The text changed since this was written.";
+  if (passage.onNewer) return null;
+  if (passage.orphaned) return note(lead, " These words are no longer in it.");
+  if (passage.missing) return note(lead, " This passage is not where it was.");
+  return note(lead);
 }
 
 // A numbered page comment: the markup of the server-rendered discussion (.comment,
 // .comment-number, .comment-author), so the page looks the same with or without JavaScript.
 // The actions and replies sit beside .comment, not inside it, so its text ends the comment.
-export function commentThread(thread, number, { imported = false } = {}) {
+export function commentThread(thread, number) {
   const { top } = thread;
   const { item } = top;
-  const li = el("li", { className: "comment-thread", dataset: { thread: String(item.id) } });
+  const li = el("li", {
+    className: `comment-thread${item.pinned ? " is-pinned" : ""}`,
+    dataset: { thread: String(item.id) },
+  });
   const article = el("article", {
-    className: `comment${item.deleted ? " is-deleted" : ""}`,
+    className: `comment${item.deleted ? " is-deleted" : ""}${item.status === "hidden" ? " is-hidden" : ""}`,
     id: `annotation-${item.id}`,
     tabIndex: -1,
     dataset: { id: String(item.id) },
@@ -218,12 +294,15 @@ export function commentThread(thread, number, { imported = false } = {}) {
   meta.append(el("span", { className: "visually-hidden", text: `Comment ${number}${name ? " by " : ""}` }));
   if (name) meta.append(el("span", { className: "comment-author", text: name }));
   meta.append(...badges(item));
-  if (imported && !item.deleted) {
+  if (item.author?.imported && !item.deleted) {
     meta.append(el("span", { className: "badge text-bg-light border", title: "Imported with the reading", text: "imported" }));
   }
   const time = el("time", { className: "comment-time", dateTime: item.created, text: longDate(item.created) });
   meta.append(time);
-  main.append(meta, body(item, "comment-text"));
+  main.append(meta);
+  const hiddenNote = moderationNote(item);
+  if (hiddenNote) main.append(hiddenNote);
+  main.append(body(item, "comment-text"));
   article.append(main);
   li.append(article);
   const row = actions(top);
@@ -235,6 +314,11 @@ export function commentThread(thread, number, { imported = false } = {}) {
   if (list) {
     list.classList.add("comment-replies");
     li.append(list);
+  }
+  if (item.locked && !item.deleted) {
+    const locked = lockedNote();
+    locked.classList.add("comment-locked");
+    li.append(locked);
   }
   return li;
 }

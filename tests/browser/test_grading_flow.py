@@ -1,0 +1,123 @@
+"""Grading (issue 6), in a real browser: the instructor scores a student's posts with the
+keyboard only, writes feedback, releases the reading's grades, and the student reads the
+grade with its arithmetic and the feedback."""
+
+import pytest
+from playwright.sync_api import expect
+
+from annotations.models import Score
+from annotations.services import annotation_create
+
+from ..conftest import PASSWORD
+from .conftest import LAPTOP, PHONE, log_in, screenshot
+
+pytestmark = pytest.mark.browser
+
+PASSAGES = [
+    ("foreign aid and support", "Aid is not the same as support: which is meant?"),
+    ("this time and method sweet spot of intervention has been struck", "Premature claim."),
+    ("a significant effect of the chain of command", "What evidence of the effect?"),
+]
+FEEDBACK = "Sharp questions. Next time, bring a source for the chain-of-command claim."
+
+
+@pytest.fixture
+def posts(blog_reading, student):
+    return [
+        annotation_create(
+            reading=blog_reading, author=student, kind="critique", text=text, quote={"exact": quote}
+        )[0]
+        for quote, text in PASSAGES
+    ]
+
+
+def grading_url(seminar, reading, student):
+    return f"/s/{seminar.slug}/r/{reading.slug}/grades/{student.pk}/"
+
+
+def focused_post(page):
+    return page.evaluate("document.activeElement.closest('.grading-post')?.dataset.post")
+
+
+def test_instructor_grades_with_the_keyboard_and_the_student_reads_it(
+    open_page, seminar, instructor, student, student2, blog_reading, posts
+):
+    page = open_page(LAPTOP)
+    log_in(page, instructor.username, PASSWORD)
+    page.goto(grading_url(seminar, blog_reading, student))
+    # The first post has focus: score it, move on, score, and so on.
+    assert focused_post(page) == str(posts[0].pk)
+    status = page.locator("#grading-status")
+    page.keyboard.press("3")
+    expect(page.locator(f"[data-post='{posts[0].pk}'] .score-status")).to_have_text("Scored 3")
+    expect(status).to_contain_text("Post 1 scored 3")
+    page.keyboard.press("j")
+    assert focused_post(page) == str(posts[1].pk)
+    page.keyboard.press("1")
+    page.keyboard.press("j")
+    page.keyboard.press("3")
+    expect(page.locator(f"[data-post='{posts[2].pk}'] .score-status")).to_have_text("Scored 3")
+    # Back up one and change the score; a digit beyond the scale is refused in words.
+    page.keyboard.press("k")
+    assert focused_post(page) == str(posts[1].pk)
+    page.keyboard.press("9")
+    expect(status).to_have_text("Scores go from 0 to 3.")
+    page.keyboard.press("2")
+    expect(page.locator(f"[data-post='{posts[1].pk}'] .score-status")).to_have_text("Scored 2")
+    expect(page.locator("#suggestion")).to_contain_text(
+        "Best 3 of 3 scored posts: 3 + 3 + 2 = 8 of 9 → 88.9"
+    )
+    scores = {s.annotation_id: s.value for s in Score.objects.all()}
+    assert scores == {posts[0].pk: 3, posts[1].pk: 2, posts[2].pk: 3}
+    page.keyboard.press("k")
+    page.keyboard.press("k")  # at the first post, stays there
+    assert focused_post(page) == str(posts[0].pk)
+    page.keyboard.press("c")
+    expect(page.locator(f"#comment-{posts[0].pk}")).to_be_focused()
+    page.keyboard.type("Good distinction.")
+    page.keyboard.press("Control+Enter")
+    expect(status).to_contain_text("Post 1 scored 3")
+    assert Score.objects.get(annotation=posts[0]).comment == "Good distinction."
+    page.keyboard.press("Escape")
+    assert focused_post(page) == str(posts[0].pk)
+    screenshot(page, "grading-laptop")
+
+    # Feedback in the final-grade form, then release.
+    page.get_by_label("Feedback to the student").fill(FEEDBACK)
+    page.get_by_role("button", name="Save grade").click()
+    expect(page.locator(".messages")).to_contain_text("Grade for Lena Ortiz saved.")
+    page.get_by_role("button", name="Release this reading's grades").click()
+    expect(page.locator(".messages")).to_contain_text("released to students")
+    page.set_viewport_size(PHONE)
+    screenshot(page, "grading-phone")
+    page.set_viewport_size(LAPTOP)
+
+    page.goto(f"/s/{seminar.slug}/grades/")
+    expect(page.get_by_role("row", name="Lena Ortiz")).to_contain_text("88.9")
+    screenshot(page, "gradebook-laptop")
+
+    # The student reads the grade, how it was reached, and the feedback.
+    mine = open_page(LAPTOP)
+    log_in(mine, student.username, PASSWORD)
+    mine.goto(f"/s/{seminar.slug}/grades/mine/")
+    card = mine.locator("section.card", has_text=blog_reading.title)
+    expect(card.locator(".student-grade")).to_have_text("88.9")
+    expect(card).to_contain_text("Best 3 of 3 scored posts: 3 + 3 + 2 = 8 of 9 → 88.9")
+    expect(card.locator(".feedback")).to_contain_text(FEEDBACK)
+    expect(card.locator(".scored-posts")).to_contain_text("Good distinction.")
+    screenshot(mine, "grades-student-laptop")
+
+
+def test_brackets_go_to_the_next_and_previous_student(
+    open_page, seminar, instructor, student, student2, blog_reading, posts
+):
+    page = open_page(LAPTOP)
+    log_in(page, instructor.username, PASSWORD)
+    page.goto(grading_url(seminar, blog_reading, student))
+    page.keyboard.press("]")
+    page.wait_for_url(f"**{grading_url(seminar, blog_reading, student2)}")
+    expect(page.get_by_role("heading", level=1)).to_have_text("Sam Park")
+    expect(page.locator(".empty-state")).to_be_visible()
+    page.keyboard.press("[")
+    page.wait_for_url(f"**{grading_url(seminar, blog_reading, student)}")
+    assert focused_post(page) == str(posts[0].pk)
