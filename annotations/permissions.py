@@ -5,9 +5,10 @@ lists, counts and single fetches cannot disagree; these functions ask it or buil
 """
 
 from seminar.models import STAFF_ROLES
-from seminar.permissions import can_moderate, can_view_reading, role_in
 
-__all__ = ["can_moderate"]  # re-exported: moderation is decided in seminar.permissions
+# can_moderate lives in seminar.permissions (a role and a seminar setting); it is imported
+# here so annotation code asks one module.
+from seminar.permissions import can_moderate, can_view_reading, role_in  # noqa: F401
 
 from .models import Annotation, Status
 
@@ -79,10 +80,3 @@ def can_grade(user, seminar):
 
 def can_release_grades(user, seminar):
     return role_in(user, seminar) == "instructor"
-
-
-def can_see_grade(user, cell_reading, student_id, *, released):
-    """Staff see every grade; a student sees their own once the reading's grades are out."""
-    if can_grade(user, cell_reading.seminar):
-        return True
-    return user.pk == student_id and released
