@@ -425,3 +425,6 @@ class GradeRelease(models.Model):
 
     def __str__(self):
         return f"Grades of {self.reading} released"
+
+
+from .export.jobs import ExportJob  # noqa: E402,F401

@@ -2,7 +2,9 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
+import annotations.views.exports as exports
 from annotations.api import router as annotations_api
+from annotations.api_exports import router as exports_api
 from annotations.api_grading import router as grading_api
 from annotations.api_moderation import router as moderation_api
 from annotations.views import grading, grading_export, moderation, readings, revisions
@@ -12,6 +14,7 @@ from seminar.views import accounts, seminars
 api.add_router("", annotations_api)
 api.add_router("", moderation_api)
 api.add_router("", grading_api)
+api.add_router("", exports_api)
 
 
 def form_page(view, heading, button):
@@ -103,4 +106,28 @@ urlpatterns = [
     path("notifications/read/", moderation.notifications_read, name="notifications_read"),
     path("notifications/<int:pk>/", moderation.notification_open, name="notification_open"),
     path("admin/", admin.site.urls),
+    path("s/<slug:slug>/export/", exports.export_page, name="seminar_export"),
+    path("s/<slug:slug>/export/start/", exports.export_start, name="seminar_export_start"),
+    path(
+        "s/<slug:slug>/export/jobs/<int:job_id>/download/",
+        exports.export_download,
+        name="seminar_export_download",
+    ),
+    path("s/<slug:slug>/export/archive.zip", exports.seminar_archive, name="seminar_archive"),
+    path(
+        "s/<slug:slug>/export/annotations.<str:fmt>",
+        exports.seminar_annotations,
+        name="seminar_annotations_export",
+    ),
+    path("s/<slug:slug>/export/mine/", exports.my_export_page, name="my_export"),
+    path(
+        "s/<slug:slug>/export/mine/annotations.<str:fmt>",
+        exports.my_export,
+        name="my_export_file",
+    ),
+    path(
+        "s/<slug:slug>/r/<slug:reading_slug>/export.<str:fmt>",
+        exports.reading_export,
+        name="reading_export",
+    ),
 ]

@@ -1,0 +1,32 @@
+"""Discussion archives: a reading or a whole seminar exported so that nothing is lost.
+
+Every format reads through one module, `snapshot`, which decides what is exported (the
+options: hidden and deleted posts as evidence, pseudonyms for students) and reads it in
+chunks, so an export of any size uses flat memory:
+
+* `csvfile`: a row per annotation or reply, safe to open in a spreadsheet;
+* `jsonld`: a W3C Web Annotation `AnnotationCollection`, with rubric scores (`assessing`) and
+  moderation events (`moderating`) as annotations on the annotations;
+* `htmlfile`: a self-contained HTML page laid out like the blog post, readable offline;
+* `markdown`: the reading and its threads as a Markdown document;
+* `datafile`: `data.json`, everything needed to restore the seminar;
+* `archive`: the whole-seminar ZIP (all of the above per reading, grades, a manifest with
+  SHA-256 of every file), written as a stream;
+* `restore`: a ZIP loaded back as a new seminar, in one transaction, or not at all;
+* `jobs`: the `ExportJob` model and the background thread that builds large archives.
+
+Who may export is decided here, next to the exports (see docs/exports.md): instructors and
+TAs export a reading or the seminar; every member may export their own posts.
+"""
+
+from seminar.permissions import can_teach, can_view_seminar
+
+
+def can_export(user, seminar):
+    """Instructors and TAs: they see every post of the seminar, hidden ones marked."""
+    return can_teach(user, seminar)
+
+
+def can_export_own(user, seminar):
+    """Any member may take their own posts with them."""
+    return can_view_seminar(user, seminar)

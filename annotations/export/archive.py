@@ -1,0 +1,199 @@
+"""The whole-seminar archive: one ZIP that outlives the course, written as a stream.
+
+    manifest.json                      format, version, seminar, options, counts, and the
+                                       SHA-256 and size of every other file
+    data.json                          everything needed to restore it (export.datafile)
+    grades.csv                         the gradebook: a row per student and reading
+    README.txt                         what is where
+    readings/NN-slug/reading.html      the post and its discussion, readable offline
+    readings/NN-slug/reading.md        the same in Markdown
+    readings/NN-slug/annotations.csv   a row per annotation or reply
+    readings/NN-slug/annotations.jsonld  W3C Web Annotations
+    readings/NN-slug/revisions/N.txt   each revision's canonical text (what offsets count)
+    readings/NN-slug/revisions/N.source.{txt,md,html}  and its source as the instructor wrote it
+
+`stream_zip` writes entries through `zipfile` into a sink that is emptied after every chunk,
+so the archive goes out (to an HTTP response or a file) as it is made, in flat memory. The
+manifest comes last, when every file's hash is known.
+"""
+
+import hashlib
+import json
+import zipfile
+
+from django.utils import timezone
+
+from .. import gradebook
+from ..spreadsheets import stream_csv
+from . import csvfile, datafile, htmlfile, jsonld, markdown
+
+FLUSH_BYTES = 256 * 1024
+SOURCE_EXTENSIONS = {"text": "txt", "markdown": "md", "html": "html"}
+
+
+class _Sink:
+    """A write-only, unseekable file: zipfile writes into it, we hand the bytes on."""
+
+    def __init__(self):
+        self.chunks, self.size, self.position = [], 0, 0
+
+    def write(self, data):
+        self.chunks.append(bytes(data))
+        self.size += len(data)
+        self.position += len(data)
+        return len(data)
+
+    def tell(self):
+        return self.position
+
+    def flush(self):
+        pass
+
+    def drain(self):
+        data = b"".join(self.chunks)
+        self.chunks, self.size = [], 0
+        return data
+
+
+def _encoded(chunks):
+    for chunk in chunks:
+        yield chunk.encode() if isinstance(chunk, str) else chunk
+
+
+def stream_zip(entries, *, manifest, when=None):
+    """Yield the bytes of a ZIP holding `entries` ([(path, chunks)]) and, last,
+    manifest.json: `manifest` (a dict) plus the files' paths, sizes and SHA-256."""
+    when = timezone.localtime(when or timezone.now())
+    sink = _Sink()
+    files = []
+    with zipfile.ZipFile(sink, "w", compression=zipfile.ZIP_DEFLATED) as archive:
+        for path, chunks in [*entries, ("manifest.json", None)]:
+            if chunks is None:
+                body = dict(manifest, files=files)
+                chunks = [json.dumps(body, ensure_ascii=False, indent=1) + "\n"]
+            info = zipfile.ZipInfo(path, date_time=when.timetuple()[:6])
+            info.compress_type = zipfile.ZIP_DEFLATED
+            info.external_attr = 0o644 << 16
+            digest, size = hashlib.sha256(), 0
+            with archive.open(info, "w") as entry:
+                for chunk in _encoded(chunks):
+                    entry.write(chunk)
+                    digest.update(chunk)
+                    size += len(chunk)
+                    if sink.size >= FLUSH_BYTES:
+                        yield sink.drain()
+            if path != "manifest.json":
+                files.append({"path": path, "bytes": size, "sha256": digest.hexdigest()})
+            yield sink.drain()
+    yield sink.drain()
+
+
+def grade_rows(scope):
+    """The gradebook, long: a row per student and reading (names masked like everywhere)."""
+    students, readings, cells = gradebook.build(scope.seminar)
+    people = scope.people
+    yield [
+        "student",
+        "username",
+        "email",
+        "reading",
+        "posts",
+        "words",
+        "late",
+        "suggested",
+        "explanation",
+        "final",
+        "overridden",
+        "feedback",
+        "released",
+    ]
+    for student in students:
+        masked = people.masked(student.pk)
+        name = people.name(student.pk, student.display_name, student.username)
+        for reading in readings:
+            cell = cells[(reading.pk, student.pk)]
+            yield [
+                name,
+                "" if masked else student.username,
+                "" if masked else student.email,
+                reading.title,
+                cell.participation.posts,
+                cell.participation.words,
+                cell.participation.late,
+                cell.suggestion.grade,
+                cell.suggestion.explanation,
+                None if cell.final is None else round(cell.final, 1),
+                cell.overridden,
+                cell.feedback,
+                cell.released,
+            ]
+
+
+README = """\
+{title} — a Seminar archive, made {when}.
+
+Open readings/*/reading.html in any browser: each is one self-contained page (the text
+with its annotated passages highlighted, then every thread). reading.md is the same in
+Markdown; annotations.csv opens in a spreadsheet; annotations.jsonld holds W3C Web
+Annotations. revisions/ has every version of each text. grades.csv is the gradebook.
+data.json holds everything, for `python manage.py import_archive` to restore the seminar.
+manifest.json lists every file with its SHA-256.
+"""
+
+
+def folder_name(index, reading):
+    return f"readings/{index:02d}-{reading.slug}/"
+
+
+def _revision_files(reading, folder):
+    revisions = reading.revisions.order_by("number").values_list("number", "format")
+    for number, fmt in revisions:
+        # One revision's text at a time: a long history is never all in memory.
+        text, source = reading.revisions.filter(number=number).values_list("text", "source")[0]
+        yield f"{folder}revisions/{number}.txt", [text]
+        yield f"{folder}revisions/{number}.source.{SOURCE_EXTENSIONS.get(fmt, 'txt')}", [source]
+
+
+def entries(scope, counts, *, exported, progress=None):
+    """[(path, chunks)] of the seminar archive; `counts` fills in as data.json is written."""
+    tick = progress.tick if progress else None
+    yield "data.json", datafile.stream(scope, counts, exported=exported, progress=tick)
+    for index, reading in enumerate(scope.readings, 1):
+        folder = folder_name(index, reading)
+        one = scope.for_reading(reading)
+        yield from _revision_files(reading, folder)
+        yield f"{folder}annotations.csv", csvfile.stream(one)
+        yield f"{folder}annotations.jsonld", jsonld.stream(one)
+        yield f"{folder}reading.html", htmlfile.stream(one, exported=exported)
+        yield f"{folder}reading.md", markdown.stream(one, exported=exported)
+        if progress:
+            progress.reading_done()
+    yield "grades.csv", stream_csv(grade_rows(scope))
+    when = timezone.localtime(exported).strftime("%Y-%m-%d %H:%M %Z")
+    yield "README.txt", [README.format(title=scope.seminar.title, when=when)]
+
+
+def stream(scope, *, exported=None, progress=None):
+    """The seminar archive as ZIP bytes."""
+    exported = exported or timezone.now()
+    counts = datafile.Counts()
+    seminar = scope.seminar
+    manifest = {
+        "format": datafile.FORMAT,
+        "version": datafile.VERSION,
+        "created": exported.isoformat(),
+        "generator": "Seminar",
+        "seminar": {"title": seminar.title, "slug": seminar.slug, "term": seminar.term},
+        "options": {k: v for k, v in scope.options.as_dict().items() if k != "base_url"},
+        "counts": counts,  # the same dict, filled in before the manifest is written
+    }
+    return stream_zip(
+        entries(scope, counts, exported=exported, progress=progress),
+        manifest=manifest,
+        when=exported,
+    )
+
+
+def filename(seminar, exported=None):
+    stamp = timezone.localtime(exported or timezone.now()).strftime("%Y%m%d-%H%M")
+    return f"{seminar.slug}-archive-{stamp}.zip"

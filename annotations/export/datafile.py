@@ -1,0 +1,306 @@
+"""`data.json`: everything a seminar archive needs to be restored, written as a stream.
+
+One JSON object, laid out a record per line so that it diffs and greps well:
+
+    {"format": "seminar-archive", "version": 1, "exported": …, "options": {…},
+    "seminar": {…}, "grading_policy": {…} | null,
+    "users": [ … ], "readings": [ … ], "revisions": [ … ], "annotations": [ … ],
+    "votes": [ … ], "flags": [ … ], "moderation_events": [ … ],
+    "scores": [ … ], "grades": [ … ], "releases": [ … ]}
+
+References are natural keys where the site has them: a user is their `username` (unique in
+the archive; with pseudonyms, a name made from the pseudonym and no email), a reading its
+`slug`, a revision its `number` within its reading. Annotations keep the exporting site's
+ids, which only link rows within the file (`parent`, `thread`, `annotation`); they come in id
+order, so a reply always follows what it answers. Timestamps are ISO 8601 with their offset,
+to the microsecond. Notifications, API tokens and passwords are not exported.
+"""
+
+import datetime
+import json
+from decimal import Decimal
+
+from django.utils import timezone
+from django.utils.text import slugify
+
+from seminar.models import Membership, ReadingRevision, User
+
+from ..models import Flag, Grade, GradeRelease, GradingPolicy, ModerationEvent, Score, Vote
+from .snapshot import CHUNK
+
+FORMAT = "seminar-archive"
+VERSION = 1
+
+SEMINAR_FIELDS = ("title", "slug", "term", "description", "anonymous_peers", "premoderation")
+SEMINAR_FIELDS += ("tas_moderate", "created", "updated")
+POLICY_FIELDS = ("score_max", "descriptors", "best_n", "late_penalty", "grace_minutes")
+READING_FIELDS = ("title", "slug", "byline", "date", "due", "status", "position")
+READING_FIELDS += ("created", "updated")
+REVISION_FIELDS = ("number", "format", "source", "html", "text", "works_cited", "note", "created")
+ANNOTATION_FIELDS = (
+    "kind",
+    "author_name",
+    "text",
+    "html",
+    "tags",
+    "visibility",
+    "status",
+    "client_id",
+    "quote_exact",
+    "original_quote",
+    "quote_prefix",
+    "quote_suffix",
+    "start",
+    "end",
+    "anchor_status",
+    "pinned",
+    "locked",
+    "moderation_reason",
+    "created",
+    "updated",
+    "edited",
+)
+FLAG_FIELDS = ("reason", "note", "created", "dismissed")
+EVENT_FIELDS = ("action", "reason", "from_status", "to_status", "created")
+
+
+def plain(value):
+    if isinstance(value, datetime.datetime | datetime.date):
+        return value.isoformat()
+    if isinstance(value, Decimal):
+        return str(value)
+    raise TypeError(f"{type(value).__name__} has no place in data.json")
+
+
+# `plain` is called only for what JSON has no type for (dates, decimals).
+_dump = json.JSONEncoder(ensure_ascii=False, check_circular=False, default=plain).encode
+
+
+class Counts(dict):
+    """How many records of each kind were written; the manifest reports them."""
+
+
+class Users:
+    """Archive keys (usernames) of everyone the archive mentions."""
+
+    def __init__(self, scope):
+        self.scope = scope
+        self.keys = {}
+
+    def __call__(self, user_id):
+        return self.keys.get(user_id) if user_id is not None else None
+
+    def _ids(self):
+        scope, seminar = self.scope, self.scope.seminar
+        exported = scope.annotations().values("pk")
+        ids = set(Membership.objects.filter(seminar=seminar).values_list("user_id", flat=True))
+        sources = [
+            scope.annotations().values_list("author_id", flat=True),
+            Vote.objects.filter(annotation__in=exported).values_list("user_id", flat=True),
+            scope._related(ModerationEvent).values_list("moderator_id", flat=True),
+            Score.objects.filter(annotation__in=exported).values_list("grader_id", flat=True),
+            GradeRelease.objects.filter(reading__seminar=seminar).values_list(
+                "released_by_id", flat=True
+            ),
+            ReadingRevision.objects.filter(reading__seminar=seminar).values_list(
+                "created_by_id", flat=True
+            ),
+            seminar.readings.values_list("created_by_id", flat=True),
+            Flag.objects.filter(annotation__in=exported).values_list("user_id", flat=True),
+        ]
+        grades = Grade.objects.filter(reading__seminar=seminar)
+        for field in ("student_id", "grader_id"):
+            sources.append(grades.values_list(field, flat=True))
+        for source in sources:
+            ids.update(source.order_by().distinct())
+        ids.add(seminar.created_by_id)
+        ids.discard(None)
+        return ids
+
+    def records(self):
+        scope, people = self.scope, self.scope.people
+        members = {
+            m["user_id"]: m
+            for m in Membership.objects.filter(seminar=scope.seminar).values(
+                "user_id", "role", "joined"
+            )
+        }
+        ids = self._ids()
+        users = list(
+            User.objects.filter(pk__in=ids).values("id", "username", "display_name", "email")
+        )
+        # Members in the order they joined, then everyone else by username: the same order
+        # after a restore, whatever ids the restored rows get.
+        rows = sorted(
+            (u for u in users if u["id"] in members),
+            key=lambda u: (members[u["id"]]["joined"], u["id"]),
+        ) + sorted((u for u in users if u["id"] not in members), key=lambda u: u["username"])
+        taken = set()
+        for user in rows:
+            member = members.get(user["id"])
+            name = people.name(user["id"], user["display_name"], user["username"])
+            username, email = user["username"], user["email"]
+            if people.masked(user["id"]):
+                username, email = slugify(name) or "student", ""
+            key, n = username, 2
+            while key in taken:
+                key, n = f"{username}-{n}", n + 1
+            taken.add(key)
+            self.keys[user["id"]] = key
+            yield {
+                "username": key,
+                "display_name": name if people.masked(user["id"]) else user["display_name"],
+                "email": email,
+                "role": member["role"] if member else None,
+                "joined": member["joined"] if member else None,
+            }
+
+
+def _section(name, records, counts, *, last=False):
+    yield f'"{name}": [\n'
+    first = True
+    n = 0
+    for record in records:
+        yield ("" if first else ",\n") + _dump(record)
+        first = False
+        n += 1
+    counts[name] = n
+    yield ("\n" if n else "") + ("]\n" if last else "],\n")
+
+
+def stream(scope, counts=None, *, exported=None, progress=None):
+    """data.json as text chunks. `counts` (a dict) receives the number of each kind."""
+    counts = counts if counts is not None else Counts()
+    seminar = scope.seminar
+    users = Users(scope)
+    readings = {r.pk: r.slug for r in scope.readings}
+    tick = progress or (lambda n=1: None)
+    header = {
+        "format": FORMAT,
+        "version": VERSION,
+        "exported": (exported or timezone.now()).isoformat(),
+        "options": {k: v for k, v in scope.options.as_dict().items() if k != "base_url"},
+    }
+    yield _dump(header)[:-1] + ",\n"
+    user_records = list(users.records())
+    record = {f: getattr(seminar, f) for f in SEMINAR_FIELDS}
+    record["created_by"] = users(seminar.created_by_id)
+    yield f'"seminar": {_dump(record)},\n'
+    policy = GradingPolicy.objects.filter(seminar=seminar).values(*POLICY_FIELDS).first()
+    yield f'"grading_policy": {json.dumps(policy, ensure_ascii=False)},\n'
+    yield from _section("users", user_records, counts)
+    yield from _section("readings", _readings(scope, users), counts)
+    yield from _section("revisions", _revisions(scope, users, readings), counts)
+    yield from _section("annotations", _annotations(scope, users, readings, tick), counts)
+    yield from _section("votes", _votes(scope, users), counts)
+    yield from _section("flags", _flags(scope, users), counts)
+    yield from _section("moderation_events", _events(scope, users), counts)
+    yield from _section("scores", _scores(scope, users), counts)
+    yield from _section("grades", _grades(scope, users, readings), counts)
+    yield from _section("releases", _releases(scope, users, readings), counts, last=True)
+    yield "}\n"
+
+
+def _readings(scope, users):
+    revisions = dict(
+        ReadingRevision.objects.filter(reading__seminar=scope.seminar).values_list("pk", "number")
+    )
+    for reading in scope.readings:
+        record = {f: getattr(reading, f) for f in READING_FIELDS}
+        record["created_by"] = users(reading.created_by_id)
+        record["current_revision"] = revisions.get(reading.current_revision_id)
+        yield record
+
+
+def _revisions(scope, users, readings):
+    rows = (
+        ReadingRevision.objects.filter(reading__seminar=scope.seminar)
+        .order_by("reading__position", "reading_id", "number")
+        .values("reading_id", "created_by_id", *REVISION_FIELDS)
+    )
+    for row in rows.iterator(chunk_size=100):
+        record = {"reading": readings[row["reading_id"]]}
+        record.update({f: row[f] for f in REVISION_FIELDS})
+        record["created_by"] = users(row["created_by_id"])
+        yield record
+
+
+def _annotations(scope, users, readings, tick):
+    for row in scope.annotation_rows(order="id"):
+        record = {
+            "id": row["id"],
+            "reading": readings[row["reading_id"]],
+            "revision": row["revision__number"],
+            "parent": row["parent_id"],
+            "thread": row["thread_id"],
+            "author": users(row["author_id"]),
+            "anchored_revision": row["anchored_revision__number"],
+        }
+        record.update({f: row[f] for f in ANNOTATION_FIELDS})
+        tick()
+        yield record
+
+
+def _votes(scope, users):
+    for row in scope.vote_rows():
+        yield {
+            "annotation": row["annotation_id"],
+            "user": users(row["user_id"]),
+            "created": row["created"],
+        }
+
+
+def _flags(scope, users):
+    for row in scope.flag_rows():
+        record = {"annotation": row["annotation_id"], "user": users(row["user_id"])}
+        record.update({f: row[f] for f in FLAG_FIELDS})
+        yield record
+
+
+def _events(scope, users):
+    for row in scope.moderation_rows():
+        record = {"annotation": row["annotation_id"], "moderator": users(row["moderator_id"])}
+        record.update({f: row[f] for f in EVENT_FIELDS})
+        yield record
+
+
+def _scores(scope, users):
+    for row in scope.score_rows():
+        yield {
+            "annotation": row["annotation_id"],
+            "value": row["value"],
+            "comment": row["comment"],
+            "grader": users(row["grader_id"]),
+            "updated": row["updated"],
+        }
+
+
+def _grades(scope, users, readings):
+    rows = (
+        Grade.objects.filter(reading__seminar=scope.seminar)
+        .order_by("id")
+        .values("reading_id", "student_id", "final", "feedback", "grader_id", "updated")
+    )
+    for row in rows.iterator(chunk_size=CHUNK):
+        yield {
+            "reading": readings[row["reading_id"]],
+            "student": users(row["student_id"]),
+            "final": row["final"],
+            "feedback": row["feedback"],
+            "grader": users(row["grader_id"]),
+            "updated": row["updated"],
+        }
+
+
+def _releases(scope, users, readings):
+    rows = (
+        GradeRelease.objects.filter(reading__seminar=scope.seminar)
+        .order_by("reading__position", "reading_id")
+        .values("reading_id", "released_by_id", "released")
+    )
+    for row in rows:
+        yield {
+            "reading": readings[row["reading_id"]],
+            "released_by": users(row["released_by_id"]),
+            "released": row["released"],
+        }

@@ -1,0 +1,150 @@
+"""Export pages and downloads (docs/exports.md).
+
+Instructors and TAs export a reading (CSV, JSON-LD, HTML archive, Markdown), the seminar's
+annotations (CSV, JSON-LD) or the whole seminar as a ZIP: straight away as a stream, or
+built in the background with progress. Any member exports their own posts. Options come in
+the query string (`include_hidden=1`, `pseudonyms=1`, `excel=1` for CSV). Every download
+streams; a seminar archive built in the background is served only through
+`export_download`, after the same permission check.
+"""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import FileResponse, Http404, StreamingHttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.http import urlencode
+from django.views.decorators.http import require_POST
+
+from seminar.access import access_reading, access_seminar
+
+from ..export import archive, can_export, can_export_own, csvfile, htmlfile, jsonld, markdown
+from ..export.jobs import ExportJob, JobStatus, export_job_start
+from ..export.snapshot import Options, Scope
+
+CONTENT_TYPES = {
+    "csv": "text/csv; charset=utf-8",
+    "jsonld": "application/ld+json; charset=utf-8",
+    "html": "text/html; charset=utf-8",
+    "md": "text/markdown; charset=utf-8",
+    "zip": "application/zip",
+}
+READING_FORMATS = ("csv", "jsonld", "html", "md")
+LIST_FORMATS = ("csv", "jsonld")
+
+
+def site_url(request):
+    return request.build_absolute_uri("/").rstrip("/")
+
+
+def options_from(request, query=None):
+    return Options.from_query(query or request.GET, base_url=site_url(request))
+
+
+def download(chunks, *, fmt, filename):
+    response = StreamingHttpResponse(chunks, content_type=CONTENT_TYPES[fmt])
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+def stream_format(scope, fmt, *, excel=False):
+    if fmt == "csv":
+        return csvfile.stream(scope, excel=excel)
+    if fmt == "jsonld":
+        return jsonld.stream(scope)
+    if fmt == "html":
+        return htmlfile.stream(scope)
+    return markdown.stream(scope)
+
+
+def _excel(request):
+    return request.GET.get("excel") == "1"
+
+
+@login_required
+def export_page(request, slug):
+    seminar = access_seminar(request.user, slug, allowed=can_export)
+    options = options_from(request)
+    query = urlencode({k: "1" for k in ("include_hidden", "pseudonyms") if getattr(options, k)})
+    context = {
+        "seminar": seminar,
+        "readings": Scope(seminar, options).readings,
+        "options": options,
+        "query": query,
+        "jobs": ExportJob.objects.filter(seminar=seminar).select_related("requested_by")[:10],
+    }
+    return render(request, "annotations/export.html", context)
+
+
+@login_required
+@require_POST
+def export_start(request, slug):
+    seminar = access_seminar(request.user, slug, allowed=can_export)
+    options = options_from(request, request.POST)
+    export_job_start(seminar=seminar, user=request.user, options=options)
+    messages.success(request, "The archive is being built. This page shows its progress.")
+    return redirect("seminar_export", slug=seminar.slug)
+
+
+@login_required
+def export_download(request, slug, job_id):
+    seminar = access_seminar(request.user, slug, allowed=can_export)
+    job = get_object_or_404(ExportJob, pk=job_id, seminar=seminar, status=JobStatus.DONE)
+    try:
+        file = open(job.file_path, "rb")  # noqa: SIM115 - FileResponse closes it
+    except OSError as exc:
+        raise Http404("The archive file is gone; build a new one.") from exc
+    response = FileResponse(
+        file, as_attachment=True, filename=archive.filename(seminar, job.created)
+    )
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+@login_required
+def seminar_archive(request, slug):
+    seminar = access_seminar(request.user, slug, allowed=can_export)
+    scope = Scope(seminar, options_from(request))
+    return download(archive.stream(scope), fmt="zip", filename=archive.filename(seminar))
+
+
+@login_required
+def seminar_annotations(request, slug, fmt):
+    seminar = access_seminar(request.user, slug, allowed=can_export)
+    if fmt not in LIST_FORMATS:
+        raise Http404
+    scope = Scope(seminar, options_from(request))
+    chunks = stream_format(scope, fmt, excel=_excel(request))
+    return download(chunks, fmt=fmt, filename=f"{seminar.slug}-annotations.{fmt}")
+
+
+@login_required
+def reading_export(request, slug, reading_slug, fmt):
+    reading = access_reading(
+        request.user, slug, reading_slug, allowed=lambda u, r: can_export(u, r.seminar)
+    )
+    if fmt not in READING_FORMATS:
+        raise Http404
+    scope = Scope(reading.seminar, options_from(request), reading=reading)
+    chunks = stream_format(scope, fmt, excel=_excel(request))
+    name = f"{reading.seminar.slug}-{reading.slug}" + (
+        "-annotations" if fmt in LIST_FORMATS else ""
+    )
+    return download(chunks, fmt=fmt, filename=f"{name}.{fmt}")
+
+
+@login_required
+def my_export_page(request, slug):
+    seminar = access_seminar(request.user, slug, allowed=can_export_own)
+    count = Scope(seminar, owner=request.user).count()
+    return render(request, "annotations/export_mine.html", {"seminar": seminar, "count": count})
+
+
+@login_required
+def my_export(request, slug, fmt):
+    seminar = access_seminar(request.user, slug, allowed=can_export_own)
+    if fmt not in LIST_FORMATS:
+        raise Http404
+    scope = Scope(seminar, Options(base_url=site_url(request)), owner=request.user)
+    chunks = stream_format(scope, fmt, excel=_excel(request))
+    return download(chunks, fmt=fmt, filename=f"{seminar.slug}-my-posts.{fmt}")

@@ -1,0 +1,184 @@
+"""A seminar with a discussion worth archiving: every kind of post and everything done to them.
+
+On the class-blog reading: critiques, a question, evidence and a connection on passages, with
+tags; threads with nested replies; helpful marks and flags; a post hidden by a moderator (and
+a reply under it), one waiting for approval, a pinned and locked thread, a deleted post that
+keeps its replies (a tombstone) and one that does not; a post for instructors only and a
+private note; rubric scores, grades and a release; two more revisions of the text, so that
+one passage moved and one is an orphan; the three reader comments imported with the post;
+and a draft reading with one revision.
+"""
+
+import io
+import json
+import zipfile
+from types import SimpleNamespace
+
+import pytest
+
+from annotations import gradebook
+from annotations.export import archive
+from annotations.export.snapshot import Options, Scope
+from annotations.moderation import annotation_moderate, flag_create
+from annotations.revisions import reading_revise_and_reanchor
+from annotations.services import annotation_create, annotation_delete, reply_create, vote_add
+from seminar.models import Seminar
+from seminar.services import seminar_update
+
+QUOTE = "this time and method sweet spot of intervention has been struck"
+HAGUE = "Mali is at the heart of a range of complex political"
+GAME_PIECE = "this vital game piece for the Islamists insurgents"
+PLEDGED = "pledged more than $450m to fund an African-led military force"
+GAME_SENTENCE = (
+    "By taking out this vital game piece for the Islamists insurgents, there has been a "
+    "significant effect of the chain of command within the rebel group."
+)
+DEATH = "The death of Mokhtar Belmokhtar also shows a promising future"
+
+
+def passage(reading, author, text, *, exact, kind="critique", tags=(), visibility="seminar"):
+    annotation, _ = annotation_create(
+        reading=reading,
+        author=author,
+        kind=kind,
+        text=text,
+        tags=list(tags),
+        visibility=visibility,
+        quote={"exact": exact},
+        client_id=f"{author.username}:{text[:40]}",
+    )
+    return annotation
+
+
+def reply(parent, author, text):
+    return reply_create(parent=parent, author=author, text=text, client_id=f"r:{text[:40]}")[0]
+
+
+@pytest.fixture
+def discussion(seminar, instructor, ta, student, student2, blog_reading, draft_reading):
+    return build_discussion(
+        seminar, instructor, ta, student, student2, reading=blog_reading, draft=draft_reading
+    )
+
+
+def build_discussion(seminar, instructor, ta, student, student2, *, reading, draft):
+    critique = passage(
+        reading,
+        student,
+        'Is the *sweet spot* claim premature? "Timing", they say,\nbut = which timing?',
+        exact=QUOTE,
+        tags=["timing", "evidence"],
+    )
+    question = passage(
+        reading, student2, "Who decides what counts as a **vital** piece?", exact=GAME_PIECE
+    )
+    question.kind = "question"
+    question.save(update_fields=["kind"])
+    evidence = passage(reading, student2, "See the Guardian, 2013.", exact=PLEDGED, kind="evidence")
+    connection = passage(
+        reading,
+        student,
+        "Compare Regan and Aydin on timing — naïve? 🙂",
+        exact=HAGUE,
+        kind="connection",
+    )
+    first = reply(critique, student2, "The Guardian piece supports it, partly.")
+    nested = reply(first, student, "Partly is doing a lot of work there.")
+    reply(critique, ta, "Good exchange: keep both sources in view.")
+    vote_add(annotation=critique, user=student2)
+    vote_add(annotation=critique, user=ta)
+    vote_add(annotation=first, user=student)
+    flag_create(annotation=evidence, user=student, reason="off_topic")
+    # Hidden by a moderator, with a reply under it that peers no longer see either.
+    rude = passage(reading, student2, "This blog is rubbish.", exact=DEATH)
+    under_rude = reply(rude, student, "That is not fair.")
+    flag_create(annotation=rude, user=student, reason="disrespectful")
+    annotation_moderate(annotation=rude, moderator=ta, action="hide", reason="Be civil.")
+    annotation_moderate(annotation=critique, moderator=instructor, action="pin")
+    annotation_moderate(annotation=critique, moderator=instructor, action="lock")
+    # A deleted post that keeps its reply (a tombstone) and one that is gone from lists.
+    doomed = passage(reading, student, "I take this back.", exact=HAGUE)
+    reply(doomed, student2, "Why?")
+    annotation_delete(annotation=doomed)
+    gone = passage(reading, student2, "Typo, ignore.", exact=QUOTE)
+    annotation_delete(annotation=gone)
+    staff_only = passage(
+        reading, student, "A question for the instructor.", exact=PLEDGED, visibility="instructors"
+    )
+    private = passage(reading, student, "My own note.", exact=QUOTE, visibility="private")
+    # Pre-moderation: a post waiting for approval.
+    seminar_update(seminar=seminar, title=seminar.title, term=seminar.term, premoderation=True)
+    waiting = passage(reading, student2, "Waiting for approval.", exact=PLEDGED)
+    assert waiting.status == "pending"
+    seminar_update(seminar=seminar, title=seminar.title, term=seminar.term, premoderation=False)
+    # Grading.
+    gradebook.policy_save(
+        seminar=seminar,
+        score_max=4,
+        descriptors=["none", "weak", "fair", "good", "excellent"],
+        best_n=2,
+        late_penalty=10,
+        grace_minutes=30,
+    )
+    gradebook.score_set(annotation=critique, grader=ta, value=3, comment="Sharp; cite more.")
+    gradebook.score_set(annotation=question, grader=instructor, value=2)
+    gradebook.grade_set(
+        reading=reading, student=student, grader=instructor, final=91.5, feedback="Well argued."
+    )
+    gradebook.grade_set(reading=reading, student=student2, grader=instructor, feedback="More.")
+    gradebook.grades_release(reading=reading, by=instructor)
+    # Two more revisions: the first moves every passage, the second orphans one.
+    source = reading.current_revision.source
+    moved, _ = reading_revise_and_reanchor(
+        reading=reading,
+        editor=instructor,
+        source="A note before the post.\n\n" + source,
+        format=reading.current_revision.format,
+        note="A preface",
+    )
+    orphaned, summary = reading_revise_and_reanchor(
+        reading=reading,
+        editor=instructor,
+        source=moved.source.replace(GAME_SENTENCE, "Much else happened that spring."),
+        format=moved.format,
+        note="Wording",
+    )
+    assert summary.orphaned >= 1
+    reading.refresh_from_db()
+    posts = dict(
+        critique=critique,
+        question=question,
+        evidence=evidence,
+        connection=connection,
+        first=first,
+        nested=nested,
+        rude=rude,
+        under_rude=under_rude,
+        doomed=doomed,
+        gone=gone,
+        staff_only=staff_only,
+        private=private,
+        waiting=waiting,
+    )
+    for post in posts.values():
+        post.refresh_from_db()
+    return SimpleNamespace(
+        seminar=Seminar.objects.get(pk=seminar.pk),
+        reading=reading,
+        draft=draft,
+        **posts,
+    )
+
+
+def build_zip(seminar, **options):
+    """The seminar archive's bytes."""
+    return b"".join(archive.stream(Scope(seminar, Options(**options))))
+
+
+def read_zip(data):
+    with zipfile.ZipFile(io.BytesIO(data)) as z:
+        return {name: z.read(name) for name in z.namelist()}
+
+
+def data_json(data):
+    return json.loads(read_zip(data)["data.json"])

@@ -1,0 +1,72 @@
+"""The seminar ZIP: every reading in every format, grades, data.json, and a manifest to check."""
+
+import csv
+import hashlib
+import io
+import json
+
+from annotations.export import archive
+from annotations.export.snapshot import Options, Scope
+
+from .conftest import build_zip, read_zip
+
+READING = "readings/01-international-involvement-and-malis-security/"
+DRAFT = "readings/02-minusma-withdrawal-2024/"
+
+
+def test_the_archive_holds_every_reading_in_every_format(discussion):
+    files = read_zip(build_zip(discussion.seminar))
+    for folder in (READING, DRAFT):
+        for name in ("reading.html", "reading.md", "annotations.csv", "annotations.jsonld"):
+            assert folder + name in files
+    for number in (1, 2, 3):
+        assert files[f"{READING}revisions/{number}.source.txt"]
+    revision = discussion.reading.current_revision
+    assert files[f"{READING}revisions/3.txt"].decode() == revision.text
+    assert {"data.json", "grades.csv", "README.txt", "manifest.json"} <= set(files)
+
+
+def test_the_manifest_vouches_for_every_file(discussion):
+    files = read_zip(build_zip(discussion.seminar, include_hidden=True))
+    manifest = json.loads(files.pop("manifest.json"))
+    assert (manifest["format"], manifest["version"]) == ("seminar-archive", 1)
+    assert manifest["seminar"]["slug"] == discussion.seminar.slug
+    assert manifest["options"] == {
+        "include_hidden": True,
+        "pseudonyms": False,
+        "include_private": False,
+    }
+    counts = manifest["counts"]
+    assert counts["readings"] == 2 and counts["revisions"] == 4 and counts["users"] == 4
+    assert counts["annotations"] == len(json.loads(files["data.json"])["annotations"])
+    listed = {f["path"]: f for f in manifest["files"]}
+    assert set(listed) == set(files)
+    for path, body in files.items():
+        assert listed[path]["bytes"] == len(body)
+        assert listed[path]["sha256"] == hashlib.sha256(body).hexdigest()
+
+
+def test_grades_are_a_row_per_student_and_reading(discussion):
+    files = read_zip(build_zip(discussion.seminar))
+    rows = list(csv.DictReader(io.StringIO(files["grades.csv"].decode())))
+    assert len(rows) == 4  # two students, two readings
+    lena = next(r for r in rows if r["student"] == "Lena Ortiz" and r["released"] == "true")
+    assert (lena["final"], lena["overridden"], lena["feedback"]) == ("91.5", "true", "Well argued.")
+
+
+def test_with_pseudonyms_no_student_name_or_email_is_anywhere(discussion):
+    files = read_zip(build_zip(discussion.seminar, pseudonyms=True, include_hidden=True))
+    for name, body in files.items():
+        text = body.decode("utf-8")
+        for secret in ("Lena Ortiz", "Sam Park", "lena@example.org", "sam@example.org"):
+            assert secret not in text, (name, secret)
+    users = json.loads(files["data.json"])["users"]
+    staff = {u["username"]: u["email"] for u in users if u["role"] in ("instructor", "ta")}
+    assert staff == {"okafor": "okafor@example.org", "weber": "weber@example.org"}
+
+
+def test_the_zip_streams_in_small_chunks(discussion, monkeypatch):
+    monkeypatch.setattr(archive, "FLUSH_BYTES", 4096)
+    chunks = list(archive.stream(Scope(discussion.seminar, Options(include_hidden=True))))
+    assert len(chunks) > 20
+    assert max(len(c) for c in chunks) < 64 * 1024
