@@ -134,18 +134,19 @@ class _Marker(HTMLParser):
 
 
 def mark_body(body_html, text, highlights):
-    """The body HTML with <mark>s at the highlights' offsets, or None if its text nodes do not
-    add up to `text` (then the caller lays the body out from the text)."""
+    """The body HTML with <mark>s at the highlights' offsets, as a list of strings, or None if
+    its text nodes do not add up to `text` (then the caller lays the body out from the
+    text)."""
     marker = _Marker(Segments(highlights))
     marker.feed(body_html)
     marker.close()
     if "".join(marker.text) != text:
         return None
-    return "".join(marker.out)
+    return marker.out
 
 
 def mark_text(text, highlights):
-    """The plain text as paragraphs, highlighted: the fallback for `mark_body`."""
+    """The plain text as paragraphs, highlighted (in a list): the fallback for `mark_body`."""
     segments = Segments(highlights)
     paragraphs, at = [], 0
     for line in text.split("\n"):
@@ -153,7 +154,7 @@ def mark_text(text, highlights):
         inner = "".join(_marked(*piece, in_link=False) for piece in pieces)
         paragraphs.append(f"<p>{inner}</p>")
         at += len(line) + 1
-    return "\n".join(paragraphs)
+    return ["\n".join(paragraphs)]
 
 
 VISIBILITY_BADGES = {"private": "private note", "instructors": "instructors and TAs only"}
@@ -229,7 +230,7 @@ def stream(scope, *, exported=None):
     reading = scope.reading
     revision = reading.current_revision
     outline = Outline(scope, current_number=revision.number if revision else None)
-    body = ""
+    body = []
     if revision is not None:
         body = mark_body(revision.html, revision.text, outline.highlights)
         if body is None:
@@ -237,15 +238,14 @@ def stream(scope, *, exported=None):
     people = scope.people
     score_max = policy_for(scope.seminar).score_max
     css = render_to_string(STYLESHEET)
-    token = secrets.token_hex(8)
+    token = secrets.token_hex(8)  # markers no text can fake: where the body and threads go
     context = {
         "stylesheet": mark_safe(f"<style>\n{css}</style>"),  # noqa: S308 - our own file
         "seminar": scope.seminar,
         "reading": reading,
         "revision": revision,
-        "body": mark_safe(body),  # noqa: S308 - sanitized reading HTML, marks added here
+        "body": mark_safe(f"<!--{token}:body-->"),  # noqa: S308 - filled in below
         "counts": {name: len(getattr(outline, name)) for name in SECTIONS},
-        # Where each list of threads goes; a fresh token, so no text can fake a marker.
         "threads": {name: mark_safe(f"<!--{token}:{name}-->") for name in SECTIONS},  # noqa: S308
         "count": outline.count,
         "options": scope.options,
@@ -255,6 +255,11 @@ def stream(scope, *, exported=None):
     page = re.split(f"<!--{token}:(\\w+)-->", render_to_string(TEMPLATE, context))
     yield page[0].encode()
     for name, after in zip(page[1::2], page[2::2], strict=True):
+        if name == "body":  # sanitized reading HTML with our marks, in pieces: no copies
+            for start in range(0, len(body), 1000):
+                yield "".join(body[start : start + 1000]).encode()
+            yield after.encode()
+            continue
         batch = []
         for post in outline.threads(getattr(outline, name)):
             linked = name == "passages"

@@ -1,8 +1,9 @@
 """Restoring a seminar archive as a new seminar: everything, in one transaction, or nothing.
 
-First the archive is checked, before anything is written: a ZIP, a manifest of a format and
-version this code reads, every listed file present with its SHA-256, no unlisted file, and a
-data.json that parses. Then `seminar_restore` recreates the rows:
+First the archive is checked, before anything is written (`reader`: a ZIP, a manifest of a
+format and version this code reads, every listed file present with its SHA-256, no unlisted
+file). Then `seminar_restore` recreates the rows as data.json's records stream by, a batch at
+a time:
 
 * the seminar gets a new slug if its own is taken, and always a new join code, invite link
   and pseudonym secret (pseudonyms therefore differ from the old site's);
@@ -16,13 +17,13 @@ data.json that parses. Then `seminar_restore` recreates the rows:
   loader's way of saving a row exactly as given);
 * a `client_id` (a retry key) that the matched person already uses elsewhere is dropped.
 
-Anything wrong raises `RestoreError` with a sentence that says what, and nothing is saved.
+Anything wrong, down to the last record, raises `RestoreError` with a sentence that says
+what, and the transaction saves nothing.
 """
 
-import hashlib
-import json
-import zipfile
+import itertools
 from decimal import Decimal
+from functools import cache
 
 from django.db import DataError, IntegrityError, connection, transaction
 from django.utils.dateparse import parse_date, parse_datetime
@@ -55,89 +56,12 @@ from ..models import (
     Visibility,
     Vote,
 )
-from . import datafile
+from . import datafile, reader
+from .reader import RestoreError
+
+__all__ = ["RestoreError", "seminar_restore"]
 
 BATCH = 1000
-SUPPORTED_VERSIONS = (1,)
-
-
-class RestoreError(ValueError):
-    """The archive cannot be restored; the message says why. Nothing was saved."""
-
-
-# -- checking the archive ------------------------------------------------------------------
-
-
-def _sha256(archive, name):
-    digest, size = hashlib.sha256(), 0
-    with archive.open(name) as entry:
-        while chunk := entry.read(1024 * 1024):
-            digest.update(chunk)
-            size += len(chunk)
-    return digest.hexdigest(), size
-
-
-def _json(archive, name):
-    try:
-        return json.loads(archive.read(name).decode("utf-8"))
-    except UnicodeDecodeError as exc:
-        raise RestoreError(f"{name} is not UTF-8 text.") from exc
-    except json.JSONDecodeError as exc:
-        raise RestoreError(
-            f"{name} is not valid JSON (line {exc.lineno}, column {exc.colno}: {exc.msg})."
-        ) from exc
-
-
-def _check_version(what, data):
-    if not isinstance(data, dict) or data.get("format") != datafile.FORMAT:
-        raise RestoreError(f"{what} does not describe a Seminar archive.")
-    version = data.get("version")
-    if version not in SUPPORTED_VERSIONS:
-        raise RestoreError(
-            f"{what} is format version {version!r}; this Seminar reads version "
-            f"{', '.join(map(str, SUPPORTED_VERSIONS))}. Restore it with a newer Seminar."
-        )
-
-
-def read_archive(file):
-    """data.json of a checked archive (a path or a binary file), or RestoreError."""
-    try:
-        archive = zipfile.ZipFile(file)
-    except (zipfile.BadZipFile, OSError) as exc:
-        raise RestoreError(f"This is not a ZIP archive, or it is damaged ({exc}).") from exc
-    try:
-        with archive:
-            names = set(archive.namelist())
-            if "manifest.json" not in names:
-                raise RestoreError("manifest.json is missing: this is not a Seminar archive.")
-            manifest = _json(archive, "manifest.json")
-            _check_version("manifest.json", manifest)
-            listed = manifest.get("files")
-            if not isinstance(listed, list) or not all(isinstance(f, dict) for f in listed):
-                raise RestoreError("manifest.json has no list of files.")
-            paths = {f.get("path") for f in listed}
-            if "data.json" not in paths:
-                raise RestoreError("manifest.json does not list data.json.")
-            for unlisted in sorted(names - paths - {"manifest.json"}):
-                raise RestoreError(f"{unlisted} is in the archive but not in manifest.json.")
-            for entry in listed:
-                path = entry.get("path")
-                if path not in names:
-                    raise RestoreError(f"{path} is listed in manifest.json but missing.")
-                digest, size = _sha256(archive, path)
-                if digest != entry.get("sha256") or size != entry.get("bytes"):
-                    raise RestoreError(
-                        f"{path} does not match its SHA-256 in manifest.json: the archive is "
-                        "damaged or was edited."
-                    )
-            data = _json(archive, "data.json")
-    except (zipfile.BadZipFile, zipfile.LargeZipFile, OSError, EOFError) as exc:
-        raise RestoreError(f"The archive is damaged ({exc}).") from exc
-    _check_version("data.json", data)
-    return data
-
-
-# -- recreating the rows -------------------------------------------------------------------
 
 
 def _when(value):
@@ -158,10 +82,15 @@ def _day(value):
     return parsed
 
 
+@cache
+def _values(choices):
+    return frozenset(choices.values)
+
+
 def _choice(value, choices, what, *, null=False):
     if value is None and null:
         return None
-    if value not in choices.values:
+    if value not in _values(choices):
         raise ValueError(f"unknown {what} “{value}”")
     return value
 
@@ -186,18 +115,22 @@ def _restamp(model, rows):
         cursor.executemany(sql, params)
 
 
-def _bulk(model, objects, stamps):
-    """Insert objects, then set their auto timestamps back: stamps[i] is {field: value}."""
-    created = model.objects.bulk_create(objects, batch_size=BATCH)
-    _restamp(model, [(obj.pk, stamp) for obj, stamp in zip(created, stamps, strict=True)])
-    return created
+def _bulk(model, records, build, stamp):
+    """Insert a row per record, BATCH at a time, then set their auto timestamps back."""
+    records = iter(records)
+    while batch := list(itertools.islice(records, BATCH)):
+        created = model.objects.bulk_create([build(r) for r in batch])
+        _restamp(model, [(obj.pk, stamp(r)) for obj, r in zip(created, batch, strict=True)])
 
 
 class Restorer:
-    def __init__(self, data):
-        self.data = data
+    def __init__(self):
+        self.seminar = None
+        self.seminar_record = None
+        self.policy = None
         self.users = {}  # archive username -> User
-        self.readings = {}  # slug -> Reading
+        self.members = []  # (User, role, joined)
+        self.readings = {}  # slug -> (Reading, its record)
         self.revisions = {}  # (slug, number) -> ReadingRevision id
         self.annotations = {}  # archive id -> new id
 
@@ -222,18 +155,41 @@ class Restorer:
             raise ValueError(f"it refers to revision {number} of “{slug}”, which is missing")
         return self.revisions[(slug, number)]
 
-    def run(self):
-        self.restore_users()
-        seminar = self.restore_seminar()
-        self.restore_readings(seminar)
-        self.restore_annotations(seminar)
-        self.restore_marks()
-        self.restore_grading(seminar)
-        return seminar
+    def reading(self, slug):
+        if slug not in self.readings:
+            raise ValueError(f"it refers to the unknown reading “{slug}”")
+        return self.readings[slug][0]
 
-    def restore_users(self):
+    def run(self, sections):
+        """Restore from data.json's sections, in their order; the new Seminar."""
+        handlers = {
+            "header": lambda value: None,
+            "seminar": lambda value: setattr(self, "seminar_record", value),
+            "grading_policy": lambda value: setattr(self, "policy", value),
+            "users": self.restore_users,
+            "readings": self.restore_readings,
+            "revisions": self.restore_revisions,
+            "annotations": self.restore_annotations,
+            "votes": self.restore_votes,
+            "flags": self.restore_flags,
+            "moderation_events": self.restore_moderation,
+            "scores": self.restore_scores,
+            "grades": self.restore_grades,
+            "releases": self.restore_releases,
+        }
+        seen = set()
+        for name, value in sections:
+            seen.add(name)
+            handlers[name](value)
+        for name in (*reader.VALUES, *reader.LISTS):
+            if name not in seen:
+                raise RestoreError(f"data.json has no “{name}”. Nothing was saved.")
+        self.finish()
+        return self.seminar
+
+    def restore_users(self, records):
         taken = None
-        for record in self.data["users"]:
+        for record in records:
             email = (record.get("email") or "").strip()
             user = (
                 User.objects.filter(email__iexact=email).order_by("id").first() if email else None
@@ -255,9 +211,14 @@ class Restorer:
                 user.set_unusable_password()
                 user.save()
             self.users[record["username"]] = user
+            if record.get("role"):
+                self.members.append((user, _choice(record["role"], Role, "role"), record))
+        self.seminar = self.restore_seminar()
 
     def restore_seminar(self):
-        record = self.data["seminar"]
+        record = self.seminar_record
+        if record is None:
+            raise ValueError("its seminar comes after its people")
         taken = set(Seminar.objects.values_list("slug", flat=True))
         seminar = Seminar.objects.create(
             title=record["title"],
@@ -269,24 +230,22 @@ class Restorer:
             tas_moderate=bool(record.get("tas_moderate", True)),
             created_by=self.user(record.get("created_by")),
         )
-        self.seminar_stamps = (seminar, _when(record["created"]), _when(record["updated"]))
-        members = [(r, self.users[r["username"]]) for r in self.data["users"] if r.get("role")]
-        memberships = [
-            Membership(seminar=seminar, user=user, role=_choice(r["role"], Role, "role"))
-            for r, user in members
-        ]
-        _bulk(Membership, memberships, [{"joined": _when(r["joined"])} for r, _ in members])
-        policy = self.data.get("grading_policy")
-        if policy:
+        _bulk(
+            Membership,
+            self.members,
+            lambda m: Membership(seminar=seminar, user=m[0], role=m[1]),
+            lambda m: {"joined": _when(m[2]["joined"])},
+        )
+        if self.policy:
             GradingPolicy.objects.create(
-                seminar=seminar, **{f: policy[f] for f in datafile.POLICY_FIELDS}
+                seminar=seminar, **{f: self.policy[f] for f in datafile.POLICY_FIELDS}
             )
         return seminar
 
-    def restore_readings(self, seminar):
-        for record in self.data["readings"]:
+    def restore_readings(self, records):
+        for record in records:
             reading = Reading.objects.create(
-                seminar=seminar,
+                seminar=self.seminar,
                 title=record["title"],
                 slug=record["slug"],
                 byline=record.get("byline") or "",
@@ -297,10 +256,11 @@ class Restorer:
                 created_by=self.user(record.get("created_by")),
             )
             self.readings[record["slug"]] = (reading, record)
-        for record in self.data["revisions"]:
-            reading, _ = self.readings[record["reading"]]
+
+    def restore_revisions(self, records):
+        for record in records:
             revision = ReadingRevision.objects.create(
-                reading=reading,
+                reading=self.reading(record["reading"]),
                 number=record["number"],
                 format=_choice(record["format"], TextFormat, "text format"),
                 source=record["source"],
@@ -312,19 +272,11 @@ class Restorer:
             )
             _restamp(ReadingRevision, [(revision.pk, {"created": _when(record["created"])})])
             self.revisions[(record["reading"], record["number"])] = revision.pk
-        for slug, (reading, record) in self.readings.items():
-            Reading.objects.filter(pk=reading.pk).update(
-                current_revision_id=self.revision(slug, record.get("current_revision")),
-                created=_when(record["created"]),
-                updated=_when(record["updated"]),
-            )
 
     def _annotation(self, record):
         slug = record["reading"]
-        if slug not in self.readings:
-            raise ValueError(f"it refers to the unknown reading “{slug}”")
         return Annotation(
-            reading=self.readings[slug][0],
+            reading=self.reading(slug),
             revision_id=self.revision(slug, record.get("revision")),
             parent_id=self.annotation(record.get("parent")),
             thread_id=self.annotation(record.get("thread")),
@@ -354,8 +306,8 @@ class Restorer:
             edited=_when(record.get("edited")),
         )
 
-    def restore_annotations(self, seminar):
-        batch, records = [], []
+    def restore_annotations(self, records):
+        batch, batch_records = [], []
 
         def flush():
             self._drop_used_client_ids(batch)
@@ -364,16 +316,16 @@ class Restorer:
                 Annotation,
                 [
                     (a.pk, {"updated": _when(r["updated"])})
-                    for a, r in zip(created, records, strict=True)
+                    for a, r in zip(created, batch_records, strict=True)
                 ],
             )
-            for annotation, record in zip(created, records, strict=True):
+            for annotation, record in zip(created, batch_records, strict=True):
                 self.annotations[record["id"]] = annotation.pk
             batch.clear()
-            records.clear()
+            batch_records.clear()
 
         pending = set()
-        for record in self.data["annotations"]:
+        for record in records:
             # A reply may answer a post still waiting in this batch: write the batch first.
             if record.get("parent") in pending or record.get("thread") in pending:
                 flush()
@@ -381,7 +333,7 @@ class Restorer:
             if record["id"] in self.annotations or record["id"] in pending:
                 raise ValueError(f"annotation {record['id']} appears twice")
             batch.append(self._annotation(record))
-            records.append(record)
+            batch_records.append(record)
             pending.add(record["id"])
             if len(batch) >= BATCH:
                 flush()
@@ -402,39 +354,35 @@ class Restorer:
             if (annotation.author_id, annotation.client_id) in used:
                 annotation.client_id = ""
 
-    def restore_marks(self):
-        votes = self.data.get("votes", [])
+    def restore_votes(self, records):
         _bulk(
             Vote,
-            [
-                Vote(
-                    annotation_id=self.annotation(r["annotation"]),
-                    user=self.user(r["user"], null=False),
-                )
-                for r in votes
-            ],
-            [{"created": _when(r["created"])} for r in votes],
-        )
-        flags = self.data.get("flags", [])
-        _bulk(
-            Flag,
-            [
-                Flag(
-                    annotation_id=self.annotation(r["annotation"]),
-                    user=self.user(r["user"], null=False),
-                    reason=_choice(r["reason"], FlagReason, "flag reason"),
-                    note=r.get("note") or "",
-                    dismissed=_when(r.get("dismissed")),
-                )
-                for r in flags
-            ],
-            [{"created": _when(r["created"])} for r in flags],
+            records,
+            lambda r: Vote(
+                annotation_id=self.annotation(r["annotation"]),
+                user=self.user(r["user"], null=False),
+            ),
+            lambda r: {"created": _when(r["created"])},
         )
 
-    def restore_grading(self, seminar):
-        for r in self.data.get("moderation_events", []):
+    def restore_flags(self, records):
+        _bulk(
+            Flag,
+            records,
+            lambda r: Flag(
+                annotation_id=self.annotation(r["annotation"]),
+                user=self.user(r["user"], null=False),
+                reason=_choice(r["reason"], FlagReason, "flag reason"),
+                note=r.get("note") or "",
+                dismissed=_when(r.get("dismissed")),
+            ),
+            lambda r: {"created": _when(r["created"])},
+        )
+
+    def restore_moderation(self, records):
+        for r in records:
             event = ModerationEvent(
-                seminar=seminar,
+                seminar=self.seminar,
                 annotation_id=self.annotation(r["annotation"]),
                 moderator=self.user(r.get("moderator")),
                 action=_choice(r["action"], Action, "moderation action"),
@@ -445,61 +393,63 @@ class Restorer:
             )
             # Inserted once, exactly as recorded: the log is never updated (see docstring).
             event.save_base(raw=True, force_insert=True)
-        scores = self.data.get("scores", [])
+
+    def restore_scores(self, records):
         _bulk(
             Score,
-            [
-                Score(
-                    annotation_id=self.annotation(r["annotation"]),
-                    value=r["value"],
-                    comment=r.get("comment") or "",
-                    grader=self.user(r.get("grader")),
-                )
-                for r in scores
-            ],
-            [{"updated": _when(r["updated"])} for r in scores],
+            records,
+            lambda r: Score(
+                annotation_id=self.annotation(r["annotation"]),
+                value=r["value"],
+                comment=r.get("comment") or "",
+                grader=self.user(r.get("grader")),
+            ),
+            lambda r: {"updated": _when(r["updated"])},
         )
-        grades = self.data.get("grades", [])
+
+    def restore_grades(self, records):
         _bulk(
             Grade,
-            [
-                Grade(
-                    reading=self._reading(r["reading"]),
-                    student=self.user(r["student"], null=False),
-                    final=None if r.get("final") is None else Decimal(str(r["final"])),
-                    feedback=r.get("feedback") or "",
-                    grader=self.user(r.get("grader")),
-                )
-                for r in grades
-            ],
-            [{"updated": _when(r["updated"])} for r in grades],
+            records,
+            lambda r: Grade(
+                reading=self.reading(r["reading"]),
+                student=self.user(r["student"], null=False),
+                final=None if r.get("final") is None else Decimal(str(r["final"])),
+                feedback=r.get("feedback") or "",
+                grader=self.user(r.get("grader")),
+            ),
+            lambda r: {"updated": _when(r["updated"])},
         )
-        releases = self.data.get("releases", [])
+
+    def restore_releases(self, records):
         _bulk(
             GradeRelease,
-            [
-                GradeRelease(
-                    reading=self._reading(r["reading"]), released_by=self.user(r.get("released_by"))
-                )
-                for r in releases
-            ],
-            [{"released": _when(r["released"])} for r in releases],
+            records,
+            lambda r: GradeRelease(
+                reading=self.reading(r["reading"]), released_by=self.user(r.get("released_by"))
+            ),
+            lambda r: {"released": _when(r["released"])},
         )
-        seminar, created, updated = self.seminar_stamps
-        Seminar.objects.filter(pk=seminar.pk).update(created=created, updated=updated)
 
-    def _reading(self, slug):
-        if slug not in self.readings:
-            raise ValueError(f"it refers to the unknown reading “{slug}”")
-        return self.readings[slug][0]
+    def finish(self):
+        """Timestamps that later rows would have moved: readings' and the seminar's own."""
+        for slug, (reading, record) in self.readings.items():
+            Reading.objects.filter(pk=reading.pk).update(
+                current_revision_id=self.revision(slug, record.get("current_revision")),
+                created=_when(record["created"]),
+                updated=_when(record["updated"]),
+            )
+        record = self.seminar_record
+        Seminar.objects.filter(pk=self.seminar.pk).update(
+            created=_when(record["created"]), updated=_when(record["updated"])
+        )
 
 
 def seminar_restore(*, file):
     """A new seminar from an archive (a path or a binary file): the Seminar, or RestoreError."""
-    data = read_archive(file)
     try:
-        with transaction.atomic():
-            seminar = Restorer(data).run()
+        with reader.opened(file) as sections, transaction.atomic():
+            seminar = Restorer().run(sections)
     except RestoreError:
         raise
     except (KeyError, TypeError, ValueError, AttributeError) as exc:

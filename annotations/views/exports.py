@@ -10,51 +10,21 @@ streams; a seminar archive built in the background is served only through
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import FileResponse, Http404, StreamingHttpResponse
+from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.http import urlencode
 from django.views.decorators.http import require_POST
 
 from seminar.access import access_reading, access_seminar
 
-from ..export import archive, can_export, can_export_own, csvfile, htmlfile, jsonld, markdown
+from ..export import archive, can_export, can_export_own
+from ..export.downloads import LIST_FORMATS, READING_FORMATS, download, site_url, stream_format
 from ..export.jobs import ExportJob, JobStatus, export_job_start
 from ..export.snapshot import Options, Scope
-
-CONTENT_TYPES = {
-    "csv": "text/csv; charset=utf-8",
-    "jsonld": "application/ld+json; charset=utf-8",
-    "html": "text/html; charset=utf-8",
-    "md": "text/markdown; charset=utf-8",
-    "zip": "application/zip",
-}
-READING_FORMATS = ("csv", "jsonld", "html", "md")
-LIST_FORMATS = ("csv", "jsonld")
-
-
-def site_url(request):
-    return request.build_absolute_uri("/").rstrip("/")
 
 
 def options_from(request, query=None):
     return Options.from_query(query or request.GET, base_url=site_url(request))
-
-
-def download(chunks, *, fmt, filename):
-    response = StreamingHttpResponse(chunks, content_type=CONTENT_TYPES[fmt])
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    response["Cache-Control"] = "private, no-store"
-    return response
-
-
-def stream_format(scope, fmt, *, excel=False):
-    if fmt == "csv":
-        return csvfile.stream(scope, excel=excel)
-    if fmt == "jsonld":
-        return jsonld.stream(scope)
-    if fmt == "html":
-        return htmlfile.stream(scope)
-    return markdown.stream(scope)
 
 
 def _excel(request):
@@ -71,7 +41,9 @@ def export_page(request, slug):
         "readings": Scope(seminar, options).readings,
         "options": options,
         "query": query,
-        "jobs": ExportJob.objects.filter(seminar=seminar).select_related("requested_by")[:10],
+        "jobs": ExportJob.objects.filter(seminar=seminar).select_related("seminar", "requested_by")[
+            :10
+        ],
     }
     return render(request, "annotations/export.html", context)
 
