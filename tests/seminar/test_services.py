@@ -147,3 +147,14 @@ def test_instructor_turns_on_pseudonyms(client, seminar, instructor):
     )
     seminar.refresh_from_db()
     assert seminar.anonymous_peers is True
+
+
+def test_seminar_page_links_by_role(client, seminar, instructor, student):
+    client.force_login(instructor)
+    page = client.get(reverse("seminar", args=[seminar.slug])).text
+    assert reverse("gradebook", args=[seminar.slug]) in page
+    assert reverse("seminar_export", args=[seminar.slug]) in page
+    client.force_login(student)
+    page = client.get(reverse("seminar", args=[seminar.slug])).text
+    assert reverse("my_export", args=[seminar.slug]) in page
+    assert reverse("gradebook", args=[seminar.slug]) not in page
