@@ -7,13 +7,15 @@ chunks, so an export of any size uses flat memory:
 * `csvfile`: a row per annotation or reply, safe to open in a spreadsheet;
 * `jsonld`: a W3C Web Annotation `AnnotationCollection`, with rubric scores (`assessing`) and
   moderation events (`moderating`) as annotations on the annotations;
-* `htmlfile`: a self-contained HTML page laid out like the blog post, readable offline;
-* `markdown`: the reading and its threads as a Markdown document;
+* `threads`, `htmlfile`, `markdown`: a reading laid out with its threads, as a
+  self-contained HTML page readable offline and as a Markdown document;
 * `datafile`: `data.json`, everything needed to restore the seminar;
 * `archive`: the whole-seminar ZIP (all of the above per reading, grades, a manifest with
   SHA-256 of every file), written as a stream;
-* `restore`: a ZIP loaded back as a new seminar, in one transaction, or not at all;
-* `jobs`: the `ExportJob` model and the background thread that builds large archives.
+* `reader`, `restore`: a ZIP checked, then loaded back as a new seminar, in one transaction,
+  or not at all;
+* `jobs` (with `admin`): the `ExportJob` model and the background thread that builds large
+  archives; `downloads`: the streamed HTTP responses pages and the API share.
 
 Who may export is decided here, next to the exports (see docs/exports.md): instructors and
 TAs export a reading or the seminar; every member may export their own posts.

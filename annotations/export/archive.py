@@ -66,11 +66,14 @@ def stream_zip(entries, *, manifest, when=None):
     when = timezone.localtime(when or timezone.now())
     sink = _Sink()
     files = []
+
+    def with_manifest():
+        yield from entries  # one at a time: an entry's data is read when it is written
+        body = dict(manifest, files=files)
+        yield "manifest.json", [json.dumps(body, ensure_ascii=False, indent=1) + "\n"]
+
     with zipfile.ZipFile(sink, "w", compression=zipfile.ZIP_DEFLATED) as archive:
-        for path, chunks in [*entries, ("manifest.json", None)]:
-            if chunks is None:
-                body = dict(manifest, files=files)
-                chunks = [json.dumps(body, ensure_ascii=False, indent=1) + "\n"]
+        for path, chunks in with_manifest():
             info = zipfile.ZipInfo(path, date_time=when.timetuple()[:6])
             info.compress_type = zipfile.ZIP_DEFLATED
             info.external_attr = 0o644 << 16
@@ -89,8 +92,9 @@ def stream_zip(entries, *, manifest, when=None):
 
 
 def grade_rows(scope):
-    """The gradebook, long: a row per student and reading (names masked like everywhere)."""
-    students, readings, cells = gradebook.build(scope.seminar)
+    """The gradebook, long: a row per student and reading (names masked like everywhere).
+
+    Built a reading at a time: `gradebook.build` holds the posts it grades in memory."""
     people = scope.people
     yield [
         "student",
@@ -107,10 +111,14 @@ def grade_rows(scope):
         "feedback",
         "released",
     ]
-    for student in students:
-        masked = people.masked(student.pk)
-        name = people.name(student.pk, student.display_name, student.username)
-        for reading in readings:
+    students, readings = None, scope.readings
+    for reading in readings:
+        students, _readings, cells = gradebook.build(
+            scope.seminar, students=students, readings=[reading]
+        )
+        for student in students:
+            masked = people.masked(student.pk)
+            name = people.name(student.pk, student.display_name, student.username)
             cell = cells[(reading.pk, student.pk)]
             yield [
                 name,

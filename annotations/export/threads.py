@@ -40,40 +40,41 @@ class Post:
 class Outline:
     def __init__(self, scope, *, current_number):
         self.scope = scope
-        self.passages, self.orphans, self.comments, self.loose = [], [], [], []
+        self.orphans, self.comments, self.loose = [], [], []
         self.children = {}
-        self.numbers = {}
         self.count = 0
-        spans = {}  # passage id -> (start, end, kind)
+        spans = []  # (start, end, kind, id) of each passage on the current text
         rows = scope.annotations().order_by("created", "id").values_list(*OUTLINE_FIELDS)
-        known, dropped = set(), scope.dropped
-        pending = []
+        dropped = scope.dropped
+        # Only a member's own export leaves out the posts some replies answer.
+        known = set() if scope.owner is not None else None
+        replies = []
         for pk, parent, kind, start, end, anchor, revision in rows.iterator(chunk_size=CHUNK):
             if pk in dropped:
                 continue
-            known.add(pk)
             self.count += 1
+            if known is not None:
+                known.add(pk)
             if parent is not None:
-                pending.append((pk, parent))
+                replies.append((pk, parent))
             elif start is None:
                 self.comments.append(pk)
             elif anchor == AnchorStatus.ORPHANED or revision != current_number:
                 self.orphans.append(pk)
             else:
-                self.passages.append(pk)
-                spans[pk] = (start, end, kind)
-        for pk, parent in pending:  # in time order, so replies are oldest first
-            if parent in known:
+                spans.append((start, end, kind, pk))
+        for pk, parent in replies:  # in time order, so replies are oldest first
+            if known is None or parent in known:
                 self.children.setdefault(parent, []).append(pk)
             else:
-                self.loose.append(pk)  # its parent is not in this export (one's own posts)
-        self.passages.sort(key=lambda pk: (spans[pk][0], spans[pk][1]))  # stable: then by time
-        for number, pk in enumerate(self.passages, 1):
-            self.numbers[pk] = number
-        for number, pk in enumerate(self.comments, 1):
-            self.numbers[pk] = number
+                self.loose.append(pk)
+        del replies, known
+        spans.sort(key=lambda span: span[:2])  # stable: by time where they share words
+        self.passages = [span[3] for span in spans]
+        self.numbers = {pk: number for number, pk in enumerate(self.passages, 1)}
+        self.numbers.update((pk, number) for number, pk in enumerate(self.comments, 1))
         self.highlights = [
-            (*spans[pk][:2], self.numbers[pk], spans[pk][2], pk) for pk in self.passages
+            (start, end, number, kind, pk) for number, (start, end, kind, pk) in enumerate(spans, 1)
         ]
 
     def _family(self, root):
