@@ -83,6 +83,19 @@ class Presenter:
         self.moderator = can_moderate(user, reading.seminar)
         self.url = reading.get_absolute_url()
 
+    def author_of(self, annotation):
+        """The same author dict, for a model instance (server-rendered lists)."""
+        user = annotation.author
+        return self.author(
+            {
+                "status": annotation.status,
+                "author_id": annotation.author_id,
+                "author_name": annotation.author_name,
+                "author__display_name": user.display_name if user else "",
+                "author__username": user.username if user else "",
+            }
+        )
+
     def author(self, a):
         deleted = a["status"] == Status.DELETED
         author_id = a["author_id"]

@@ -12,6 +12,7 @@ from seminar.services import ServiceError, reading_move
 from ..forms import CommentForm, ReadingCreateForm
 from ..models import Annotation
 from ..permissions import can_comment
+from ..presenting import Presenter
 from ..readings import parse_pasted, parse_upload, reading_import
 from ..services import comment_create
 
@@ -24,6 +25,10 @@ def reading_page(request, reading, *, comment_form=None, status=200):
         .select_related("author")
         .order_by("created", "id")
     )
+    # Names as the API shows them: pseudonyms for peers where the seminar hides names.
+    presenter = Presenter(request.user, reading)
+    for comment in comments:
+        comment.shown_author = presenter.author_of(comment)
     context = {
         "seminar": reading.seminar,
         "reading": reading,

@@ -69,3 +69,16 @@ def test_reading_page_query_count_does_not_grow_with_comments(
     few = _page_queries(client, blog_reading, 5, student, django_assert_max_num_queries, 15)
     many = _page_queries(client, blog_reading, 200, student, django_assert_max_num_queries, few)
     assert many == few
+
+
+def test_page_source_keeps_pseudonyms_for_peers(client, seminar, student, student2, instructor,
+                                                blog_reading):
+    # The server-rendered list (the no-script fallback) must hide names as the API does.
+    seminar.anonymous_peers = True
+    seminar.save()
+    comment_create(reading=blog_reading, author=student, text="Names stay private.")
+    client.force_login(student2)
+    page = client.get(blog_reading.get_absolute_url()).text
+    assert "Names stay private." in page and student.name not in page
+    client.force_login(instructor)
+    assert student.name in client.get(blog_reading.get_absolute_url()).text
