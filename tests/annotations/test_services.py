@@ -71,8 +71,9 @@ def test_reading_page_query_count_does_not_grow_with_comments(
     assert many == few
 
 
-def test_page_source_keeps_pseudonyms_for_peers(client, seminar, student, student2, instructor,
-                                                blog_reading):
+def test_page_source_keeps_pseudonyms_for_peers(
+    client, seminar, student, student2, instructor, blog_reading
+):
     # The server-rendered list (the no-script fallback) must hide names as the API does.
     seminar.anonymous_peers = True
     seminar.save()
