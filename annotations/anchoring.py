@@ -13,12 +13,18 @@ When a reading's text changes, `reanchor` carries every anchor to the new text:
 
 1. map its offsets through the diff of the two texts (diff-match-patch); if the mapped span
    holds the same words, or the same words overlap it (an edit at an edge can clip the
-   mapping), it is ANCHORED: the words may have shifted, they did not change;
+   mapping), and no other copy of those words has context that fits better (a diff of
+   swapped paragraphs can align one paragraph's copy of a phrase with the other's), it is
+   ANCHORED: the words may have shifted, they did not change;
 2. else search the new text for the quote, accepting an occurrence only when enough of its
-   prefix and suffix match (nearness to the mapped place breaks ties): MOVED;
+   prefix and suffix match (nearness to the mapped place breaks ties), or when a long quote
+   occurs once in the old text and once in the new: MOVED;
 3. else, if the quote's first and last characters survived and the span between them is an
    edited version of the quote (similar enough), it follows the edit: MOVED;
-4. else the anchor is an ORPHAN: it keeps its quote, and nobody sees it on the wrong words.
+4. else a fuzzy search: spans that begin where the quote's head or its prefix is found and
+   end where its tail or its suffix is found, scored on their likeness to the quote and on
+   their context, with a minimum for each; the best one, if it beats every other: MOVED;
+5. else the anchor is an ORPHAN: it keeps its quote, and nobody sees it on the wrong words.
 
 Pure Python, no Django: the same rules serve the API, re-anchoring and the benchmarks.
 """
@@ -170,8 +176,10 @@ class PositionMap:
         engine = diff_match_patch()
         engine.Diff_Timeout = DIFF_TIMEOUT
         diffs = engine.diff_main(old, new, True)
-        # An edit between repeated letters can be aligned in several ways; prefer word edges.
-        engine.diff_cleanupSemanticLossless(diffs)
+        # A raw diff keeps chance equalities inside rewritten stretches ("Operation Serval in"
+        # of one paragraph aligned with the other's after a swap); the semantic cleanup folds
+        # them into the edit, then shifts edits between repeated letters to word edges.
+        engine.diff_cleanupSemantic(diffs)
         chunks: list[list] = []
         o = n = 0
         for op, segment in diffs:
@@ -220,8 +228,15 @@ def similarity(a: str, b: str) -> float:
     return SequenceMatcher(None, a, b, autojunk=False).ratio()
 
 
-def _search(new: str, anchor: Anchor, near: int) -> Anchor | None:
-    """The occurrence of the quote whose context matches best, if it matches well enough."""
+def _room(text: str, anchor: Anchor, start: int, end: int) -> int:
+    """How much of the anchor's context could match around text[start:end] at most."""
+    return min(len(anchor.prefix), start) + min(len(anchor.suffix), len(text) - end)
+
+
+def _search(new: str, anchor: Anchor, near: int | None) -> Anchor | None:
+    """The occurrence of the quote whose context matches best, if it matches well enough.
+
+    `near` (where the diff put the passage) breaks ties; without it a tie is ambiguous."""
     exact = anchor.exact
     context = len(anchor.prefix) + len(anchor.suffix)
     best = None
@@ -229,7 +244,10 @@ def _search(new: str, anchor: Anchor, near: int) -> Anchor | None:
         score = context_score(new, i, i + len(exact), anchor.prefix, anchor.suffix)
         if context and score < MIN_CONTEXT_SHARE * context:
             continue
-        key = (-score, abs(i - near))
+        # Between equal scores, a copy that contradicts none of its context (it has less of
+        # it only because the text ends) beats one where a character differs.
+        whole = score == _room(new, anchor, i, i + len(exact))
+        key = (-score, not whole, abs(i - near) if near is not None else 0)
         if best is None or key < best[0]:
             best = (key, i, False)
         elif key == best[0]:
@@ -239,27 +257,124 @@ def _search(new: str, anchor: Anchor, near: int) -> Anchor | None:
     return anchor_at(new, best[1], best[1] + len(exact))
 
 
+def _confirm(new: str, anchor: Anchor, at: int) -> Placement:
+    """The quote's words are at `at`, where the diff put them: unless their context says
+    another copy of the same words is the one this passage was about."""
+    end = at + len(anchor.exact)
+    score = context_score(new, at, end, anchor.prefix, anchor.suffix)
+    # Most of the context that fits between here and the text's ends is there too (an edit
+    # nearby may have changed the rest): these are the words. Checking every other copy
+    # only when it is not keeps the common case to one comparison.
+    if score >= MIN_CONTEXT_SHARE * _room(new, anchor, at, end):
+        return Placement(ANCHORED, anchor_at(new, at, end))
+    other = _search(new, anchor, at)
+    if (
+        other is not None
+        and other.start != at
+        and context_score(new, other.start, other.end, anchor.prefix, anchor.suffix) > score
+    ):
+        return Placement(MOVED, other)
+    return Placement(ANCHORED, anchor_at(new, at, end))
+
+
+UNIQUE_MIN_QUOTE = 20  # a quote this long that occurs once is not there by chance
+FUZZY_MIN_QUOTE = 20  # shorter quotes are too common to find by likeness
+FUZZY_PIECE = 16  # code points of head, tail, prefix and suffix that must survive exactly
+FUZZY_MAX_HITS = 8  # a piece found more often than this says nothing about where it is
+
+
+def _hits(text: str, piece: str) -> list[int]:
+    found, i = [], text.find(piece)
+    while i != -1:
+        found.append(i)
+        if len(found) > FUZZY_MAX_HITS:
+            return []
+        i = text.find(piece, i + 1)
+    return found
+
+
+def _fuzzy(new: str, anchor: Anchor, near: int | None) -> Anchor | None:
+    """An edited copy of the quote elsewhere (a typo fixed in a paragraph that also moved).
+
+    Candidate spans start where the quote's head or the end of its prefix survived and end
+    where its tail or the start of its suffix survived; a span must be like the quote and
+    sit in enough of the old context, and must beat every other candidate."""
+    exact, prefix, suffix = anchor.exact, anchor.prefix, anchor.suffix
+    size = len(exact)
+    if size < FUZZY_MIN_QUOTE:
+        return None
+    piece = min(FUZZY_PIECE, size // 2)
+    starts = set(_hits(new, exact[:piece]))
+    ends = {i + piece for i in _hits(new, exact[-piece:])}
+    if len(prefix) >= FUZZY_MIN_QUOTE:
+        tail = prefix[-FUZZY_PIECE:]
+        starts.update(i + len(tail) for i in _hits(new, tail))
+    if len(suffix) >= FUZZY_MIN_QUOTE:
+        ends.update(_hits(new, suffix[:FUZZY_PIECE]))
+    context = len(prefix) + len(suffix)
+    ordered_ends = sorted(ends)
+    best = None
+    for s in starts:
+        low = bisect.bisect_left(ordered_ends, s + (size + 1) // 2)
+        high = bisect.bisect_right(ordered_ends, s + size * 3 // 2)
+        for e in ordered_ends[low:high]:
+            likeness = similarity(new[s:e], exact)
+            if likeness < MIN_EDIT_SIMILARITY:
+                continue
+            # Context on both sides: a deleted quote leaves its prefix and suffix side by side,
+            # and a span reaching into the suffix would sit on one side only.
+            before = _common_suffix(new[max(0, s - len(prefix)) : s], prefix)
+            after = _common_prefix(new[e : e + len(suffix)], suffix)
+            if before < MIN_CONTEXT_SHARE * min(len(prefix), s):
+                continue
+            if after < MIN_CONTEXT_SHARE * min(len(suffix), len(new) - e):
+                continue
+            fit = (before + after) / context if context else 1.0
+            key = (-round(likeness + fit, 6), abs(s - near) if near is not None else 0)
+            if best is None or key < best[0]:
+                best = (key, s, e, False)
+            elif key == best[0]:
+                best = (key, s, e, True)
+    if best is None or best[3]:
+        return None
+    return anchor_at(new, best[1], best[2])
+
+
 def place(old: str, new: str, anchor: Anchor, positions: PositionMap) -> Placement:
     """Where `anchor` (against `old`) belongs in `new`, following the rules at the top."""
     (start, start_kept), (end, end_kept) = positions.start(anchor.start), positions.end(anchor.end)
     if start < end and new[start:end] == anchor.exact:
-        return Placement(ANCHORED, anchor_at(new, start, end))
+        return _confirm(new, anchor, start)
     # An edit right at an edge can make the diff clip or widen the span; the same words
     # overlapping the mapped place are still these words.
+    # Only while the mapped span is about the quote's size: a diff that gave up on a long
+    # stretch (its time limit) maps a short quote onto all of it.
     size = len(anchor.exact)
-    near = new.find(anchor.exact, max(0, start - size), end + size)
-    if near != -1 and near < max(end, start + 1) and near + size > start:
-        return Placement(ANCHORED, anchor_at(new, near, near + size))
+    if end - start <= 2 * size + CONTEXT:
+        near = new.find(anchor.exact, max(0, start - size), end + size)
+        if near != -1 and near < max(end, start + 1) and near + size > start:
+            return _confirm(new, anchor, near)
     # The same words elsewhere (a moved paragraph, or a diff that aligned repeated letters
-    # differently) come before an edited version of them at the mapped place.
-    found = _search(new, anchor, start)
+    # differently) come before an edited version of them at the mapped place. Where the
+    # quote's first character did not survive, the mapped place says little: no tie-break.
+    near_place = start if start_kept else None
+    found = _search(new, anchor, near_place)
     if found is not None:
         return Placement(MOVED, found)
+    # Edits on both sides of the words left too little context to go by; but a long quote
+    # found once in each text is the same words, wherever they went.
+    exact = anchor.exact
+    if len(exact) >= UNIQUE_MIN_QUOTE and new.count(exact) == 1 and old.count(exact) == 1:
+        at = new.index(exact)
+        return Placement(MOVED, anchor_at(new, at, at + len(exact)))
     # Follow an edit inside the quote only while both its ends survived: then the span
     # between them is these words, edited, and not neighbouring words that look alike.
     edited_inside = start_kept and end_kept and start < end
     if edited_inside and similarity(new[start:end], anchor.exact) >= MIN_EDIT_SIMILARITY:
         return Placement(MOVED, anchor_at(new, start, end))
+    found = _fuzzy(new, anchor, near_place)
+    if found is not None:
+        return Placement(MOVED, found)
     return Placement(ORPHANED, None)
 
 

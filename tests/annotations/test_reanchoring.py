@@ -6,7 +6,7 @@ The rule everything here defends: a highlight on the wrong words is worse than a
 from hypothesis import assume, example, given, settings
 from hypothesis import strategies as st
 
-from annotations.anchoring import ANCHORED, ORPHANED, anchor_at, reanchor
+from annotations.anchoring import ANCHORED, MOVED, ORPHANED, anchor_at, reanchor
 
 WORDS = st.sampled_from(
     "peace war mission mandate troops Mali France Sahel junta coup 🕊️ café naïve e\u0301 "
@@ -139,3 +139,74 @@ def test_swapped_paragraphs_move_with_their_words():
     anchor = anchor_at(old, old.index(quote), old.index(quote) + len(quote))
     (placed,) = reanchor(old, new, [anchor])
     assert placed.anchor.start == new.index(quote)
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.data())
+def test_swapping_paragraphs_that_share_a_phrase_keeps_each_copy_with_its_paragraph(data):
+    # The diff of a swap can align one paragraph's copy of a phrase with the other's: the
+    # words match there, the passage does not. Each annotation must go with its paragraph.
+    phrase = data.draw(st.sampled_from(["Operation Serval in", "the mission", "Mali’s 🕊️"]))
+
+    # Each paragraph's words carry its mark, so their contexts differ as real prose does.
+    def marked(mark):
+        return passage(data.draw, 8, 20).replace(" ", f"{mark} ") + mark
+
+    one = f"{marked('a')} {phrase} {marked('a')}"
+    two = f"{marked('b')} {phrase} {marked('b')}"
+    old, new = f"{one}\n{two}", f"{two}\n{one}"
+    which = data.draw(st.sampled_from([0, 1]))
+    start = old.find(phrase) if which == 0 else old.rfind(phrase)
+    (placed,) = reanchor(old, new, [anchor_at(old, start, start + len(phrase))])
+    if placed.status == ORPHANED:
+        return
+    expected = len(two) + 1 + one.find(phrase) if which == 0 else two.find(phrase)
+    assert placed.anchor.start == expected
+
+
+def test_swapped_seed_paragraphs_keep_repeated_phrases_on_their_own_copy():
+    # From the seed: "Operation Serval in" ends one paragraph's sentence and opens the next.
+    one = (
+        "In response to the advance of armed groups in northern Mali, France launched "
+        "Operation Serval in January 2013. This military intervention aimed to halt the advance."
+    )
+    two = (
+        "Operation Serval involved rapid deployment of French troops, supported by air power "
+        "and by the armies of Chad and of Mali’s neighbours."
+    )
+    old, new = f"{one}\n{two}", f"{two}\n{one}"
+    phrase = "Operation Serval in"
+    anchors = [anchor_at(old, s, s + len(phrase)) for s in (old.find(phrase), old.rfind(phrase))]
+    first, second = reanchor(old, new, anchors)
+    assert first.anchor.start == len(two) + 1 + one.find(phrase)
+    assert second.anchor.start == new.find(phrase)
+
+
+def test_a_typo_fixed_inside_a_moved_paragraph_is_followed():
+    paragraphs = [
+        "The first paragraph talks about the mandate of the mission in the north and its limits.",
+        "The second paragraph says this has lead to what appears to be a stalemate in the south.",
+        "A third paragraph closes the argument with a note on elections and their timing.",
+    ]
+    old = "\n".join(paragraphs)
+    quote = "this has lead to what appears"
+    start = old.index(quote)
+    fixed = paragraphs[1].replace("has lead", "has led")
+    new = "\n".join([paragraphs[0], paragraphs[2], fixed])
+    (placed,) = reanchor(old, new, [anchor_at(old, start, start + len(quote))])
+    assert placed.status == MOVED
+    assert placed.anchor.exact == "this has led to what appears"
+
+
+def test_a_lookalike_elsewhere_is_not_taken_for_an_edited_quote():
+    # The quoted sentence is deleted; a similar sentence with other context remains. The
+    # fuzzy search must not land on it: it is another passage.
+    old = (
+        "Alpha opens the text. The council voted to delay the elections again. Beta follows.\n"
+        "Gamma is unrelated. The council voted to delay the election again, twice. Delta ends."
+    )
+    quote = "The council voted to delay the elections again."
+    start = old.index(quote)
+    new = old.replace("Alpha opens the text. " + quote + " Beta follows.", "Alpha and Beta.")
+    (placed,) = reanchor(old, new, [anchor_at(old, start, start + len(quote))])
+    assert placed.status == ORPHANED
