@@ -19,7 +19,16 @@ class AnnotationAdmin(admin.ModelAdmin):
     list_filter = ("kind", "status", "visibility")
     search_fields = ("text", "author__username", "author_name")
     raw_id_fields = ("reading", "revision", "anchored_revision", "parent", "thread", "author")
-    readonly_fields = ("html", "created", "updated")
+    # Moderation state changes only through annotation_moderate, which writes the audit row.
+    readonly_fields = (
+        "html",
+        "status",
+        "pinned",
+        "locked",
+        "moderation_reason",
+        "created",
+        "updated",
+    )
 
     def has_delete_permission(self, request, obj=None):
         # Discussions are evidence: deletion is soft, through moderation.
@@ -43,8 +52,10 @@ class FlagAdmin(admin.ModelAdmin):
 class ModerationEventAdmin(admin.ModelAdmin):
     """The audit log, read-only: it is append-only everywhere, the admin included."""
 
-    list_display = ("created", "seminar", "moderator", "action", "annotation", "reason")
+    list_display = ("created", "seminar", "who", "action", "annotation", "reason")
     list_filter = ("action",)
+    list_select_related = ("seminar", "moderator", "annotation__reading", "annotation__author")
+    search_fields = ("moderator_name", "moderator_username", "reason")
 
     def has_add_permission(self, request):
         return False

@@ -77,7 +77,7 @@ def moderation_queue(request, seminar_id: int):
     seminar = access_seminar_api(request.user, seminar_id)
     if not can_moderate(request.user, seminar):
         raise PermissionDenied("Only the seminar's moderators can see its queue.")
-    flagged, pending, hidden = moderation.moderation_queue(seminar)
+    flagged, pending, hidden = moderation.moderation_queue(seminar=seminar, moderator=request.user)
     groups = {"flagged": list(flagged), "pending": list(pending), "hidden": list(hidden)}
     ids = {a.pk for items in groups.values() for a in items}
     by_id = {row["id"]: row for row in rows(Annotation.objects.filter(pk__in=ids), request.user)}

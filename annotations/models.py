@@ -9,6 +9,7 @@ them ("Reader 1").
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.db.models.expressions import RawSQL
 from django.utils import timezone
 
 from seminar.models import STAFF_ROLES, Reading, ReadingRevision
@@ -50,6 +51,26 @@ class AnchorStatus(models.TextChoices):
     ORPHANED = "orphaned", "No longer in the text"
 
 
+def under_concealed():
+    """The ids of every post below a hidden or waiting post, at any depth.
+
+    One recursive query inside the caller's, so a list costs the same whatever the depth and
+    nothing has to be kept in step when a post is hidden, held, edited or answered. It starts
+    from the few concealed posts (a partial index holds just those) and walks down `parent`.
+    """
+    table = Annotation._meta.db_table
+    # Literal constants, not parameters: SQLite matches a partial index only on literals.
+    concealed = ", ".join(f"'{status}'" for status in CONCEALED)
+    sql = (
+        f"WITH RECURSIVE below(id) AS ("  # noqa: S608 (a table name and our own constants)
+        f"SELECT c.id FROM {table} c WHERE c.parent_id IN "
+        f"(SELECT h.id FROM {table} h WHERE h.status IN ({concealed})) "
+        f"UNION SELECT c.id FROM {table} c JOIN below ON c.parent_id = below.id"
+        f") SELECT id FROM below"
+    )
+    return RawSQL(sql, ())  # noqa: S611
+
+
 class AnnotationQuerySet(models.QuerySet):
     def visible_to(self, user):
         """What `user` may see, on readings they can see: their own posts; published posts for
@@ -64,8 +85,8 @@ class AnnotationQuerySet(models.QuerySet):
         # A deleted post stays as a tombstone while it has replies, to keep the thread's shape.
         has_replies = models.Exists(Annotation.objects.filter(parent=models.OuterRef("pk")))
         shown = Q(status=Status.PUBLISHED) | (Q(status=Status.DELETED) & Q(has_replies=True))
-        # Hiding (or holding for approval) a post hides what hangs under it from peers too.
-        clear_above = ~Q(thread__status__in=CONCEALED) & ~Q(parent__status__in=CONCEALED)
+        # Hiding (or holding for approval) a post hides all that hangs under it from peers.
+        clear_above = ~Q(pk__in=under_concealed())
         instructors_thread = Q(visibility=Visibility.INSTRUCTORS) & (
             Q(reading__in=teaching) | Q(thread__author=user)
         )
@@ -167,6 +188,12 @@ class Annotation(models.Model):
         indexes = [
             models.Index(fields=["reading", "kind", "created"]),
             models.Index(fields=["reading", "created"]),
+            # Just the hidden and waiting posts: where `under_concealed` starts its walk.
+            models.Index(
+                fields=["parent"],
+                condition=Q(status__in=CONCEALED),
+                name="annotation_concealed",
+            ),
         ]
         constraints = [
             models.UniqueConstraint(
@@ -276,9 +303,14 @@ class ModerationEvent(models.Model):
     annotation = models.ForeignKey(
         Annotation, on_delete=models.PROTECT, related_name="moderation_events"
     )
+    # PROTECT: a moderator's account is deactivated, never deleted, so "who" cannot be erased
+    # or rewritten through the user table. Null only for rows restored without their person.
     moderator = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+"
     )
+    # Who acted, as they were named when they did: the record reads the same after a rename.
+    moderator_name = models.CharField(max_length=150, blank=True)
+    moderator_username = models.CharField(max_length=150, blank=True)
     action = models.CharField(max_length=20, choices=Action.choices)
     reason = models.CharField(max_length=300, blank=True)
     from_status = models.CharField(max_length=20, choices=Status.choices)
@@ -291,7 +323,7 @@ class ModerationEvent(models.Model):
         ordering = ["-created", "-id"]
 
     def __str__(self):
-        return f"{self.moderator} {self.get_action_display().lower()} {self.annotation_id}"
+        return f"{self.who} {self.get_action_display().lower()} {self.annotation_id}"
 
     def save(self, *args, **kwargs):
         # Append-only: a second save would rewrite history.
@@ -301,6 +333,13 @@ class ModerationEvent(models.Model):
 
     def delete(self, *args, **kwargs):
         raise PermissionError("The moderation log is append-only.")
+
+    @property
+    def who(self):
+        """The moderator's name as recorded; rows restored from an archive may lack it."""
+        if self.moderator_name:
+            return self.moderator_name
+        return self.moderator.name if self.moderator_id else "Former member"
 
 
 class NotificationKind(models.TextChoices):

@@ -4,11 +4,15 @@ Every change a moderator makes goes through `annotation_moderate`, which locks t
 row, checks the action still makes sense (two moderators may act at once), applies it and
 writes exactly one append-only ModerationEvent. Nothing is destroyed: "delete" is the same
 soft delete an author can make, and hidden posts stay in the database with their reason.
+
+Moderators see what `Annotation.objects.visible_to` shows them, like everyone else: a
+student's private note is never in their queue, and acting on it is a 404.
 """
 
 from django.core.exceptions import PermissionDenied
 from django.db import IntegrityError, transaction
 from django.db.models import Count, Exists, Max, OuterRef, Q
+from django.http import Http404
 from django.utils import timezone
 
 from seminar.services import ServiceError
@@ -21,6 +25,7 @@ from .models import (
     ModerationEvent,
     NotificationKind,
     Status,
+    Visibility,
 )
 from .notifications import notify, notify_reply
 from .permissions import can_moderate
@@ -105,6 +110,9 @@ def annotation_moderate(*, annotation, moderator, action, reason=""):
         .get(pk=annotation.pk)
     )
     seminar = annotation.reading.seminar
+    # Not "forbidden": a post the moderator may not see must not be confirmed to exist.
+    if not Annotation.objects.visible_to(moderator).filter(pk=annotation.pk).exists():
+        raise Http404("No such post.")
     if not can_moderate(moderator, seminar):
         raise PermissionDenied("Only the seminar's moderators can do that.")
     _check(annotation, action)
@@ -136,6 +144,8 @@ def annotation_moderate(*, annotation, moderator, action, reason=""):
         seminar=seminar,
         annotation=annotation,
         moderator=moderator,
+        moderator_name=moderator.name,
+        moderator_username=moderator.username,
         action=action,
         reason=reason,
         from_status=before,
@@ -151,9 +161,17 @@ def annotation_moderate(*, annotation, moderator, action, reason=""):
     return annotation
 
 
-def moderation_queue(seminar):
-    """Posts that need a moderator: open flags, waiting for approval, recently hidden."""
-    base = Annotation.objects.filter(reading__seminar=seminar).select_related("reading", "author")
+def moderation_queue(*, seminar, moderator):
+    """Posts that need a moderator: open flags, waiting for approval, recently hidden.
+
+    Only posts the moderator may see, and never a private note (not even their own): the
+    queue is about the class's discussion."""
+    base = (
+        Annotation.objects.visible_to(moderator)
+        .filter(reading__seminar=seminar)
+        .exclude(visibility=Visibility.PRIVATE)
+        .select_related("reading", "author")
+    )
     open_flags = Flag.objects.filter(annotation=OuterRef("pk"), dismissed__isnull=True)
     flagged = (
         base.filter(Exists(open_flags))

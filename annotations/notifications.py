@@ -2,14 +2,15 @@
 
 Each is a row in the person's in-app list; when the site has email configured (EMAIL_HOST),
 an email follows after the transaction commits, so a rolled-back action sends nothing. A
-notification about a post the person may no longer see is never shown (views filter them).
+notification about a post the person may not see is never shown (views filter them) nor
+emailed; the row stays, so it appears if a moderator restores what concealed the post.
 """
 
 from django.conf import settings
 from django.core.mail import send_mail
 from django.db import transaction
 
-from .models import Notification, NotificationKind, Status
+from .models import Annotation, Notification, NotificationKind, Status
 
 
 def notify(*, user, kind, annotation, reason=""):
@@ -45,6 +46,10 @@ def describe(notification):
 
 
 def _email(notification):
+    # A reply deep under a hidden post is no news to a peer: an email cannot be taken back.
+    user, annotation = notification.user, notification.annotation
+    if not Annotation.objects.visible_to(user).filter(pk=annotation.pk).exists():
+        return
     send_mail(
         subject="Seminar: " + describe(notification)[:70],
         message=describe(notification)

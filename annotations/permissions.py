@@ -10,7 +10,7 @@ from seminar.models import STAFF_ROLES
 # here so annotation code asks one module.
 from seminar.permissions import can_moderate, can_view_reading, role_in  # noqa: F401
 
-from .models import Annotation, Status
+from .models import Annotation, Status, Visibility
 
 
 def can_comment(user, reading):
@@ -47,8 +47,11 @@ def can_reply(user, annotation):
     return not annotation.locked and can_comment(user, annotation.reading)
 
 
-def posts_need_approval(user, seminar):
-    """In a pre-moderated seminar, students' posts wait for a moderator."""
+def posts_need_approval(user, seminar, *, visibility=None):
+    """In a pre-moderated seminar, students' posts wait for a moderator. A private note does
+    not: no moderator may read it, so holding it would only show it to one or strand it."""
+    if visibility == Visibility.PRIVATE:
+        return False
     return seminar.premoderation and role_in(user, seminar) not in STAFF_ROLES
 
 

@@ -118,7 +118,9 @@ def annotation_create(
         client_id=client_id,
         created=created or timezone.now(),
     )
-    if author is not None and posts_need_approval(author, reading.seminar):
+    if author is not None and posts_need_approval(
+        author, reading.seminar, visibility=annotation.visibility
+    ):
         annotation.status = Status.PENDING
     if quote is not None:
         _place(annotation, reading.current_revision, quote)
@@ -173,7 +175,7 @@ def reply_create(*, parent, author, text, client_id=""):
         visibility=parent.visibility,
         client_id=client_id,
     )
-    if posts_need_approval(author, parent.reading.seminar):
+    if posts_need_approval(author, parent.reading.seminar, visibility=reply.visibility):
         reply.status = Status.PENDING
     reply.html = render_markdown(reply.text)
     reply, created = _save_new(reply)
@@ -219,7 +221,9 @@ def annotation_update(*, annotation, text=None, kind=None, tags=None, visibility
         annotation.visibility = visibility
         changed.append("visibility")
         Annotation.objects.filter(thread=annotation).update(visibility=visibility)
-    if changed and posts_need_approval(annotation.author, annotation.reading.seminar):
+    if changed and posts_need_approval(
+        annotation.author, annotation.reading.seminar, visibility=annotation.visibility
+    ):
         # An approved post that changes goes back for approval.
         annotation.status = Status.PENDING
         changed.append("status")

@@ -3,7 +3,9 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.defaultfilters import pluralize
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
@@ -29,7 +31,7 @@ BULK_ACTIONS = [
 @login_required
 def queue(request, slug):
     seminar = access_seminar(request.user, slug, allowed=can_moderate)
-    flagged, pending, hidden = moderation_queue(seminar)
+    flagged, pending, hidden = moderation_queue(seminar=seminar, moderator=request.user)
     flagged, pending, hidden = list(flagged), list(pending), list(hidden)
     reasons = open_flag_reasons({a.pk for a in flagged})
     for a in flagged:
@@ -56,14 +58,24 @@ def bulk(request, slug):
     if not ids:
         messages.error(request, "Tick the posts to act on first.")
         return redirect("moderation_queue", slug=seminar.slug)
+    # Only posts the moderator may see: an id typed in for a private note acts on nothing.
+    found = list(
+        Annotation.objects.visible_to(request.user).filter(pk__in=ids, reading__seminar=seminar)
+    )
     done, problems = 0, []
-    for annotation in Annotation.objects.filter(pk__in=ids, reading__seminar=seminar):
+    missing = len(set(ids)) - len(found)
+    if missing:
+        # Counted, not listed: which ids exist is not the moderator's to learn.
+        problems.append(
+            f"{missing} of the ticked posts {pluralize(missing, 'was,were')} not found."
+        )
+    for annotation in found:
         try:
             annotation_moderate(
                 annotation=annotation, moderator=request.user, action=action, reason=reason
             )
             done += 1
-        except (ServiceError, PermissionDenied) as exc:
+        except (ServiceError, PermissionDenied, Http404) as exc:
             problems.append(f"#{annotation.pk}: {exc}")
     if done:
         messages.success(request, f"Done for {done} post{'s' if done != 1 else ''}.")

@@ -335,3 +335,49 @@ def test_audit_page_shows_the_flag_and_the_action(client, instructor, student2, 
     assert "Flagged" in page and "Disrespectful: personal" in page
     assert "Hid" in page and "Keep it about the argument" in page
     assert page.index("Keep it about the argument") < page.index("Disrespectful: personal")
+
+
+def test_the_author_sees_awaiting_approval_on_their_own_post(
+    client, student, student2, instructor, seminar, blog_reading
+):
+    seminar.premoderation = True
+    seminar.save()
+    client.force_login(student)
+    url = reverse("comment_post", args=[seminar.slug, blog_reading.slug])
+    client.post(url, {"text": "A thought that waits"})
+    post = Annotation.objects.get(text="A thought that waits")
+    assert post.status == "pending"
+    page = client.get(blog_reading.get_absolute_url()).text
+    assert "A thought that waits" in page and "Awaiting approval" in page
+    assert api(client, "get", f"/annotations/{post.pk}").json()["status"] == "pending"
+    listing = api(client, "get", f"/readings/{blog_reading.pk}/annotations").json()
+    assert next(a for a in listing["items"] if a["id"] == post.pk)["status"] == "pending"
+
+    client.force_login(student2)
+    page = client.get(blog_reading.get_absolute_url()).text
+    assert "A thought that waits" not in page and "Awaiting approval" not in page
+
+    # Approved, then edited through the API: back to waiting, and the author is told so.
+    annotation_moderate(annotation=post, moderator=instructor, action="approve")
+    client.force_login(student)
+    assert "Awaiting approval" not in client.get(blog_reading.get_absolute_url()).text
+    edited = api(client, "patch", f"/annotations/{post.pk}", {"text": "A thought, edited"})
+    assert edited.json()["status"] == "pending"
+    assert "Awaiting approval" in client.get(blog_reading.get_absolute_url()).text
+    client.force_login(student2)
+    assert api(client, "get", f"/annotations/{post.pk}").status_code == 404
+
+
+def test_a_reply_can_be_flagged_once_per_person(client, student, student2, instructor, critique):
+    reply, _ = reply_create(parent=critique, author=student, text="And you are all rude.")
+    client.force_login(student2)
+    path = f"/annotations/{reply.pk}/flags"
+    response = api(client, "post", path, {"reason": "disrespectful", "note": "Name-calling"})
+    assert response.status_code == 201
+    assert api(client, "post", path, {"reason": "spam"}).status_code == 409
+    assert reply.flags.get().user == student2
+    assert critique.flags.count() == 0
+    client.force_login(instructor)
+    queue = api(client, "get", f"/seminars/{critique.reading.seminar_id}/moderation").json()
+    assert [a["id"] for a in queue["flagged"]] == [reply.pk]
+    assert queue["flagged"][0]["flag_reasons"] == ["Disrespectful: Name-calling"]
