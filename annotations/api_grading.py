@@ -1,6 +1,6 @@
 """Grading endpoints of the JSON API: rubric scores and the gradebook (docs/api.md)."""
 
-from django.core.exceptions import PermissionDenied
+from django.http import Http404
 from ninja import Field, Router, Schema
 
 from seminar.api import access_seminar_api
@@ -10,6 +10,12 @@ from .api import access_annotation_api
 from .permissions import can_grade
 
 router = Router(tags=["grading"])
+
+
+def _require_grader(user, seminar):
+    # A 404, as on the pages: students and outsiders are not told that grading exists here.
+    if not can_grade(user, seminar):
+        raise Http404("No such page.")
 
 
 class ScoreIn(Schema):
@@ -45,8 +51,7 @@ class GradebookOut(Schema):
 @router.put("/annotations/{annotation_id}/score", response=ScoreOut)
 def set_score(request, annotation_id: int, payload: ScoreIn):
     annotation = access_annotation_api(request.user, annotation_id)
-    if not can_grade(request.user, annotation.reading.seminar):
-        raise PermissionDenied("Only instructors and TAs score posts.")
+    _require_grader(request.user, annotation.reading.seminar)
     score = gradebook.score_set(
         annotation=annotation, grader=request.user, value=payload.score, comment=payload.comment
     )
@@ -56,8 +61,7 @@ def set_score(request, annotation_id: int, payload: ScoreIn):
 @router.get("/seminars/{seminar_id}/gradebook", response=GradebookOut)
 def get_gradebook(request, seminar_id: int):
     seminar = access_seminar_api(request.user, seminar_id)
-    if not can_grade(request.user, seminar):
-        raise PermissionDenied("Only instructors and TAs see the gradebook.")
+    _require_grader(request.user, seminar)
     students, readings, cells = gradebook.build(seminar)
     return {
         "students": [{"id": s.pk, "name": s.name, "username": s.username} for s in students],

@@ -85,7 +85,13 @@ class CommentForm(forms.Form):
 
 
 class PolicyForm(forms.Form):
-    score_max = forms.IntegerField(min_value=1, max_value=10, label="Rubric scale: 0 to", initial=3)
+    score_max = forms.IntegerField(
+        min_value=1,
+        max_value=10,
+        label="Rubric scale: 0 to",
+        initial=3,
+        help_text="A scale below scores already given is refused: rescore those posts first.",
+    )
     descriptors = forms.CharField(
         required=False,
         widget=forms.Textarea(attrs={"rows": 5}),

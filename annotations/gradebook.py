@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from django.db import transaction
-from django.db.models import Count, IntegerField, OuterRef, Subquery
+from django.db.models import Count, IntegerField, Max, OuterRef, Subquery
 
 from seminar.models import Membership, Reading, Role
 from seminar.services import ServiceError
@@ -42,6 +42,15 @@ def as_rules(policy):
     )
 
 
+class PolicyError(ServiceError):
+    """A refused policy change that names the form field it is about, so the page can show
+    the reason next to that field."""
+
+    def __init__(self, message, *, field=None):
+        super().__init__(message)
+        self.field = field
+
+
 @dataclass
 class Cell:
     reading: Reading
@@ -51,6 +60,8 @@ class Cell:
     suggestion: grading.Suggestion
     grade: Grade | None
     released: bool
+    # Decided by grading.is_late, so a "late" badge and the penalty can never disagree.
+    late_posts: frozenset = frozenset()
 
     @property
     def final(self):
@@ -148,6 +159,7 @@ def build(seminar, *, students=None, readings=None):
                 suggestion=grading.suggest(mine, reading.due, rules),
                 grade=grades.get((reading.pk, student.pk)),
                 released=reading.pk in released,
+                late_posts=frozenset(p.id for p in mine if grading.is_late(p, reading.due, rules)),
             )
     return students, readings, cells
 
@@ -192,14 +204,35 @@ def grades_release(*, reading, by, release=True):
         GradeRelease.objects.filter(reading=reading).delete()
 
 
+def scores_above(seminar, score_max):
+    """Scores on the seminar's posts that a 0–score_max scale could not hold. Deleted posts
+    are left out: they are never graded and can no longer be rescored."""
+    return Score.objects.filter(annotation__reading__seminar=seminar, value__gt=score_max).exclude(
+        annotation__status=Status.DELETED
+    )
+
+
 @transaction.atomic
 def policy_save(*, seminar, score_max, descriptors, best_n, late_penalty, grace_minutes):
     if not 1 <= score_max <= 10:
-        raise ServiceError("The rubric scale goes from 0 to a number between 1 and 10.")
+        raise PolicyError(
+            "The rubric scale goes from 0 to a number between 1 and 10.", field="score_max"
+        )
     if not 1 <= best_n <= 50:
-        raise ServiceError("Count between 1 and 50 best posts.")
+        raise PolicyError("Count between 1 and 50 best posts.", field="best_n")
     if not 0 <= late_penalty <= 100:
-        raise ServiceError("A late penalty is a percentage from 0 to 100.")
+        raise PolicyError("A late penalty is a percentage from 0 to 100.", field="late_penalty")
+    # Refused, not capped or rescaled: a score is a grader's judgement, and silently turning
+    # a 3 into a 2 (or a grade into 150%) would leave numbers nobody can explain.
+    above = scores_above(seminar, score_max).aggregate(count=Count("pk"), highest=Max("value"))
+    if above["count"]:
+        count, highest = above["count"], above["highest"]
+        raise PolicyError(
+            f"{count} score{'s are' if count != 1 else ' is'} above {score_max} (the highest "
+            f"is {highest}). Rescore {'those posts' if count != 1 else 'that post'} first, "
+            f"or keep the scale at 0–{highest}.",
+            field="score_max",
+        )
     descriptors = [d.strip() for d in descriptors if d.strip()][: score_max + 1]
     policy, _ = GradingPolicy.objects.update_or_create(
         seminar=seminar,

@@ -8,7 +8,10 @@ grade out of 100 *and* the sentence that shows how it was computed:
 
 Rules: a post written after the due date plus the grace period loses `late_penalty` percent
 of its score; the `best_n` highest (after penalties) count; when fewer than `best_n` posts are
-scored, the missing ones count 0, so a grade never rises by posting less.
+scored, the missing ones count 0, so a grade never rises by posting less. A score above the
+scale counts as the scale's top and says so: the policy refuses a scale below existing scores,
+but a restored archive or a score saved while the scale changed could still hold one, and a
+grade over 100 would explain nothing.
 """
 
 from __future__ import annotations
@@ -90,6 +93,15 @@ def _number(value):
     return f"{value:g}"
 
 
+def _term(points, post, late, policy):
+    notes = []
+    if post.score > policy.score_max:
+        notes.append(f"scored {post.score}, scale now 0–{policy.score_max}")
+    if late:
+        notes.append(f"late: {min(post.score, policy.score_max)} − {policy.late_penalty}%")
+    return f"{_number(points)} ({'; '.join(notes)})" if notes else _number(points)
+
+
 def suggest(posts, due, policy):
     scored = [p for p in posts if p.score is not None]
     if not scored:
@@ -97,19 +109,15 @@ def suggest(posts, due, policy):
     items = []
     for post in scored:
         late = is_late(post, due, policy)
-        points = post.score * (100 - policy.late_penalty) / 100 if late else float(post.score)
+        score = min(post.score, policy.score_max)
+        points = score * (100 - policy.late_penalty) / 100 if late else float(score)
         items.append((points, post, late))
     items.sort(key=lambda item: (-item[0], item[1].created, item[1].id))
     best = items[: policy.best_n]
     total = sum(points for points, _, _ in best)
     out_of = policy.best_n * policy.score_max
     grade = round(100 * total / out_of, 1) if out_of else 0.0
-    terms = [
-        f"{_number(points)} (late: {post.score} − {policy.late_penalty}%)"
-        if late
-        else _number(points)
-        for points, post, late in best
-    ]
+    terms = [_term(points, post, late, policy) for points, post, late in best]
     missing = policy.best_n - len(best)
     if missing:
         terms += ["0"] * missing

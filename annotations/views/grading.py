@@ -18,6 +18,27 @@ from ..models import Annotation
 from ..permissions import can_grade, can_release_grades
 
 
+def access_grading(user, slug, *, allowed=can_grade):
+    """The seminar, for grading pages. Students and outsiders get a 404, never a 403: that
+    there are grades to see is nobody's business but the graders'. A TA, who grades but may
+    not change the policy or release grades, gets a 403 for those."""
+    seminar = access_seminar(user, slug)
+    if not can_grade(user, seminar):
+        raise Http404("No such page.")
+    if not allowed(user, seminar):
+        raise PermissionDenied
+    return seminar
+
+
+def _access_grading_reading(user, slug, reading_slug, *, allowed=can_grade):
+    reading = access_reading(user, slug, reading_slug)
+    if not can_grade(user, reading.seminar):
+        raise Http404("No such page.")
+    if not allowed(user, reading.seminar):
+        raise PermissionDenied
+    return reading
+
+
 def _student(seminar, student_id):
     membership = get_object_or_404(
         Membership.objects.select_related("user"),
@@ -30,7 +51,7 @@ def _student(seminar, student_id):
 
 @login_required
 def book(request, slug):
-    seminar = access_seminar(request.user, slug, allowed=can_grade)
+    seminar = access_grading(request.user, slug)
     students, readings, cells = gradebook.build(seminar)
     rows = [(s, [cells[(r.pk, s.pk)] for r in readings]) for s in students]
     released = {cell.reading.pk for cell in cells.values() if cell.released}
@@ -47,7 +68,7 @@ def book(request, slug):
 
 @login_required
 def policy(request, slug):
-    seminar = access_seminar(request.user, slug, allowed=can_release_grades)
+    seminar = access_grading(request.user, slug, allowed=can_release_grades)
     current = gradebook.policy_for(seminar)
     initial = {
         "score_max": current.score_max,
@@ -68,8 +89,8 @@ def policy(request, slug):
                 grace_minutes=data["grace_minutes"],
                 descriptors=data["descriptors"].splitlines(),
             )
-        except ServiceError as exc:
-            form.add_error(None, str(exc))
+        except gradebook.PolicyError as exc:
+            form.add_error(exc.field, str(exc))
         else:
             messages.success(request, "Grading policy saved. Suggested grades follow it now.")
             return redirect("gradebook", slug=seminar.slug)
@@ -83,10 +104,8 @@ def policy(request, slug):
 
 @login_required
 def grade_student(request, slug, reading_slug, student_id):
-    reading = access_reading(request.user, slug, reading_slug)
+    reading = _access_grading_reading(request.user, slug, reading_slug)
     seminar = reading.seminar
-    if not can_grade(request.user, seminar):
-        raise PermissionDenied
     student = _student(seminar, student_id)
     students, _readings, cells = gradebook.build(seminar, readings=[reading])
     cell = cells[(reading.pk, student.pk)]
@@ -133,7 +152,7 @@ def grade_student(request, slug, reading_slug, student_id):
 @login_required
 @require_POST
 def release(request, slug, reading_slug):
-    reading = access_reading(request.user, slug, reading_slug, allowed=_can_release)
+    reading = _access_grading_reading(request.user, slug, reading_slug, allowed=can_release_grades)
     on = request.POST.get("release") == "1"
     gradebook.grades_release(reading=reading, by=request.user, release=on)
     messages.success(
@@ -144,10 +163,6 @@ def release(request, slug, reading_slug):
     if back and url_has_allowed_host_and_scheme(back, allowed_hosts={request.get_host()}):
         return redirect(back)
     return redirect("gradebook", slug=slug)
-
-
-def _can_release(user, reading):
-    return can_release_grades(user, reading.seminar)
 
 
 @login_required
@@ -194,7 +209,7 @@ def my_grades(request, slug):
 @require_POST
 def score_post(request, slug, pk):
     """The no-script way to score a post (the page's script uses PUT /api/…/score)."""
-    seminar = access_seminar(request.user, slug, allowed=lambda u, s: can_grade(u, s))
+    seminar = access_grading(request.user, slug)
     annotation = get_object_or_404(Annotation, pk=pk, reading__seminar=seminar)
     try:
         value = int(request.POST.get("score", ""))

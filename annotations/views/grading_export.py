@@ -3,18 +3,18 @@
 from django.contrib.auth.decorators import login_required
 from django.http import StreamingHttpResponse
 
-from seminar.access import access_seminar
-
 from .. import gradebook
-from ..permissions import can_grade
 from ..spreadsheets import stream_csv
+from .grading import access_grading
 
 LMS = ("canvas", "moodle")
 
 
 def canvas_rows(students, readings, cells):
     # Canvas: Student, ID, SIS User ID, SIS Login ID, Section, then "Title (points)" columns;
-    # a "Points Possible" row tells Canvas each column is out of 100.
+    # a "Points Possible" row tells Canvas each column is out of 100. The username goes in
+    # SIS Login ID only: SIS User ID is the institution's student number, and a username
+    # that happened to equal someone's number would put the grade on the wrong student.
     yield [
         "Student",
         "ID",
@@ -28,8 +28,8 @@ def canvas_rows(students, readings, cells):
         yield [
             s.name,
             "",
+            "",
             s.username,
-            s.email,
             "",
             *[_grade(cells[(r.pk, s.pk)]) for r in readings],
         ]
@@ -57,7 +57,7 @@ def _grade(cell):
 
 @login_required
 def export(request, slug):
-    seminar = access_seminar(request.user, slug, allowed=can_grade)
+    seminar = access_grading(request.user, slug)
     lms = request.GET.get("lms", "canvas")
     if lms not in LMS:
         lms = "canvas"

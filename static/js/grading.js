@@ -1,5 +1,6 @@
 // The grading view: score one student's posts on a reading without leaving the keyboard.
-//   j / k      next / previous post        0..max  score the focused post
+//   j / k      next / previous post        0..9    score the focused post
+//                                          1 0     score 10, where the scale goes up to 10
 //   c          comment on it (Ctrl+Enter saves, Escape goes back to the post)
 //   [ / ]      previous / next student
 // Scores are saved through PUT /api/annotations/{id}/score; each result is announced, and the
@@ -16,6 +17,10 @@ const statusBox = document.getElementById("grading-status");
 const summary = document.querySelector(".grade-summary");
 let statusTimer = 0;
 let queue = Promise.resolve();
+// On a 0–10 scale a "1" may be the start of "10": it waits briefly for a "0". Any other key,
+// or the wait running out, saves the 1 on the post it was typed on.
+const TEN_WAIT_MS = 800;
+let pendingOne = null; // { post, timer }
 
 function enqueue(task) {
   queue = queue.then(task, task);
@@ -35,7 +40,8 @@ function announce(message) {
 }
 
 async function request(method, url, body) {
-  const init = { method, credentials: "same-origin", headers: { Accept: "application/json" } };
+  // keepalive: a score typed just before "]" still reaches the server as the page changes.
+  const init = { method, credentials: "same-origin", keepalive: method !== "GET", headers: { Accept: "application/json" } };
   if (body !== undefined) {
     init.headers["Content-Type"] = "application/json";
     init.headers["X-CSRFToken"] = csrf;
@@ -141,20 +147,48 @@ for (const post of posts) {
   });
 }
 
+function commitPendingOne() {
+  if (!pendingOne) return;
+  clearTimeout(pendingOne.timer);
+  const { post } = pendingOne;
+  pendingOne = null;
+  save(post, "1");
+}
+
+function scoreKey(post, digit) {
+  if (pendingOne) {
+    if (digit === "0" && pendingOne.post === post) {
+      clearTimeout(pendingOne.timer);
+      pendingOne = null;
+      save(post, "10");
+      return;
+    }
+    commitPendingOne();
+  }
+  if (Number(digit) > scoreMax) announce(`Scores go from 0 to ${scoreMax}.`);
+  else if (digit === "1" && scoreMax >= 10) {
+    post.querySelector(".score-status").textContent = "1… (press 0 for 10)";
+    pendingOne = { post, timer: setTimeout(commitPendingOne, TEN_WAIT_MS) };
+  } else save(post, digit);
+}
+
+// Leaving the page with a "1" still waiting saves it (keepalive carries the request out).
+addEventListener("pagehide", commitPendingOne);
+
 document.addEventListener("keydown", (event) => {
   if (event.defaultPrevented || event.ctrlKey || event.metaKey || event.altKey) return;
   const typing = event.target.closest?.("textarea, select, input:not([type=radio]):not([type=checkbox])");
   if (typing) return;
   const post = currentPost();
+  const digit = /^[0-9]$/.test(event.key) && post;
+  if (!digit && !["Shift", "CapsLock"].includes(event.key)) commitPendingOne();
   if (event.key === "j") move(1);
   else if (event.key === "k") move(-1);
   else if (event.key === "[") document.querySelector('a[rel="prev"]')?.click();
   else if (event.key === "]") document.querySelector('a[rel="next"]')?.click();
   else if (event.key === "c" && post) post.querySelector(".score-comment")?.focus();
-  else if (/^[0-9]$/.test(event.key) && post) {
-    if (Number(event.key) > scoreMax) announce(`Scores go from 0 to ${scoreMax}.`);
-    else save(post, event.key);
-  } else return;
+  else if (digit) scoreKey(post, event.key);
+  else return;
   event.preventDefault();
 });
 

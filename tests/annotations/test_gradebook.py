@@ -4,13 +4,21 @@ import csv
 import datetime
 import io
 import json
+from decimal import Decimal
 
 import pytest
 from django.urls import reverse
 from django.utils import timezone
 
 from annotations import gradebook
-from annotations.models import Score
+from annotations.models import (
+    Annotation,
+    Grade,
+    GradeRelease,
+    GradingPolicy,
+    Score,
+    Vote,
+)
 from annotations.services import annotation_create
 from seminar.models import Membership, Reading, ReadingRevision, Role, User
 
@@ -39,7 +47,7 @@ def put_score(client, annotation, score, comment=""):
 def test_staff_score_posts_students_cannot(client, instructor, ta, student, student2, blog_reading):
     mine = post(blog_reading, student)
     client.force_login(student2)
-    assert put_score(client, mine, 3).status_code == 403
+    assert put_score(client, mine, 3).status_code == 404  # grading is not a student's business
     client.force_login(ta)
     assert put_score(client, mine, 4).status_code == 400  # the default scale is 0-3
     response = put_score(client, mine, 2, "Good use of evidence")
@@ -84,8 +92,10 @@ def test_override_feedback_and_release(client, instructor, student, student2, bl
     mine = reverse("student_grades", args=[blog_reading.seminar.slug, student.pk])
 
     client.force_login(student)
-    page = client.get(mine).text
-    assert "95" not in page and "Sharp reading" not in page  # not released yet
+    response = client.get(mine)
+    # The student's own page, saying there is nothing released yet: not an error page.
+    assert response.status_code == 200 and "No grades released yet." in response.text
+    assert "95" not in response.text and "Sharp reading" not in response.text
     client.force_login(instructor)
     client.post(
         reverse("grades_release", args=[blog_reading.seminar.slug, blog_reading.slug]),
@@ -107,24 +117,87 @@ def test_others_grades_are_a_404(client, request, student, blog_reading, who):
 
 def test_students_do_not_reach_the_gradebook(client, student, seminar):
     client.force_login(student)
-    assert client.get(reverse("gradebook", args=[seminar.slug])).status_code == 403
-    assert client.get(f"/api/seminars/{seminar.pk}/gradebook").status_code == 403
+    assert client.get(reverse("gradebook", args=[seminar.slug])).status_code == 404
+    response = client.get(f"/api/seminars/{seminar.pk}/gradebook")
+    # The same answer as for a seminar that does not exist.
+    assert response.status_code == 404
+    assert response.json() == client.get("/api/seminars/999999/gradebook").json()
 
 
 def make_class(seminar, instructor, students, readings):
+    """A class with everything the gradebook reads, made in bulk: for each student and
+    reading a scored critique (every other one late), a reply (in the grace period), a
+    helpful mark; final grades
+    and feedback for a third of the cells; half the readings released; a policy."""
     people = [User.objects.create_user(f"s{seminar.pk}-{i}", password="x") for i in range(students)]
     Membership.objects.bulk_create(
         Membership(seminar=seminar, user=u, role=Role.STUDENT) for u in people
     )
+    GradingPolicy.objects.create(seminar=seminar, best_n=2, late_penalty=20, grace_minutes=30)
+    due = timezone.now() - datetime.timedelta(days=1)
+    made = []
     for i in range(readings):
         reading = Reading.objects.create(
-            seminar=seminar, title=f"R{i}", slug=f"r{i}", status="published", position=i
+            seminar=seminar,
+            title=f"R{i}",
+            slug=f"r{i}",
+            status="published",
+            position=i,
+            due=due,
         )
         revision = ReadingRevision.objects.create(
             reading=reading, number=1, format="text", source="x", html="<p>x</p>", text="x"
         )
         reading.current_revision = revision
         reading.save()
+        made.append(reading)
+    critiques = Annotation.objects.bulk_create(
+        Annotation(
+            reading=reading,
+            revision=reading.current_revision,
+            anchored_revision=reading.current_revision,
+            anchor_status="anchored",
+            kind="critique",
+            author=person,
+            text="A critique of some length",
+            html="<p>A critique of some length</p>",
+            quote_exact="x",
+            start=0,
+            end=1,
+            created=due + datetime.timedelta(hours=1 if n % 2 else -1),
+        )
+        for reading in made
+        for n, person in enumerate(people)
+    )
+    Annotation.objects.bulk_create(
+        Annotation(
+            reading=parent.reading,
+            revision=parent.revision,
+            parent=parent,
+            thread=parent,
+            kind="reply",
+            author=people[(n + 1) % students],
+            text="I agree",
+            html="<p>I agree</p>",
+            created=due + datetime.timedelta(minutes=10),  # late, but within the grace
+        )
+        for n, parent in enumerate(critiques)
+    )
+    Score.objects.bulk_create(
+        Score(annotation=c, value=n % 4, grader=instructor) for n, c in enumerate(critiques)
+    )
+    Vote.objects.bulk_create(
+        Vote(annotation=c, user=people[(n + 2) % students]) for n, c in enumerate(critiques)
+    )
+    Grade.objects.bulk_create(
+        Grade(reading=r, student=p, final=Decimal("75.5"), feedback="Good", grader=instructor)
+        for r in made
+        for n, p in enumerate(people)
+        if n % 3 == 0
+    )
+    GradeRelease.objects.bulk_create(
+        GradeRelease(reading=r, released_by=instructor) for r in made[::2]
+    )
     return people
 
 
@@ -145,6 +218,14 @@ def test_gradebook_queries_do_not_grow(client, instructor, django_assert_max_num
     few = gradebook_queries(client, small, django_assert_max_num_queries, 20)
     many = gradebook_queries(client, large, django_assert_max_num_queries, few)
     assert many == few
+    # The seeded paths were really taken: scores, late posts, overrides, releases, marks.
+    _students, _readings, cells = gradebook.build(large)
+    assert len(cells) == 2000
+    assert all(c.participation.posts == 2 and c.participation.helpful == 1 for c in cells.values())
+    assert sum(c.overridden for c in cells.values()) == 34 * 20
+    assert sum(c.released for c in cells.values()) == 100 * 10
+    assert sum(c.participation.late for c in cells.values()) == 50 * 20
+    assert all(c.suggestion.grade is not None for c in cells.values())
 
 
 def read_csv(response):
@@ -169,7 +250,10 @@ def test_canvas_and_moodle_csvs(client, instructor, student, blog_reading):
     assert canvas[0][5] == f"{blog_reading.title} (Seminar {blog_reading.pk})"
     assert canvas[1][0] == "Points Possible" and canvas[1][5] == "100"
     assert canvas[2][0].startswith("'=HYPERLINK")  # inert in a spreadsheet
-    assert canvas[2][2:4] == [student.username, student.email]
+    # The username is a login, never a SIS User ID (that is the institution's student
+    # number: a username equal to someone else's number would grade the wrong student).
+    assert canvas[2][1:5] == ["", "", student.username, ""]
+    assert student.email not in canvas[2]
     assert float(canvas[2][5]) == 33.3
 
     moodle = read_csv(client.get(url, {"lms": "moodle"}))

@@ -121,3 +121,37 @@ def test_brackets_go_to_the_next_and_previous_student(
     page.keyboard.press("[")
     page.wait_for_url(f"**{grading_url(seminar, blog_reading, student)}")
     assert focused_post(page) == str(posts[0].pk)
+
+
+def test_the_keyboard_reaches_every_score_of_a_0_to_10_scale(
+    open_page, seminar, instructor, student, blog_reading, posts
+):
+    """Digits score 0–9 at once; on a scale up to 10, "1" waits a moment for a "0" (10),
+    and is saved as 1 when the wait runs out or another key comes."""
+    from annotations import gradebook
+
+    gradebook.policy_save(
+        seminar=seminar, score_max=10, descriptors=[], best_n=3, late_penalty=0, grace_minutes=0
+    )
+    page = open_page(LAPTOP)
+    log_in(page, instructor.username, PASSWORD)
+    page.goto(grading_url(seminar, blog_reading, student))
+    expect(page.locator("#grading-keys")).to_contain_text("1 0 for 10")
+    first, second, third = (page.locator(f"[data-post='{p.pk}'] .score-status") for p in posts)
+    assert focused_post(page) == str(posts[0].pk)
+    page.keyboard.press("1")
+    page.keyboard.press("0")
+    expect(first).to_have_text("Scored 10")
+    page.keyboard.press("j")
+    page.keyboard.press("1")
+    expect(second).to_have_text("Scored 1")  # the wait ran out
+    page.keyboard.press("j")
+    page.keyboard.press("1")
+    page.keyboard.press("k")  # another key: the 1 is saved on the post it was typed on
+    expect(third).to_have_text("Scored 1")
+    assert focused_post(page) == str(posts[1].pk)
+    page.keyboard.press("7")
+    expect(second).to_have_text("Scored 7")
+    expect(page.locator("#suggestion")).to_contain_text("10 + 7 + 1 = 18 of 30 → 60")
+    scores = {s.annotation_id: s.value for s in Score.objects.all()}
+    assert scores == {posts[0].pk: 10, posts[1].pk: 7, posts[2].pk: 1}
