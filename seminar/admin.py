@@ -26,9 +26,10 @@ class SeminarAdmin(admin.ModelAdmin):
 
 @admin.register(Membership)
 class MembershipAdmin(admin.ModelAdmin):
-    list_display = ("user", "seminar", "role", "joined")
+    list_display = ("user", "seminar", "role", "pseudonym", "joined")
     list_filter = ("role",)
     raw_id_fields = ("user", "seminar")
+    readonly_fields = ("pseudonym",)
 
 
 @admin.register(Reading)

@@ -4,5 +4,8 @@ import os
 
 from django.core.asgi import get_asgi_application
 
+from seminar.security import refuse_development_key
+
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "seminar.settings")
+refuse_development_key()  # ImproperlyConfigured without SECRET_KEY, unless DEBUG is on
 application = get_asgi_application()

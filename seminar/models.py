@@ -119,12 +119,20 @@ class Membership(models.Model):
     user = models.ForeignKey("User", on_delete=models.CASCADE, related_name="memberships")
     role = models.CharField(max_length=20, choices=Role.choices, default=Role.STUDENT)
     joined = models.DateTimeField(auto_now_add=True)
+    # Stored when the student joins, so that nobody's pseudonym changes when a classmate with
+    # the same one leaves (seminar.pseudonyms). Blank for staff who were never students.
+    pseudonym = models.CharField(max_length=40, blank=True, editable=False)
 
     objects = MembershipQuerySet.as_manager()
 
     class Meta:
         constraints = [
-            models.UniqueConstraint(fields=["seminar", "user"], name="one_membership_per_seminar")
+            models.UniqueConstraint(fields=["seminar", "user"], name="one_membership_per_seminar"),
+            models.UniqueConstraint(
+                fields=["seminar", "pseudonym"],
+                condition=~Q(pseudonym=""),
+                name="one_pseudonym_per_seminar",
+            ),
         ]
         ordering = ["seminar", "role", "user__username"]
 

@@ -20,6 +20,7 @@ from .models import (
     new_invite_token,
     new_join_code,
 )
+from .pseudonyms import pseudonym_assign
 
 
 class ServiceError(ValueError):
@@ -98,11 +99,19 @@ def seminar_regenerate_codes(*, seminar):
     return seminar
 
 
+def _with_pseudonym(membership):
+    # Stored on arrival so that it never changes while the student belongs to the seminar.
+    if membership.role == Role.STUDENT and not membership.pseudonym:
+        pseudonym_assign(seminar=membership.seminar)
+        membership.refresh_from_db(fields=["pseudonym"])
+    return membership
+
+
 def _join(*, user, seminar):
     membership, _ = Membership.objects.get_or_create(
         seminar=seminar, user=user, defaults={"role": Role.STUDENT}
     )
-    return membership
+    return _with_pseudonym(membership)
 
 
 @transaction.atomic
@@ -147,7 +156,7 @@ def membership_add(*, seminar, who, role):
     )
     if not created and membership.role != role:
         return membership_set_role(membership=membership, role=role)
-    return membership
+    return _with_pseudonym(membership)
 
 
 def _instructor_count(seminar):
@@ -165,7 +174,7 @@ def membership_set_role(*, membership, role):
         raise ServiceError("A seminar needs at least one instructor.")
     membership.role = role
     membership.save(update_fields=["role"])
-    return membership
+    return _with_pseudonym(membership)
 
 
 @transaction.atomic

@@ -25,8 +25,12 @@ def env_list(name, default=""):
 
 
 DEBUG = env_bool("DEBUG", default=False)
-# The fallback key is for local development only; docs/deployment.md makes SECRET_KEY required.
-SECRET_KEY = os.environ.get("SECRET_KEY") or "insecure-dev-key-set-SECRET_KEY-in-production"  # noqa: S105
+# Without SECRET_KEY, a development key anyone can read here. Tests, scripts and management
+# commands may use it (`make run` migrates and loads the demo before `DEBUG=1 runserver`; CI
+# and the benchmarks run with no key); a server may not: wsgi.py and asgi.py, which runserver
+# loads too, refuse to start on it unless DEBUG is on (seminar.security).
+DEVELOPMENT_KEY = "insecure-dev-key-set-SECRET_KEY-in-production"  # noqa: S105
+SECRET_KEY = os.environ.get("SECRET_KEY") or DEVELOPMENT_KEY
 
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "127.0.0.1,localhost,testserver")
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")

@@ -5,6 +5,7 @@ from django.urls import reverse
 
 from seminar import services
 from seminar.models import Membership, Role, Seminar
+from tests.conftest import make_user
 
 
 def test_creating_a_seminar_makes_the_creator_its_instructor(instructor):
@@ -85,6 +86,20 @@ def test_instructor_adds_a_ta_and_a_co_instructor(client, seminar, instructor, o
     client.post(reverse("member_role", args=[seminar.slug, membership.pk]), {"role": "instructor"})
     membership.refresh_from_db()
     assert membership.role == Role.INSTRUCTOR
+
+
+def test_instructor_adds_a_co_instructor_through_the_roster_form(client, seminar, instructor):
+    colleague = make_user("diallo", "Dr. Diallo")
+    client.force_login(instructor)
+    response = client.post(
+        reverse("roster", args=[seminar.slug]), {"who": "DIALLO", "role": "instructor"}
+    )
+    assert response.status_code == 302
+    assert Membership.objects.get(seminar=seminar, user=colleague).role == Role.INSTRUCTOR
+    # A co-instructor runs the seminar too.
+    client.force_login(colleague)
+    assert client.get(reverse("roster", args=[seminar.slug])).status_code == 200
+    assert client.get(reverse("reading_create", args=[seminar.slug])).status_code == 200
 
 
 def test_adding_an_unknown_person_says_so_next_to_the_field(client, seminar, instructor):

@@ -25,6 +25,7 @@ from seminar.textformats import (
     parse_document,
     render_body,
 )
+from tests.seminar.blog_seed import blog_comments, blog_works_cited
 
 SEEDS = Path(__file__).resolve().parents[3] / "shared" / "seeds"
 SEED_NAMES = sorted(path.name for path in SEEDS.glob("*.txt"))
@@ -133,8 +134,7 @@ def test_blog_post_with_works_cited_and_reader_comments():
     assert parsed.rendered.paragraphs == 3
     cited = parsed.rendered.works_cited
     assert len(cited) == 3
-    assert cited[0].startswith('"BBC News - Islamist militant Mokhtar Belmokhtar')
-    assert cited[1].endswith("(accessed March 5, 2013).")  # its indented continuation line
+    assert list(cited) == blog_works_cited()  # each whole, the second with its indented line
     assert cited[2].startswith("Chrisafis , Angelique .")
     assert '<section class="works-cited"><h2>Works Cited</h2>\n<ul><li>' in parsed.rendered.html
 
@@ -148,6 +148,7 @@ def test_blog_post_with_works_cited_and_reader_comments():
     assert "(sweet spot), what is your evidence for this?" in first.text
     assert "very imporant" in second.text
     assert third.text.endswith("puppet nation of the West.")
+    assert [c.text for c in parsed.comments] == blog_comments()
     # The comments are the page's discussion, not part of the reading.
     assert "yesterdays class" not in parsed.rendered.text
     assert "yesterdays class" not in parsed.source

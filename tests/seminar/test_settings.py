@@ -1,0 +1,69 @@
+"""Settings from the environment: the secret key a server needs, and the README's table."""
+
+import os
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from django.core.exceptions import ImproperlyConfigured
+
+from seminar.security import refuse_development_key
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def run_python(*args, **env):
+    """A fresh interpreter in the project, without SECRET_KEY or DEBUG unless given."""
+    base = {k: v for k, v in os.environ.items() if k not in {"SECRET_KEY", "DEBUG"}}
+    return subprocess.run(
+        [sys.executable, *args],
+        cwd=ROOT,
+        env=base | env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+
+
+def test_the_development_key_is_refused_without_debug(settings):
+    settings.DEBUG = False
+    settings.SECRET_KEY = settings.DEVELOPMENT_KEY
+    with pytest.raises(ImproperlyConfigured, match="SECRET_KEY is not set"):
+        refuse_development_key()
+    settings.DEBUG = True
+    refuse_development_key()
+    settings.DEBUG = False
+    settings.SECRET_KEY = "a-real-secret-from-the-environment"
+    refuse_development_key()
+
+
+@pytest.mark.parametrize("entry", ["seminar.wsgi", "seminar.asgi"])
+def test_a_server_will_not_start_without_a_key(entry):
+    # gunicorn, any ASGI server and runserver all load one of these modules.
+    refused = run_python("-c", f"import {entry}")
+    assert refused.returncode != 0
+    assert "ImproperlyConfigured: SECRET_KEY is not set" in refused.stderr
+
+
+def test_a_server_starts_with_a_key_or_in_debug():
+    assert run_python("-c", "import seminar.wsgi", DEBUG="1").returncode == 0
+    started = run_python("-c", "import seminar.wsgi", SECRET_KEY="k" * 50)
+    assert started.returncode == 0, started.stderr
+
+
+def test_management_commands_run_without_a_key():
+    # `make run` migrates and loads the demo, and CI checks, before any key is set.
+    done = run_python("manage.py", "check")
+    assert done.returncode == 0, done.stderr
+
+
+def test_the_readme_lists_every_variable_the_settings_read():
+    source = (ROOT / "seminar" / "settings.py").read_text()
+    read = set(re.findall(r'(?:os\.environ\.get|env_bool|env_list)\("([A-Z_]+)"', source))
+    assert {"SECRET_KEY", "DEBUG", "LOG_LEVEL", "SEMINAR_PLAIN_STATIC"} <= read
+    readme = (ROOT / "README.md").read_text()
+    table = readme.split("## Configuration", 1)[1].split("\n## ", 1)[0]
+    assert not {name for name in read if f"`{name}`" not in table}
