@@ -11,9 +11,10 @@ from django.core.exceptions import PermissionDenied, RequestDataTooBig
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 from ninja import NinjaAPI, Router, Schema
-from ninja.errors import AuthenticationError, ValidationError
+from ninja.errors import AuthenticationError, HttpError, ValidationError
 from ninja.security import HttpBearer, SessionAuth
 
+from .jsonbody import StrictJSONParser, UnstorableText
 from .models import Reading, Seminar
 from .permissions import can_view_reading, can_view_seminar, role_in
 from .services import ServiceError
@@ -34,6 +35,7 @@ api = NinjaAPI(
     description="Readings, annotations and discussion of a Seminar site. See docs/api.md.",
     auth=[BearerToken(), SessionAuth(csrf=True)],
     urls_namespace="api",
+    parser=StrictJSONParser(),
 )
 
 
@@ -52,6 +54,16 @@ def _describe(errors):
 @api.exception_handler(ValidationError)
 def on_validation_error(request, exc):
     return _error(request, 400, _describe(exc.errors))
+
+
+@api.exception_handler(HttpError)
+def on_http_error(request, exc):
+    # Ninja wraps every parser failure in one vague 400; ours says which field to fix.
+    if isinstance(exc.__cause__, UnstorableText):
+        return _error(request, 400, str(exc.__cause__))
+    if isinstance(exc.__cause__, ValueError) and exc.status_code == 400:
+        return _error(request, 400, "The request body is not valid JSON.")
+    return _error(request, exc.status_code, str(exc))
 
 
 @api.exception_handler(ServiceError)
