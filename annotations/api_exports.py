@@ -16,10 +16,11 @@ from ninja import Router, Schema, Status
 
 from seminar.api import access_reading_api, access_seminar_api
 
-from .export import archive, can_export
+from .export import archive
 from .export.downloads import download, site_url, stream_format
 from .export.jobs import ExportJob, export_job_start
 from .export.snapshot import Options, Scope
+from .permissions import can_export
 
 router = Router(tags=["exports"])
 

@@ -8,7 +8,13 @@ from seminar.models import STAFF_ROLES
 
 # can_moderate lives in seminar.permissions (a role and a seminar setting); it is imported
 # here so annotation code asks one module.
-from seminar.permissions import can_moderate, can_view_reading, role_in  # noqa: F401
+from seminar.permissions import (  # noqa: F401
+    can_moderate,
+    can_teach,
+    can_view_reading,
+    can_view_seminar,
+    role_in,
+)
 
 from .models import Annotation, Status, Visibility
 
@@ -83,3 +89,19 @@ def can_grade(user, seminar):
 
 def can_release_grades(user, seminar):
     return role_in(user, seminar) == "instructor"
+
+
+def can_teach_reading(user, reading):
+    """Instructors and TAs see a reading's history and its diffs."""
+    return can_teach(user, reading.seminar)
+
+
+def can_export(user, seminar):
+    """Instructors and TAs export a reading or the seminar: they see every post, hidden
+    ones marked (docs/exports.md)."""
+    return can_teach(user, seminar)
+
+
+def can_export_own(user, seminar):
+    """Any member may take their own posts with them."""
+    return can_view_seminar(user, seminar)

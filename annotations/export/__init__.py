@@ -17,18 +17,6 @@ chunks, so an export of any size uses flat memory:
 * `jobs` (with `admin`): the `ExportJob` model and the background thread that builds large
   archives; `downloads`: the streamed HTTP responses pages and the API share.
 
-Who may export is decided here, next to the exports (see docs/exports.md): instructors and
-TAs export a reading or the seminar; every member may export their own posts.
+Who may export is decided in `annotations.permissions` (`can_export`, `can_export_own`),
+with every other permission; see docs/exports.md.
 """
-
-from seminar.permissions import can_teach, can_view_seminar
-
-
-def can_export(user, seminar):
-    """Instructors and TAs: they see every post of the seminar, hidden ones marked."""
-    return can_teach(user, seminar)
-
-
-def can_export_own(user, seminar):
-    """Any member may take their own posts with them."""
-    return can_view_seminar(user, seminar)

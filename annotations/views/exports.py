@@ -17,10 +17,11 @@ from django.views.decorators.http import require_POST
 
 from seminar.access import access_reading, access_seminar
 
-from ..export import archive, can_export, can_export_own
+from ..export import archive
 from ..export.downloads import LIST_FORMATS, READING_FORMATS, download, site_url, stream_format
 from ..export.jobs import ExportJob, JobStatus, export_job_start
 from ..export.snapshot import Options, Scope
+from ..permissions import can_export, can_export_own
 
 
 def options_from(request, query=None):

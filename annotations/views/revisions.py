@@ -8,12 +8,13 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
 from seminar.access import access_reading
-from seminar.permissions import can_edit_reading, can_teach
+from seminar.permissions import can_edit_reading
 from seminar.services import ServiceError
 
 from ..diffs import diff_html
 from ..forms import ReadingEditForm
 from ..models import Annotation
+from ..permissions import can_teach_reading
 from ..readings import reading_save
 from ..revisions import preview_revision, reading_restore
 
@@ -99,10 +100,6 @@ def reading_history(request, slug, reading_slug):
         "can_edit": can_edit_reading(request.user, reading),
     }
     return render(request, "annotations/reading_history.html", context)
-
-
-def can_teach_reading(user, reading):
-    return can_teach(user, reading.seminar)
 
 
 @login_required
