@@ -16,7 +16,7 @@ from seminar.permissions import (  # noqa: F401
     role_in,
 )
 
-from .models import Annotation, Status, Visibility
+from .models import AnchorStatus, Annotation, Status, Visibility
 
 
 def can_comment(user, reading):
@@ -41,10 +41,14 @@ def can_delete_annotation(user, annotation):
 
 
 def can_reattach(user, annotation):
-    """The author, or an instructor of the seminar, may move an orphan to new words."""
+    """The author may move their passage to new words; an instructor may re-attach an
+    orphan, and only an orphan: a passage still in the text is its author's reading."""
     if annotation.status == Status.DELETED:
         return False
-    return is_author(user, annotation) or role_in(user, annotation.reading.seminar) == "instructor"
+    if is_author(user, annotation):
+        return True
+    orphan = annotation.anchor_status == AnchorStatus.ORPHANED
+    return orphan and role_in(user, annotation.reading.seminar) == "instructor"
 
 
 def can_reply(user, annotation):

@@ -181,9 +181,9 @@ class Presenter:
             "can_reply": member and (published or mine) and not locked,
             "can_flag": member and published and not mine and not a["flagged_by_me"],
             "can_moderate": self.moderator and not deleted,
-            # The author or an instructor may move a passage annotation to new words.
+            # As permissions.can_reattach: the author, or an instructor for an orphan.
             "can_reattach": a["start"] is not None
             and not deleted
-            and (mine or self.my_role == "instructor"),
+            and (mine or (self.my_role == "instructor" and a["anchor_status"] == "orphaned")),
             "target": self.target(a),
         }

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from django.db import connection, transaction
 
 from seminar import textformats
-from seminar.models import ReadingRevision
+from seminar.models import Reading, ReadingRevision
 from seminar.services import ServiceError, reading_revise
 
 from .anchoring import ORPHANED, Anchor, reanchor
@@ -125,6 +125,10 @@ def apply_placements(*, revision, plan):
 def reading_revise_and_reanchor(*, reading, editor, source, format, note=""):
     """A new revision and every annotation re-anchored to it: (revision, Summary), or
     (None, None) when the text did not change."""
+    # The same lock as annotation_create takes: no passage is placed on the old text while
+    # this edit re-anchors, and two edits of one reading take turns.
+    Reading.objects.select_for_update().filter(pk=reading.pk).values_list("pk").first()
+    reading.refresh_from_db(fields=["current_revision"])
     revision = reading_revise(
         reading=reading, editor=editor, source=source, format=format, note=note
     )

@@ -7,6 +7,7 @@ into a 400, pages into a form error. Nothing is saved when one is raised.
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
+from seminar.models import Reading
 from seminar.services import ServiceError
 
 from . import anchoring
@@ -106,6 +107,7 @@ def annotation_create(
         raise ServiceError(f"A {kind} is about a passage: select the words it is about.")
     if quote is not None and kind == Kind.COMMENT:
         raise ServiceError("A page comment has no passage; choose a kind such as critique.")
+    _lock_current_text(reading)
     annotation = Annotation(
         reading=reading,
         revision=reading.current_revision,
@@ -127,6 +129,14 @@ def annotation_create(
         annotation.original_quote = annotation.quote_exact
     annotation.html = render_markdown(annotation.text)
     return _save_new(annotation)
+
+
+def _lock_current_text(reading):
+    """Lock the reading's row and read its current revision afresh: an edit that committed
+    after the caller loaded the reading must not leave a passage on the old text, never to
+    be re-anchored. Edits take the same lock (revisions.reading_revise_and_reanchor)."""
+    Reading.objects.select_for_update().filter(pk=reading.pk).values_list("pk").first()
+    reading.refresh_from_db(fields=["current_revision"])
 
 
 def _place(annotation, revision, quote):
@@ -245,6 +255,7 @@ def annotation_reattach(*, annotation, quote):
         raise ServiceError("Only an annotation on a passage can be re-attached.")
     if annotation.status == Status.DELETED:
         raise ServiceError("This post was deleted.")
+    _lock_current_text(annotation.reading)
     _place(annotation, annotation.reading.current_revision, quote)
     annotation.save(
         update_fields=[

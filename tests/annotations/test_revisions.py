@@ -10,6 +10,7 @@ from django.urls import reverse
 from annotations.models import Annotation
 from annotations.revisions import reading_restore, reading_revise_and_reanchor
 from annotations.services import annotation_create
+from seminar.models import Reading
 
 from ..conftest import import_seed
 
@@ -312,3 +313,70 @@ def test_only_instructors_restore(client, request, blog_reading, who):
     client.force_login(request.getfixturevalue(who))
     url = reverse("reading_restore", args=[blog_reading.seminar.slug, blog_reading.slug, 1])
     assert client.post(url).status_code == 403
+
+
+def test_an_instructor_reattaches_an_orphan_but_not_a_placed_passage(
+    client, instructor, student, blog_reading
+):
+    first = blog_reading.current_revision
+    orphaned_quote = "the second most dangerous Islamist militant leader"
+    placed_quote = "this time and method sweet spot of intervention has been struck"
+    orphan, _ = annotation_create(
+        reading=blog_reading,
+        author=student,
+        kind="evidence",
+        text="!",
+        quote={"exact": orphaned_quote},
+    )
+    placed, _ = annotation_create(
+        reading=blog_reading,
+        author=student,
+        kind="critique",
+        text="?",
+        quote={"exact": placed_quote},
+    )
+    reading_revise_and_reanchor(
+        reading=blog_reading,
+        editor=instructor,
+        source=first.source.replace(orphaned_quote, "a leader"),
+        format="text",
+    )
+    target = {"selector": [{"type": "TextQuoteSelector", "exact": "a leader"}]}
+    client.force_login(instructor)
+    listed = {
+        a["id"]: a
+        for a in client.get(f"/api/readings/{blog_reading.pk}/annotations").json()["items"]
+    }
+    assert listed[orphan.pk]["can_reattach"] and not listed[placed.pk]["can_reattach"]
+    assert (
+        api(client, "post", f"/annotations/{placed.pk}/reattach", {"target": target}).status_code
+        == 403
+    )
+    placed.refresh_from_db()
+    assert placed.quote_exact == placed_quote
+    response = api(client, "post", f"/annotations/{orphan.pk}/reattach", {"target": target})
+    assert response.status_code == 200
+    assert response.json()["anchor_status"] == "anchored"
+
+
+def test_a_passage_posted_from_a_stale_page_lands_on_the_current_text(
+    instructor, student, blog_reading
+):
+    # The request loaded the reading before an edit committed; the passage must still be
+    # placed on (and re-anchorable from) the new current revision, never the old one.
+    stale = Reading.objects.get(pk=blog_reading.pk)
+    assert stale.current_revision  # loaded (and cached) before the edit
+    fresh = Reading.objects.get(pk=blog_reading.pk)
+    reading_revise_and_reanchor(
+        reading=fresh,
+        editor=instructor,
+        source="A new opening paragraph.\n\n" + fresh.current_revision.source,
+        format="text",
+    )
+    fresh.refresh_from_db()
+    quote = "this time and method sweet spot of intervention has been struck"
+    made, _ = annotation_create(
+        reading=stale, author=student, kind="critique", text="x", quote={"exact": quote}
+    )
+    assert made.revision_id == made.anchored_revision_id == fresh.current_revision_id
+    assert fresh.current_revision.text[made.start : made.end] == quote
