@@ -15,7 +15,7 @@ from seminar.permissions import can_edit_reading
 from seminar.services import ServiceError
 
 from . import services
-from .models import Annotation
+from .models import AnchorStatus, Annotation
 from .permissions import (
     can_comment,
     can_delete_annotation,
@@ -288,9 +288,11 @@ def revise_reading(request, reading_id: int, payload: ReadingBodyIn):
         format=payload.format or (current.format if current else "text"),
         note=payload.note,
     )
-    if revision is None:  # the same text: nothing moved
-        count = reading.annotations.filter(start__isnull=False).count()
-        return {"revision": current.pk, "anchored": count, "moved": 0, "orphaned": 0}
+    if revision is None:  # the same text: nothing moved, and orphans stay orphans
+        passages = reading.annotations.filter(start__isnull=False)
+        orphaned = passages.filter(anchor_status=AnchorStatus.ORPHANED).count()
+        anchored = passages.count() - orphaned
+        return {"revision": current.pk, "anchored": anchored, "moved": 0, "orphaned": orphaned}
     return {"revision": revision.pk, **summary.as_dict()}
 
 

@@ -5,7 +5,6 @@ import hashlib
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import get_object_or_404, redirect, render
-from django.views.decorators.http import require_POST
 
 from seminar.access import access_reading
 from seminar.permissions import can_edit_reading
@@ -19,9 +18,11 @@ from ..readings import reading_save
 from ..revisions import preview_revision, reading_restore
 
 
-def fingerprint(source, format):
-    """Ties a confirmation to the exact text that was previewed."""
-    return hashlib.sha256(f"{format}\0{source}".encode()).hexdigest()
+def fingerprint(source, format, base):
+    """Ties a confirmation to the exact text previewed and to the revision it replaces: if
+    someone saved in between, the counts confirmed are stale and the preview comes back."""
+    base_id = base.pk if base else 0
+    return hashlib.sha256(f"{base_id}\0{format}\0{source}".encode()).hexdigest()
 
 
 def _orphan_quotes(reading, summary):
@@ -50,7 +51,7 @@ def reading_edit(request, slug, reading_slug):
             revision.source,
             revision.format,
         )
-        stamp = fingerprint(data["source"], data["format"])
+        stamp = fingerprint(data["source"], data["format"], revision)
         has_passages = reading.annotations.filter(start__isnull=False).exists()
         try:
             if changed and has_passages and request.POST.get("confirm") != stamp:
@@ -103,15 +104,33 @@ def reading_history(request, slug, reading_slug):
 
 
 @login_required
-@require_POST
 def reading_restore_view(request, slug, reading_slug, number):
+    """GET: what restoring would do to the annotations; POST with that preview's stamp: do it."""
     reading = access_reading(request.user, slug, reading_slug, allowed=can_edit_reading)
     revision = get_object_or_404(reading.revisions, number=number)
-    new, summary = reading_restore(reading=reading, revision=revision, editor=request.user)
-    if new is None:
+    current = reading.current_revision
+    if current and (current.source, current.format) == (revision.source, revision.format):
         messages.info(request, f"Revision {number} is already the current text.")
-    else:
+        return redirect("reading_history", slug, reading_slug)
+    stamp = fingerprint(revision.source, revision.format, current)
+    if request.method == "POST" and request.POST.get("confirm") == stamp:
+        new, summary = reading_restore(reading=reading, revision=revision, editor=request.user)
         messages.success(
             request, f"Revision {number} restored as revision {new.number}: {summary}."
         )
-    return redirect(reading)
+        return redirect(reading)
+    stale = request.method == "POST"  # a stamp from before someone else saved: look again
+    summary = preview_revision(reading=reading, source=revision.source, format=revision.format)
+    context = {
+        "seminar": reading.seminar,
+        "reading": reading,
+        "revision": revision,
+        "summary": summary,
+        "orphans": _orphan_quotes(reading, summary),
+        "confirm": stamp,
+        "stale": stale,
+        "diff": diff_html(current.text, revision.text) if current else None,
+    }
+    return render(
+        request, "annotations/reading_restore.html", context, status=409 if stale else 200
+    )

@@ -295,24 +295,94 @@ def test_history_shows_a_readable_diff_to_teachers_only(
     assert "unchanged paragraph" in page
 
 
-def test_restore_from_the_history_page(client, instructor, blog_reading):
+def test_restore_from_the_history_page_previews_then_restores(
+    client, instructor, student, blog_reading
+):
+    first = blog_reading.current_revision
+    quote = "the second most dangerous Islamist militant leader"
+    reading_revise_and_reanchor(
+        reading=blog_reading,
+        editor=instructor,
+        source=first.source.replace(quote, "a leader"),
+        format="text",
+    )
+    added, _ = annotation_create(
+        reading=blog_reading, author=student, kind="critique", text="?", quote={"exact": "a leader"}
+    )
+    client.force_login(instructor)
+    url = reverse("reading_restore", args=[blog_reading.seminar.slug, blog_reading.slug, 1])
+    history = client.get(
+        reverse("reading_history", args=[blog_reading.seminar.slug, blog_reading.slug])
+    )
+    assert url in history.text
+    # Looking changes nothing and says what restoring would do: "a leader" leaves the text.
+    preview = client.get(url)
+    assert preview.status_code == 200
+    assert re.search(r"<strong>1</strong> will no longer be in the text", preview.text)
+    assert "“a leader”" in preview.text
+    blog_reading.refresh_from_db()
+    assert blog_reading.current_revision.number == 2
+    stamp = re.search(r'name="confirm" value="([0-9a-f]+)"', preview.text).group(1)
+    response = client.post(url, {"confirm": stamp})
+    assert response.status_code == 302
+    blog_reading.refresh_from_db()
+    assert blog_reading.current_revision.number == 3
+    assert blog_reading.current_revision.text == first.text
+    added.refresh_from_db()
+    assert added.anchor_status == "orphaned"
+
+
+def test_a_restore_confirmed_after_someone_else_saved_is_previewed_again(
+    client, instructor, blog_reading
+):
     first = blog_reading.current_revision
     reading_revise_and_reanchor(
         reading=blog_reading, editor=instructor, source=first.source + "\n\nAdded.", format="text"
     )
     client.force_login(instructor)
     url = reverse("reading_restore", args=[blog_reading.seminar.slug, blog_reading.slug, 1])
-    client.post(url)
+    stamp = re.search(r'name="confirm" value="([0-9a-f]+)"', client.get(url).text).group(1)
+    reading_revise_and_reanchor(
+        reading=blog_reading, editor=instructor, source=first.source + "\n\nOther.", format="text"
+    )
+    response = client.post(url, {"confirm": stamp})
+    assert response.status_code == 409
+    assert "The text changed since you looked" in response.text
     blog_reading.refresh_from_db()
-    assert blog_reading.current_revision.number == 3
-    assert blog_reading.current_revision.text == first.text
+    assert blog_reading.current_revision.number == 3  # nothing restored on stale counts
+    assert client.post(url).status_code == 409  # nor without a stamp
 
 
-@pytest.mark.parametrize("who", ["student", "ta"])
+def test_an_edit_confirmed_after_someone_else_saved_is_previewed_again(
+    client, instructor, student, blog_reading
+):
+    source = blog_reading.current_revision.source
+    annotation_create(
+        reading=blog_reading,
+        author=student,
+        kind="critique",
+        text="?",
+        quote={"exact": "this time and method sweet spot of intervention has been struck"},
+    )
+    client.force_login(instructor)
+    mine = source.replace("Mali", "Mali (West Africa)", 1)
+    stamp = re.search(r'name="confirm" value="([0-9a-f]+)"', edit(client, blog_reading, mine).text)
+    reading_revise_and_reanchor(
+        reading=blog_reading, editor=instructor, source=source + "\n\nOther.", format="text"
+    )
+    response = edit(client, blog_reading, mine, confirm=stamp.group(1))
+    assert response.status_code == 200 and "What this edit does" in response.text
+    blog_reading.refresh_from_db()
+    assert blog_reading.current_revision.number == 2
+
+
+@pytest.mark.parametrize("who", ["student", "ta", "outsider"])
 def test_only_instructors_restore(client, request, blog_reading, who):
     client.force_login(request.getfixturevalue(who))
     url = reverse("reading_restore", args=[blog_reading.seminar.slug, blog_reading.slug, 1])
-    assert client.post(url).status_code == 403
+    expected = 404 if who == "outsider" else 403
+    assert client.get(url).status_code == expected
+    assert client.post(url).status_code == expected
 
 
 def test_an_instructor_reattaches_an_orphan_but_not_a_placed_passage(
@@ -380,3 +450,24 @@ def test_a_passage_posted_from_a_stale_page_lands_on_the_current_text(
     )
     assert made.revision_id == made.anchored_revision_id == fresh.current_revision_id
     assert fresh.current_revision.text[made.start : made.end] == quote
+
+
+def test_put_of_the_same_text_reports_orphans_as_orphans(client, instructor, student, blog_reading):
+    first = blog_reading.current_revision
+    quote = "the second most dangerous Islamist militant leader"
+    annotation_create(
+        reading=blog_reading, author=student, kind="evidence", text="!", quote={"exact": quote}
+    )
+    annotation_create(
+        reading=blog_reading,
+        author=student,
+        kind="critique",
+        text="?",
+        quote={"exact": "this time and method sweet spot of intervention has been struck"},
+    )
+    changed = first.source.replace(quote, "a leader")
+    client.force_login(instructor)
+    path = f"/readings/{blog_reading.pk}"
+    assert api(client, "put", path, {"body": changed}).json()["orphaned"] == 1
+    again = api(client, "put", path, {"body": changed}).json()
+    assert (again["anchored"], again["moved"], again["orphaned"]) == (1, 0, 1)
