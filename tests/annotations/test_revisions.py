@@ -12,7 +12,7 @@ from annotations.revisions import reading_restore, reading_revise_and_reanchor
 from annotations.services import annotation_create
 from seminar.models import Reading
 
-from ..conftest import import_seed
+from ..conftest import SEEDS, import_seed
 
 
 def annotate_everywhere(reading, author, *, every=180, size=45):
@@ -471,3 +471,46 @@ def test_put_of_the_same_text_reports_orphans_as_orphans(client, instructor, stu
     assert api(client, "put", path, {"body": changed}).json()["orphaned"] == 1
     again = api(client, "put", path, {"body": changed}).json()
     assert (again["anchored"], again["moved"], again["orphaned"]) == (1, 0, 1)
+
+
+def test_the_blog_post_hosted_whole_with_its_typos_fixed(seminar, instructor, student):
+    # Hosted as plain text, the reader comments are part of the reading, typos and all:
+    # fixing "imporant" and "yesterdays" must carry the critiques on those words along.
+    reading = import_seed(seminar, "2013-03-04-mali-security-blog.txt")
+    whole = (SEEDS / "2013-03-04-mali-security-blog.txt").read_text(encoding="utf-8")
+    reading_revise_and_reanchor(reading=reading, editor=instructor, source=whole, format="text")
+    reading.refresh_from_db()
+    text = reading.current_revision.text
+    made = annotate_everywhere(reading, student, every=120, size=40)
+    for quote in ("After yesterdays class", "will be very imporant for the Malian government"):
+        made.append(
+            annotation_create(
+                reading=reading, author=student, kind="question", text="?", quote={"exact": quote}
+            )[0]
+        )
+    assert "yesterdays" in text and "imporant" in text
+    fixes = [("yesterdays", "yesterday’s"), ("imporant", "important")]
+    source = whole
+    for old, new in fixes:
+        source = source.replace(old, new)
+    reading_revise_and_reanchor(reading=reading, editor=instructor, source=source, format="text")
+    counts = check(reading, made, removed=[], replacements=fixes)
+    assert counts["orphaned"] == 0 and counts["moved"] >= 2
+
+
+@pytest.mark.parametrize("name", sorted(p.name for p in SEEDS.glob("*.txt")))
+def test_every_seed_survives_a_swap_and_a_deleted_paragraph(seminar, instructor, student, name):
+    reading = import_seed(seminar, name)
+    made = annotate_everywhere(reading, student, every=150, size=40)
+    lines = reading.current_revision.source.split("\n")
+    long = [i for i, line in enumerate(lines) if len(line) > 200]
+    assert len(long) >= 4, name
+    first, second, gone = long[1], long[2], long[-1]
+    removed = lines[gone]
+    lines[first], lines[second] = lines[second], lines[first]
+    del lines[gone]
+    reading_revise_and_reanchor(
+        reading=reading, editor=instructor, source="\n".join(lines), format="text"
+    )
+    counts = check(reading, made, removed=[" ".join(removed.split())])
+    assert counts["orphaned"] >= 1 and counts["moved"] >= 1
