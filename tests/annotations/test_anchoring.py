@@ -72,3 +72,26 @@ def test_a_located_passage_always_holds_the_quote(text, data):
     # Given the full context of a unique place, it finds that place.
     if text.count(anchor.exact) == 1:
         assert found.start == start
+
+
+def test_the_anchoring_module_runs_without_django():
+    # DESIGN.md: pure Python, so the same rules serve the API, re-anchoring and the benches.
+    # A fresh interpreter with Django made unimportable must still load and use it.
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parents[2]
+    code = (
+        "import sys; sys.modules['django'] = None\n"
+        "import importlib.util\n"
+        "spec = importlib.util.spec_from_file_location('anchoring', 'annotations/anchoring.py')\n"
+        "module = sys.modules['anchoring'] = importlib.util.module_from_spec(spec)\n"
+        "spec.loader.exec_module(module)\n"
+        "print(module.locate('one two three', exact='two').start)\n"
+    )
+    done = subprocess.run(  # noqa: S603 - our own interpreter and a fixed script
+        [sys.executable, "-c", code], cwd=root, capture_output=True, text=True, check=False
+    )
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip() == "4"
