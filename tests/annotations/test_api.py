@@ -7,14 +7,9 @@ from django.test import Client
 
 from annotations.models import Annotation, Vote
 from seminar.tokens import token_create, token_revoke
+from tests.apicalls import api
 
 PASSAGE = "this time and method sweet spot of intervention has been struck"
-
-
-def api(client, method, path, payload=None, **extra):
-    body = json.dumps(payload) if payload is not None else None
-    call = getattr(client, method)
-    return call(f"/api{path}", data=body, content_type="application/json", **extra)
 
 
 def selectors(text, exact, *, start=None, end=None, prefix=None, suffix=None):

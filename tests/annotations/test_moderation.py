@@ -1,7 +1,6 @@
 """Moderation: flags, the one audited action function, the queue, pre-moderation, locks,
 pins, notifications, and who may do any of it."""
 
-import json
 import threading
 
 import pytest
@@ -14,15 +13,8 @@ from annotations.moderation import Conflict, annotation_moderate, flag_create
 from annotations.services import annotation_create, annotation_update, reply_create
 from seminar.models import Membership, Role
 from seminar.services import ServiceError, seminar_create
+from tests.apicalls import api
 from tests.conftest import make_user
-
-
-def api(client, method, path, payload=None):
-    return getattr(client, method)(
-        f"/api{path}",
-        data=json.dumps(payload) if payload is not None else None,
-        content_type="application/json",
-    )
 
 
 @pytest.fixture

@@ -2,7 +2,6 @@
 admin, its API or (on PostgreSQL) raw SQL can change or delete a row once written."""
 
 import importlib
-import json
 
 import pytest
 from django.db import DatabaseError, connection, transaction
@@ -13,19 +12,12 @@ from django.urls import reverse
 from annotations.models import Annotation, ModerationEvent, Notification
 from annotations.moderation import annotation_moderate, flag_create
 from annotations.services import annotation_create
+from tests.apicalls import api
 
 SWEET_SPOT = "this time and method sweet spot of intervention has been struck"
 on_postgresql = pytest.mark.skipif(
     connection.vendor != "postgresql", reason="the audit trigger is PostgreSQL's"
 )
-
-
-def api(client, method, path, payload=None):
-    return getattr(client, method)(
-        f"/api{path}",
-        data=json.dumps(payload) if payload is not None else None,
-        content_type="application/json",
-    )
 
 
 @pytest.fixture

@@ -15,17 +15,10 @@ from annotations.moderation import annotation_moderate
 from annotations.permissions import posts_need_approval
 from annotations.services import annotation_create, annotation_update, reply_create
 from seminar.models import Role
+from tests.apicalls import api
 from tests.conftest import member
 
 SWEET_SPOT = "this time and method sweet spot of intervention has been struck"
-
-
-def api(client, method, path, payload=None):
-    return getattr(client, method)(
-        f"/api{path}",
-        data=json.dumps(payload) if payload is not None else None,
-        content_type="application/json",
-    )
 
 
 def listed(client, reading):

@@ -1,7 +1,6 @@
 """Texts change, critiques stay on their words: real edits of the seed readings, the edit
 page's preview, history, restore, PUT /api/readings/{id} and re-attaching an orphan."""
 
-import json
 import re
 
 import pytest
@@ -11,6 +10,7 @@ from annotations.models import Annotation
 from annotations.revisions import reading_restore, reading_revise_and_reanchor
 from annotations.services import annotation_create
 from seminar.models import Reading
+from tests.apicalls import api
 
 from ..conftest import SEEDS, import_seed
 
@@ -166,12 +166,6 @@ def test_restoring_an_earlier_revision_brings_orphans_back(
     made.refresh_from_db()
     assert made.anchor_status in {"anchored", "moved"}
     assert new.text[made.start : made.end] == quote
-
-
-def api(client, method, path, payload=None):
-    return getattr(client, method)(
-        f"/api{path}", data=json.dumps(payload), content_type="application/json"
-    )
 
 
 def test_put_reading_returns_the_reanchoring_summary(
