@@ -1,5 +1,7 @@
 """The reading page (the post and its numbered discussion) and the instructor's reading forms."""
 
+import json
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import redirect, render
@@ -9,9 +11,10 @@ from seminar.access import access_reading, access_seminar
 from seminar.permissions import can_add_reading, can_edit_reading, can_teach
 from seminar.services import ServiceError, reading_move
 
+from .. import gradebook
 from ..forms import CommentForm, ReadingCreateForm
-from ..models import Annotation
-from ..permissions import can_comment
+from ..models import Annotation, Score
+from ..permissions import can_comment, can_grade
 from ..presenting import Presenter
 from ..readings import parse_pasted, parse_upload, reading_import
 from ..services import comment_create
@@ -38,8 +41,28 @@ def reading_page(request, reading, *, comment_form=None, status=200):
         "can_comment": can_comment(request.user, reading),
         "can_edit": can_edit_reading(request.user, reading),
         "can_teach": can_teach(request.user, reading.seminar),
+        "scoring": scoring_context(request.user, reading),
     }
     return render(request, "annotations/reading.html", context, status=status)
+
+
+def scoring_context(user, reading):
+    """What the thread's score control needs, for graders only (None for everyone else):
+    the rubric (one descriptor per score, 0 up) and the scores already given on the posts
+    this grader can see, as JSON for data-* attributes. Two queries, whatever the size."""
+    if not can_grade(user, reading.seminar):
+        return None
+    policy = gradebook.policy_for(reading.seminar)
+    descriptors = list(policy.descriptors or [])
+    scale = [descriptors[v] if v < len(descriptors) else "" for v in range(policy.score_max + 1)]
+    visible = Annotation.objects.visible_to(user).filter(reading=reading)
+    scores = {
+        str(annotation): {"score": value, "comment": comment}
+        for annotation, value, comment in Score.objects.filter(
+            annotation__in=visible.values("pk")
+        ).values_list("annotation_id", "value", "comment")
+    }
+    return {"scale": json.dumps(scale), "scores": json.dumps(scores, ensure_ascii=False)}
 
 
 @login_required

@@ -24,22 +24,33 @@ function show(row, job) {
   }
 }
 
+const MAX_FAILURES = 8; // about a minute of a server that keeps failing, then stop
+
 async function follow(row) {
+  let failures = 0;
   for (;;) {
-    let job;
+    let job = null;
     try {
       const response = await fetch(row.dataset.jobUrl, {
         credentials: "same-origin",
         headers: { Accept: "application/json" },
       });
-      if (!response.ok) return;
-      job = await response.json();
+      if (response.ok) job = await response.json();
+      else if (response.status < 500) return; // gone or not ours: a reload will tell
     } catch {
-      return; // offline or the server went away: a reload will tell
+      // offline for a moment, or the server restarting: try again below
     }
-    show(row, job);
-    if (!WORKING.has(job.status) || job.stale) return;
-    await new Promise((resolve) => setTimeout(resolve, POLL_MS));
+    if (job) {
+      failures = 0;
+      show(row, job);
+      if (!WORKING.has(job.status) || job.stale) return;
+    } else if (++failures >= MAX_FAILURES) {
+      row.querySelector(".job-status").textContent = "Not responding: reload the page to check.";
+      return;
+    }
+    // Back off while the server fails, so a struggling server is not hammered.
+    const wait = POLL_MS * 2 ** Math.min(failures, 3);
+    await new Promise((resolve) => setTimeout(resolve, wait));
   }
 }
 

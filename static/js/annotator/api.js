@@ -106,6 +106,11 @@ export class Api {
     return this.request("POST", `/annotations/${annotationId}/moderation`, payload);
   }
 
+  // Instructors and TAs: the rubric score of a post, {score, comment} (the comment is replaced).
+  score(annotationId, payload) {
+    return this.request("PUT", `/annotations/${annotationId}/score`, payload);
+  }
+
   reattach(annotationId, selector) {
     return this.request("POST", `/annotations/${annotationId}/reattach`, { target: { selector } });
   }

@@ -11,12 +11,14 @@ import { el, truncate } from "./dom.js";
 import { Filters } from "./filters.js";
 import { Painter } from "./highlights.js";
 import { CaretMode } from "./keyboard.js";
+import { MarginLayout } from "./layout.js";
 import { buildThreads, isFiltering, matches } from "./model.js";
 import { Moderation } from "./moderation.js";
 import { selectorsFor } from "./offsets.js";
 import { OrphanList, ReattachMode } from "./orphans.js";
 import { Peek } from "./peek.js";
 import { PostActions } from "./posts.js";
+import { Scoring } from "./scoring.js";
 import { SelectionWatcher } from "./selection.js";
 import { passageThread } from "./threads.js";
 
@@ -51,9 +53,22 @@ class Annotator {
     this.filters = new Filters(this.margin.querySelector(".annotator-filters"), {
       onChange: () => this.renderPassages(),
     });
+    // Instructors and TAs: a score control at the head of each student's thread.
+    this.scoring = Scoring.fromShell(shell, {
+      api: this.api,
+      announce: (message) => this.announce(message),
+    });
     this.orphans = new OrphanList(this.margin, {
       canEdit: shell.dataset.canEdit === "true",
       historyUrl: shell.dataset.historyUrl || "",
+      decorate: this.scoring ? (element, thread) => this.scoring.decorate(element, thread) : null,
+    });
+    // Wide screens: each thread beside its passage.
+    this.layout = new MarginLayout({
+      list: this.threadList,
+      painter: this.painter,
+      media: WIDE,
+      watch: [root.closest(".post") || root, this.margin.querySelector(".margin-head")],
     });
     this.posts = new PostActions({
       api: this.api,
@@ -230,7 +245,11 @@ class Annotator {
     const all = passages.concat(orphans);
     this.filters.update(all);
     const fragment = document.createDocumentFragment();
-    for (const thread of shown) fragment.append(passageThread(thread));
+    for (const thread of shown) {
+      const element = passageThread(thread);
+      this.scoring?.decorate(element, thread);
+      fragment.append(element);
+    }
     this.threadList.replaceChildren(fragment);
     this.threadList.classList.toggle("is-long", shown.length > 150);
     const shownOrphans = orphans.filter((thread) => matches(thread, filters));
@@ -245,6 +264,15 @@ class Annotator {
     this.marginEmpty.hidden = shown.length > 0;
     this.marginEmpty.textContent = this.emptyMessage(filters);
     this.margin.hidden = false;
+    // Where each card goes beside the text: pinned threads stay at the top, where pinning
+    // put them; threads whose words are not in this text follow the card before them.
+    const anchors = new Map();
+    for (const thread of shown) {
+      if (!thread.passage.current || thread.top.item.pinned) continue;
+      const { unitStart, unitEnd } = thread.passage;
+      anchors.set(String(thread.top.item.id), { unitStart, unitEnd });
+    }
+    this.layout.update(anchors);
   }
 
   emptyMessage(filters) {
@@ -364,6 +392,7 @@ class Annotator {
       }
       const node = this.data.nodes.get(Number(button.dataset.id));
       if (!node) return;
+      if (this.scoring?.click(action, node.item, button)) return;
       if (this.posts.click(action, node.item, button)) return;
       if (this.moderation.click(action, node.item, button)) return;
       if (action === "reattach") this.startReattach(node.item, button);
@@ -381,8 +410,10 @@ class Annotator {
     const form = event.target.closest("form");
     if (!form || !form.closest(".thread, .comment-thread")) return;
     event.preventDefault();
+    const item = this.data.nodes.get(Number(form.dataset.id))?.item;
     if (form.matches(".reply-form")) this.posts.submitReply(form);
-    else this.moderation.submit(form, this.data.nodes.get(Number(form.dataset.id))?.item);
+    else if (item && this.scoring?.submit(form, item)) return;
+    else this.moderation.submit(form, item);
   }
 
   startReattach(item, button) {
@@ -392,6 +423,8 @@ class Annotator {
   }
 
   threadKey(event) {
+    this.scoring?.keydown(event);
+    if (event.defaultPrevented) return;
     this.moderation.keydown(event);
     if (event.defaultPrevented) return;
     const card = event.target.closest(".thread-card");

@@ -9,8 +9,9 @@ import { el, plural, truncate } from "./dom.js";
 import { passageThread } from "./threads.js";
 
 export class OrphanList {
-  constructor(margin, { canEdit = false, historyUrl = "" } = {}) {
+  constructor(margin, { canEdit = false, historyUrl = "", decorate = null } = {}) {
     this.margin = margin;
+    this.decorate = decorate;
     this.section = el("section", { className: "orphans", "aria-labelledby": "orphans-title", hidden: true });
     this.title = el("h3", { className: "orphans-title", id: "orphans-title", tabIndex: -1 }, "Passages no longer in the text ");
     this.count = el("span", { className: "orphans-count" });
@@ -29,18 +30,22 @@ export class OrphanList {
     const head = margin.querySelector(".margin-head");
     this.jump.addEventListener("click", () => {
       this.title.focus({ preventScroll: true });
-      if (margin.scrollHeight > margin.clientHeight + 1) {
-        // The margin scrolls inside itself (wide screens), under its sticky head.
-        const gap = this.title.getBoundingClientRect().top - head.getBoundingClientRect().bottom;
-        margin.scrollTop += gap - 12;
-      } else this.title.scrollIntoView({ block: "start" });
+      // A jump, like following a link to it: at once, not a long smooth scroll past the
+      // threads beside the text.
+      this.title.scrollIntoView({ block: "start", behavior: "instant" });
     });
     head.append(this.jump);
   }
 
   // shown: the orphan threads the filters let through; total: all orphans.
   render(shown, total) {
-    this.list.replaceChildren(...shown.map((thread) => passageThread(thread)));
+    this.list.replaceChildren(
+      ...shown.map((thread) => {
+        const element = passageThread(thread);
+        this.decorate?.(element, thread);
+        return element;
+      }),
+    );
     this.section.hidden = shown.length === 0;
     this.count.textContent = total ? String(total) : "";
     this.jump.hidden = shown.length === 0;
