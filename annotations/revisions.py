@@ -98,10 +98,11 @@ UPDATED = (
 
 
 def apply_placements(*, revision, plan):
-    """Write every placement with one parameterised UPDATE run for all rows.
+    """Write every placement in a few statements, not one per row.
 
     `bulk_update` builds a CASE expression per field per row: 10,000 annotations took 35 s
-    that way; executemany takes well under a second on SQLite and PostgreSQL alike.
+    that way. SQLite runs one parameterised UPDATE per row fast (no round trips); PostgreSQL
+    pays a round trip per row, so there a batch of rows goes in one UPDATE … FROM (VALUES …).
     """
     params = []
     for row, placement in plan:
@@ -112,13 +113,29 @@ def apply_placements(*, revision, plan):
             values = [a.start, a.end, a.exact, a.prefix, a.suffix, revision.pk]
         params.append([placement.status, *values, row["id"]])
     quote = connection.ops.quote_name
-    columns = ", ".join(
-        f"{quote(Annotation._meta.get_field(f.removesuffix('_id')).column)} = %s" for f in UPDATED
-    )
+    table = quote(Annotation._meta.db_table)
+    names = [quote(Annotation._meta.get_field(f.removesuffix("_id")).column) for f in UPDATED]
     # Only quoted identifiers from the model's own metadata are formatted in; values are params.
-    sql = f"UPDATE {quote(Annotation._meta.db_table)} SET {columns} WHERE {quote('id')} = %s"  # noqa: S608
     with connection.cursor() as cursor:
-        cursor.executemany(sql, params)
+        if connection.vendor != "postgresql":
+            columns = ", ".join(f"{name} = %s" for name in names)
+            sql = f"UPDATE {table} SET {columns} WHERE {quote('id')} = %s"  # noqa: S608
+            cursor.executemany(sql, params)
+            return
+        casts = ("text", "bigint", "bigint", "text", "text", "text", "bigint", "bigint")
+        row_sql = "(" + ", ".join(f"%s::{cast}" for cast in casts) + ")"
+        aliases = [f"v{i}" for i in range(len(casts))]
+        sets = ", ".join(f"{name} = v.{alias}" for name, alias in zip(names, aliases, strict=False))
+        for first in range(0, len(params), PG_BATCH):
+            batch = params[first : first + PG_BATCH]
+            sql = (
+                f"UPDATE {table} SET {sets} FROM (VALUES {', '.join([row_sql] * len(batch))}) "  # noqa: S608
+                f"AS v({', '.join(aliases)}) WHERE {table}.{quote('id')} = v.{aliases[-1]}"
+            )
+            cursor.execute(sql, [value for row in batch for value in row])
+
+
+PG_BATCH = 2000  # 16,000 parameters a statement, well under PostgreSQL's 65,535
 
 
 @transaction.atomic
