@@ -14,8 +14,9 @@ chunks, so an export of any size uses flat memory:
   SHA-256 of every file), written as a stream;
 * `reader`, `restore`: a ZIP checked, then loaded back as a new seminar, in one transaction,
   or not at all;
-* `jobs` (with `admin`): the `ExportJob` model and the background thread that builds large
-  archives; `downloads`: the streamed HTTP responses pages and the API share.
+* `jobs` (with `admin`): the `ExportJob` model, the background thread that builds large
+  archives, and the pruning of old ones; `downloads`: the streamed HTTP responses pages and
+  the API share.
 
 Who may export is decided in `annotations.permissions` (`can_export`, `can_export_own`),
 with every other permission; see docs/exports.md.

@@ -94,7 +94,8 @@ def stream_zip(entries, *, manifest, when=None):
 def grade_rows(scope):
     """The gradebook, long: a row per student and reading (names masked like everywhere).
 
-    Built a reading at a time: `gradebook.build` holds the posts it grades in memory."""
+    A student's posts on one reading at a time (`gradebook.reading_cells`): the whole
+    gradebook (`gradebook.build`) holds every post it grades."""
     people = scope.people
     yield [
         "student",
@@ -111,15 +112,16 @@ def grade_rows(scope):
         "feedback",
         "released",
     ]
-    students, readings = None, scope.readings
-    for reading in readings:
-        students, _readings, cells = gradebook.build(
-            scope.seminar, students=students, readings=[reading]
-        )
-        for student in students:
+    students = gradebook.students_of(scope.seminar)
+    if people.mask:
+        # In the order of the names shown: the order of real names would say who is who.
+        students.sort(key=lambda s: people.name(s.pk, s.display_name, s.username))
+    for reading in scope.readings:
+        for student, cell in gradebook.reading_cells(
+            scope.seminar, reading=reading, students=students
+        ):
             masked = people.masked(student.pk)
             name = people.name(student.pk, student.display_name, student.username)
-            cell = cells[(reading.pk, student.pk)]
             yield [
                 name,
                 "" if masked else student.username,

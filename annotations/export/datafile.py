@@ -2,7 +2,7 @@
 
 One JSON object, laid out a record per line so that it diffs and greps well:
 
-    {"format": "seminar-archive", "version": 1, "exported": …, "options": {…},
+    {"format": "seminar-archive", "version": 2, "exported": …, "options": {…},
     "seminar": {…}, "grading_policy": {…} | null,
     "users": [ … ], "readings": [ … ], "revisions": [ … ], "annotations": [ … ],
     "votes": [ … ], "flags": [ … ], "moderation_events": [ … ],
@@ -14,6 +14,13 @@ the archive; with pseudonyms, a name made from the pseudonym and no email), a re
 ids, which only link rows within the file (`parent`, `thread`, `annotation`); they come in id
 order, so a reply always follows what it answers. Timestamps are ISO 8601 with their offset,
 to the microsecond. Notifications, API tokens and passwords are not exported.
+
+Version 2 added what a restore needs to show the seminar as it was: each member's
+`pseudonym` (for a student without a stored one, the one the seminar shows now), and the
+moderator's name and username as each moderation event recorded them. `reader` still reads
+version 1. The seminar's pseudonym secret stays out: it is only ever combined with user ids,
+which a restore renumbers, so it could restore no name, and with it and the old site's ids
+anyone could work out who is behind a pseudonym.
 """
 
 import datetime
@@ -29,7 +36,7 @@ from ..models import Flag, Grade, GradeRelease, GradingPolicy, ModerationEvent, 
 from .snapshot import CHUNK
 
 FORMAT = "seminar-archive"
-VERSION = 1
+VERSION = 2
 
 SEMINAR_FIELDS = ("title", "slug", "term", "description", "anonymous_peers", "premoderation")
 SEMINAR_FIELDS += ("tas_moderate", "created", "updated")
@@ -122,7 +129,7 @@ class Users:
         members = {
             m["user_id"]: m
             for m in Membership.objects.filter(seminar=scope.seminar).values(
-                "user_id", "role", "joined"
+                "user_id", "role", "joined", "pseudonym"
             )
         }
         ids = self._ids()
@@ -153,7 +160,16 @@ class Users:
                 "email": email,
                 "role": member["role"] if member else None,
                 "joined": member["joined"] if member else None,
+                "pseudonym": self._pseudonym(member, people),
             }
+
+    @staticmethod
+    def _pseudonym(member, people):
+        """The name the seminar shows for a member: the stored one, or for a student who has
+        none yet the one worked out for them, so the restored seminar shows the same."""
+        if member is None:
+            return None
+        return member["pseudonym"] or people.pseudonyms.get(member["user_id"], "")
 
 
 def _section(name, records, counts, *, last=False):
@@ -194,7 +210,7 @@ def stream(scope, counts=None, *, exported=None, progress=None):
     yield from _section("annotations", _annotations(scope, users, readings, tick), counts)
     yield from _section("votes", _votes(scope, users), counts)
     yield from _section("flags", _flags(scope, users), counts)
-    yield from _section("moderation_events", _events(scope, users), counts)
+    yield from _section("moderation_events", _events(scope, users, scope.people), counts)
     yield from _section("scores", _scores(scope, users), counts)
     yield from _section("grades", _grades(scope, users, readings), counts)
     yield from _section("releases", _releases(scope, users, readings), counts, last=True)
@@ -257,10 +273,21 @@ def _flags(scope, users):
         yield record
 
 
-def _events(scope, users):
+def _events(scope, users, people):
     for row in scope.moderation_rows():
-        record = {"annotation": row["annotation_id"], "moderator": users(row["moderator_id"])}
+        moderator = row["moderator_id"]
+        record = {"annotation": row["annotation_id"], "moderator": users(moderator)}
         record.update({f: row[f] for f in EVENT_FIELDS})
+        # As the log recorded them, unless pseudonyms hide them (a former member, say).
+        masked = people.masked(moderator)
+        record["moderator_name"] = people.recorded(
+            moderator,
+            row["moderator_name"],
+            row["moderator__display_name"],
+            row["moderator__username"],
+        )
+        username = row["moderator_username"] or row["moderator__username"] or ""
+        record["moderator_username"] = users(moderator) if masked else username
         yield record
 
 

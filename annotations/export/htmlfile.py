@@ -13,7 +13,7 @@ them. Should the walk ever disagree with the text, the body is laid out from the
 instead, so a highlight is never put on the wrong words.
 """
 
-import bisect
+import heapq
 import html
 import re
 import secrets
@@ -24,7 +24,7 @@ from django.utils import timezone
 from django.utils.safestring import mark_safe
 
 from ..gradebook import policy_for
-from .threads import Outline, kind_label, when
+from .threads import SECTIONS, Outline, kind_label, when
 
 TEMPLATE = "annotations/archive/reading.html"
 # Kept out of the template: the app's own pages never carry inline styles (tests/seminar/
@@ -35,48 +35,63 @@ STYLESHEET = "annotations/archive/archive.css"
 class Segments:
     """The text cut at every highlight boundary, with what each piece is under.
 
-    One sweep over the boundaries: each highlight is added where it starts and dropped where
-    it ends. A piece keeps only a summary (how many, which kind, a few numbers), so thousands
+    One sweep over the text: highlights come sorted by start (then number), each is added
+    where it starts and dropped where it ends, so only those over the current place are
+    held. A piece keeps only a summary (how many, which kind, a few numbers), so thousands
     of overlapping passages cost no more than their boundaries."""
 
     def __init__(self, highlights):
-        # highlights: [(start, end, number, kind, annotation id)]
-        self.starts, self.ends = {}, {}
-        for h in sorted(highlights, key=lambda h: h[2]):
-            self.starts.setdefault(h[0], []).append(h)
-            self.ends.setdefault(h[1], []).append(h)
-        self.cuts = sorted(self.starts.keys() | self.ends.keys())
-        self.over = []
-        active = {}
-        for cut in self.cuts[:-1]:
-            for h in self.ends.get(cut, ()):
-                del active[h[4]]
-            for h in self.starts.get(cut, ()):
-                active[h[4]] = h
-            self.over.append(_summary(active.values()) if active else None)
+        # highlights: (start, end, number, kind, annotation id), by start, then number
+        self.upcoming = iter(highlights)
+        self.next = next(self.upcoming, None)
+        self.active = {}  # annotation id -> highlight, over the current place
+        self.by_end = {}  # end -> the active highlights ending there, by number
+        self.ends = []  # a heap of the keys of by_end
+        self.cut, self.started, self.over = None, [], None
+
+    def _next_cut(self):
+        start = self.next[0] if self.next is not None else None
+        end = self.ends[0] if self.ends else None
+        if start is None or end is None:
+            return end if start is None else start
+        return min(start, end)
+
+    def _advance(self, position):
+        """Move past every cut up to `position`: drop what ends there, add what starts."""
+        while (cut := self._next_cut()) is not None and cut <= position:
+            for h in self.by_end.pop(cut, ()):
+                del self.active[h[4]]
+            while self.ends and self.ends[0] == cut:
+                heapq.heappop(self.ends)
+            self.started = []
+            while self.next is not None and self.next[0] == cut:
+                h = self.next
+                if h[1] > h[0]:  # an empty passage has nothing to mark
+                    self.active[h[4]] = h
+                    if h[1] not in self.by_end:
+                        heapq.heappush(self.ends, h[1])
+                    self.by_end.setdefault(h[1], []).append(h)
+                    self.started.append(h)
+                self.next = next(self.upcoming, None)
+            self.cut = cut
+            self.over = _summary(self.active.values()) if self.active else None
 
     def pieces(self, start, text):
         """[(piece, summary of the highlights over it or None, those starting with it, those
-        ending with it)] for `text`, which starts at code point `start` of the text."""
-        out, at, end = [], start, start + len(text)
+        ending with it)] for `text`, which starts at code point `start` of the text, one at a
+        time. Calls come in the order of the text."""
+        at, end = start, start + len(text)
         while at < end:
-            i = bisect.bisect_right(self.cuts, at) - 1
-            if not self.cuts:
-                over, stop = None, end
-            elif i < 0:
-                over, stop = None, self.cuts[0]
-            elif i >= len(self.over):
-                over, stop = None, end
-            else:
-                over, stop = self.over[i], self.cuts[i + 1]
-            stop = min(stop, end)
+            self._advance(at)
+            cut = self._next_cut()
+            stop = end if cut is None else min(cut, end)
+            over = self.over
             # A highlight over this piece starts with it if it starts here, ends with it if it
             # ends where the piece does.
-            starting = [h for h in self.starts.get(at, ()) if h[1] >= stop] if over else []
-            ending = [h for h in self.ends.get(stop, ()) if h[0] <= at] if over else []
-            out.append((text[at - start : stop - start], over, starting, ending))
+            starting = [h for h in self.started if h[1] >= stop] if over and self.cut == at else []
+            ending = [h for h in self.by_end.get(stop, ()) if h[0] <= at] if over else []
+            yield text[at - start : stop - start], over, starting, ending
             at = stop
-        return out
 
 
 def _summary(active):
@@ -109,52 +124,82 @@ def _marked(piece, over, starting, ending, *, in_link):
     return out
 
 
-class _Marker(HTMLParser):
-    def __init__(self, segments):
+class _Tokens(HTMLParser):
+    """The body's markup as it comes: tags as written, and text with its character
+    references resolved (what the offsets count), with whether it is inside a link."""
+
+    def __init__(self):
         super().__init__(convert_charrefs=True)
-        self.segments = segments
-        self.out, self.at, self.text, self.links = [], 0, [], 0
+        self.tokens = []  # (markup, None) or (text, inside a link)
+        self.links = 0
 
     def handle_starttag(self, tag, attrs):
         self.links += tag == "a"
-        self.out.append(self.get_starttag_text())
+        self.tokens.append((self.get_starttag_text(), None))
 
     def handle_startendtag(self, tag, attrs):
-        self.out.append(self.get_starttag_text())
+        self.tokens.append((self.get_starttag_text(), None))
 
     def handle_endtag(self, tag):
         self.links -= tag == "a" and self.links > 0
-        self.out.append(f"</{tag}>")
+        self.tokens.append((f"</{tag}>", None))
 
     def handle_data(self, data):
-        self.text.append(data)
-        for piece in self.segments.pieces(self.at, data):
-            self.out.append(_marked(*piece, in_link=self.links > 0))
-        self.at += len(data)
+        self.tokens.append((data, self.links > 0))
+
+    def fed(self, body_html, size=64 * 1024):
+        """The tokens of `body_html`, fed to the parser a piece at a time, each cut just
+        before a "<": a run of text is then never split, so the parser sees exactly what one
+        feed would show it."""
+        at = 0
+        while at < len(body_html):
+            cut = body_html.find("<", at + size)
+            cut = len(body_html) if cut < 0 else cut
+            self.feed(body_html[at:cut])
+            at = cut
+            yield from self._drain()
+        self.close()
+        yield from self._drain()
+
+    def _drain(self):
+        tokens, self.tokens = self.tokens, []
+        return tokens
 
 
 def mark_body(body_html, text, highlights):
-    """The body HTML with <mark>s at the highlights' offsets, as a list of strings, or None if
-    its text nodes do not add up to `text` (then the caller lays the body out from the
-    text)."""
-    marker = _Marker(Segments(highlights))
-    marker.feed(body_html)
-    marker.close()
-    if "".join(marker.text) != text:
+    """The body HTML with <mark>s at the highlights' offsets (sorted by start), as string
+    pieces, or None if its text nodes do not add up to `text` (then the caller lays the body
+    out from the text). The check is a pass of its own, so that nothing is held to undo."""
+    check = _Tokens()
+    check.feed(body_html)
+    check.close()
+    if "".join(token for token, in_link in check.tokens if in_link is not None) != text:
         return None
-    return marker.out
+    return _marked_body(body_html, highlights)
+
+
+def _marked_body(body_html, highlights):
+    segments, at = Segments(highlights), 0
+    for token, in_link in _Tokens().fed(body_html):
+        if in_link is None:
+            yield token
+            continue
+        for piece in segments.pieces(at, token):
+            yield _marked(*piece, in_link=in_link)
+        at += len(token)
 
 
 def mark_text(text, highlights):
-    """The plain text as paragraphs, highlighted (in a list): the fallback for `mark_body`."""
+    """The plain text as paragraphs, highlighted, as string pieces: the fallback for
+    `mark_body`."""
     segments = Segments(highlights)
-    paragraphs, at = [], 0
-    for line in text.split("\n"):
-        pieces = segments.pieces(at, line)
-        inner = "".join(_marked(*piece, in_link=False) for piece in pieces)
-        paragraphs.append(f"<p>{inner}</p>")
+    at = 0
+    for index, line in enumerate(text.split("\n")):
+        yield "<p>" if index == 0 else "\n<p>"
+        for piece in segments.pieces(at, line):
+            yield _marked(*piece, in_link=False)
+        yield "</p>"
         at += len(line) + 1
-    return ["\n".join(paragraphs)]
 
 
 VISIBILITY_BADGES = {"private": "private note", "instructors": "instructors and TAs only"}
@@ -220,21 +265,14 @@ def post_html(post, people, *, linked, score_max):
     return "".join(out)
 
 
-SECTIONS = ("passages", "orphans", "comments", "loose")
-
-
 def stream(scope, *, exported=None):
     """The archive page of `scope.reading`, as UTF-8 chunks: the page around the threads is
-    rendered first with a marker where each list of threads goes, then the threads follow a
-    batch at a time (threads.Outline), so a reading of any size streams."""
+    rendered first with a marker where the body and each list of threads go, then the body
+    and the threads follow a batch at a time (threads.Outline), so a reading of any size
+    streams."""
     reading = scope.reading
     revision = reading.current_revision
     outline = Outline(scope, current_number=revision.number if revision else None)
-    body = []
-    if revision is not None:
-        body = mark_body(revision.html, revision.text, outline.highlights)
-        if body is None:
-            body = mark_text(revision.text, outline.highlights)
     people = scope.people
     score_max = policy_for(scope.seminar).score_max
     css = render_to_string(STYLESHEET)
@@ -245,7 +283,7 @@ def stream(scope, *, exported=None):
         "reading": reading,
         "revision": revision,
         "body": mark_safe(f"<!--{token}:body-->"),  # noqa: S308 - filled in below
-        "counts": {name: len(getattr(outline, name)) for name in SECTIONS},
+        "counts": outline.counts,
         "threads": {name: mark_safe(f"<!--{token}:{name}-->") for name in SECTIONS},  # noqa: S308
         "count": outline.count,
         "options": scope.options,
@@ -255,19 +293,36 @@ def stream(scope, *, exported=None):
     page = re.split(f"<!--{token}:(\\w+)-->", render_to_string(TEMPLATE, context))
     yield page[0].encode()
     for name, after in zip(page[1::2], page[2::2], strict=True):
-        if name == "body":  # sanitized reading HTML with our marks, in pieces: no copies
-            for start in range(0, len(body), 1000):
-                yield "".join(body[start : start + 1000]).encode()
+        if name == "body":
+            yield from _body(revision, outline)
             yield after.encode()
             continue
         batch = []
-        for post in outline.threads(getattr(outline, name)):
+        for post in outline.threads(name):
             linked = name == "passages"
             batch.append(post_html(post, people, linked=linked, score_max=score_max))
             if len(batch) >= 50:
                 yield "".join(batch).encode()
                 batch = []
         yield ("".join(batch) + after).encode()
+
+
+def _body(revision, outline, size=64 * 1024):
+    """The reading's body, highlighted (sanitized HTML with our marks), in UTF-8 chunks of
+    about `size`: a passage adds a few pieces, a popular paragraph many thousands."""
+    if revision is None:
+        return
+    body = mark_body(revision.html, revision.text, outline.highlights())
+    if body is None:
+        body = mark_text(revision.text, outline.highlights())
+    pending, length = [], 0
+    for piece in body:
+        pending.append(piece)
+        length += len(piece)
+        if length >= size:
+            yield "".join(pending).encode()
+            pending, length = [], 0
+    yield "".join(pending).encode()
 
 
 def render(scope, *, exported=None):

@@ -7,25 +7,36 @@ second, and the page polls `GET /api/exports/{id}`. The file is downloaded throu
 permission-checked view, never from a public URL. A job whose process died stays "running";
 the export page says so after STALE_AFTER without progress.
 
+Archives are kept EXPORT_RETENTION_DAYS (setting; default 7, None keeps them for ever):
+`export_jobs_prune` deletes older jobs with their files, and stray files of ours (a build
+cut short, a job deleted in the admin). It runs when a job starts and from
+`manage.py prune_exports`.
+
 The model lives here, beside the code that runs it; annotations/models.py imports it so that
 Django finds it.
 """
 
 import logging
+import re
 import secrets
 import threading
 import time
+from dataclasses import dataclass
 from datetime import timedelta
 from pathlib import Path
 
 from django.conf import settings
 from django.db import connections, models, transaction
+from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 
 logger = logging.getLogger(__name__)
 
 STALE_AFTER = timedelta(hours=1)
+RETENTION_DAYS = 7
+# What `run` names its files: "<job id>-<16 hex digits>-<name>.zip", or ".part" while written.
+OUR_FILE = re.compile(r"\d+-[0-9a-f]{16}-.+\.(zip|part)")
 
 
 class JobStatus(models.TextChoices):
@@ -94,7 +105,7 @@ class Progress:
         self.readings = readings
         self.annotations = annotations
         self.every = every
-        self.saved_at = 0.0
+        self.saved_at = None  # the first tick saves
 
     def tick(self, n=1):
         self.done += n
@@ -110,7 +121,7 @@ class Progress:
 
     def _save(self, *, force=False):
         now = time.monotonic()
-        if force or now - self.saved_at >= self.every:
+        if force or self.saved_at is None or now - self.saved_at >= self.every:
             self.saved_at = now
             ExportJob.objects.filter(pk=self.job_id).update(
                 progress=self.percent(), updated=timezone.now()
@@ -131,11 +142,82 @@ def launch(job_id):
     return thread
 
 
+def retention():
+    """How long archives are kept (EXPORT_RETENTION_DAYS), or None: for ever."""
+    days = getattr(settings, "EXPORT_RETENTION_DAYS", RETENTION_DAYS)
+    return None if days is None else timedelta(days=days)
+
+
+@dataclass
+class Pruned:
+    jobs: int = 0
+    files: int = 0
+    bytes: int = 0
+
+
+def _unlink(path, pruned, *, dry_run):
+    try:
+        size = path.stat().st_size
+        if not dry_run:
+            path.unlink()
+    except OSError:
+        return  # gone already, or not ours to delete: the next prune tries again
+    pruned.files += 1
+    pruned.bytes += size
+
+
+def export_jobs_prune(*, older_than=None, dry_run=False):
+    """Delete export jobs (any status) finished, or last heard of, more than `older_than`
+    ago (default: the retention setting) with their files, then files of ours under
+    EXPORT_ROOT that no job names and that are as old. Returns what went (or would go)."""
+    older_than = retention() if older_than is None else older_than
+    pruned = Pruned()
+    if older_than is None:
+        return pruned
+    cutoff = timezone.now() - older_than
+    old = ExportJob.objects.filter(
+        Q(finished__lt=cutoff) | Q(finished__isnull=True, updated__lt=cutoff)
+    )
+    ids = []
+    for job_id, file_path in old.values_list("pk", "file_path"):
+        if file_path:
+            _unlink(Path(file_path), pruned, dry_run=dry_run)
+        ids.append(job_id)
+    pruned.jobs = len(ids)
+    if ids and not dry_run:
+        ExportJob.objects.filter(pk__in=ids).delete()
+    root = export_root()
+    if root.is_dir():
+        named = {
+            Path(p).name
+            for p in ExportJob.objects.exclude(file_path="").values_list("file_path", flat=True)
+        }
+        for path in root.iterdir():
+            if not OUR_FILE.fullmatch(path.name) or path.name in named:
+                continue
+            try:
+                old_enough = path.is_file() and path.stat().st_mtime < cutoff.timestamp()
+            except OSError:  # deleted meanwhile, by another prune
+                continue
+            if old_enough:
+                _unlink(path, pruned, dry_run=dry_run)
+    return pruned
+
+
+def _prune_quietly():
+    try:
+        export_jobs_prune()
+    except Exception:  # pruning must never cost a user their archive
+        logger.exception("Pruning old exports failed")
+
+
 def run(job_id):
-    """Build the archive of one job; never raises (a failure is saved on the job)."""
+    """Build the archive of one job; never raises (a failure is saved on the job). Old
+    archives are pruned first."""
     from . import archive
     from .snapshot import Options, Scope
 
+    _prune_quietly()
     path = None
     try:
         job = ExportJob.objects.select_related("seminar").get(pk=job_id)

@@ -81,8 +81,13 @@ def _text(value, purpose, fmt="text/plain"):
     return {"type": "TextualBody", "purpose": purpose, "value": value, "format": fmt}
 
 
-def _person(name):
-    return {"type": "Person", "name": name} if name else None
+def _person(name, nickname=""):
+    if not name:
+        return None
+    person = {"type": "Person", "name": name}
+    if nickname:
+        person["nickname"] = nickname
+    return person
 
 
 def annotation(a, iris, people):
@@ -151,9 +156,15 @@ def assessment(s, iris, people, score_max):
 
 def moderation(e, iris, people):
     target = iris.annotation(e["annotation_id"])
-    moderator = people.name(
-        e["moderator_id"], e["moderator__display_name"], e["moderator__username"]
+    # Named as the log recorded them, and by the username they acted under (the audit's).
+    moderator = people.recorded(
+        e["moderator_id"],
+        e["moderator_name"],
+        e["moderator__display_name"],
+        e["moderator__username"],
     )
+    masked = people.masked(e["moderator_id"])
+    username = "" if masked else e["moderator_username"] or e["moderator__username"] or ""
     item = {
         "@context": CONTEXT,
         "id": f"{target}/moderation/{e['id']}",
@@ -162,7 +173,7 @@ def moderation(e, iris, people):
         "created": _time(e["created"]),
     }
     if moderator:
-        item["creator"] = _person(moderator)
+        item["creator"] = _person(moderator, username)
     body = [
         _text(e["action"], "moderating"),
         _text(f"{e['from_status']} → {e['to_status']}", "describing"),

@@ -125,18 +125,18 @@ def stream(scope, *, exported=None):
     outline = Outline(scope, current_number=revision.number if revision else None)
     writer = Writer(scope, policy_for(scope.seminar).score_max)
     yield ("\n\n".join(_head(scope, outline, exported)) + "\n\n").encode()
-    count = len(outline.comments)
+    count = outline.counts["comments"]
     sections = [
-        (outline.passages, "## Annotations on passages", lambda p: f"[{p.number}] {_kind(p)}"),
-        (outline.orphans, "## Passages no longer in the text", _kind),
-        (outline.comments, f"## {count} comment{'s' if count != 1 else ''}", None),
-        (outline.loose, "## Replies to other posts", lambda p: "Reply"),
+        ("passages", "## Annotations on passages", lambda p: f"[{p.number}] {_kind(p)}"),
+        ("orphans", "## Passages no longer in the text", _kind),
+        ("comments", f"## {count} comment{'s' if count != 1 else ''}", None),
+        ("loose", "## Replies to other posts", lambda p: "Reply"),
     ]
-    for roots, title, label in sections:
-        if not roots and label is not None:
+    for name, title, label in sections:
+        if not outline.counts[name] and label is not None:
             continue
         out = [title]
-        for post in outline.threads(roots):
+        for post in outline.threads(name):
             if label is None:  # a numbered page comment
                 heading = f"### {post.number}. " + writer.header(post, "")
             else:

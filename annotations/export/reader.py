@@ -16,7 +16,8 @@ import zipfile
 
 from . import datafile
 
-SUPPORTED_VERSIONS = (datafile.VERSION,)
+# Version 1 lacks what version 2 added (datafile); `restore` fills that in as it can.
+SUPPORTED_VERSIONS = (1, datafile.VERSION)
 VALUES = ("seminar", "grading_policy")
 LISTS = (
     "users",
@@ -61,8 +62,8 @@ def check_version(what, data):
     version = data.get("version")
     if version not in SUPPORTED_VERSIONS:
         raise RestoreError(
-            f"{what} is format version {version!r}; this Seminar reads version "
-            f"{', '.join(map(str, SUPPORTED_VERSIONS))}. Restore it with a newer Seminar."
+            f"{what} is format version {version!r}; this Seminar reads versions "
+            f"{' and '.join(map(str, SUPPORTED_VERSIONS))}. Restore it with a newer Seminar."
         )
 
 
@@ -142,7 +143,7 @@ def sections(stream):
         elif name in VALUES and value.endswith(","):
             yield name, _loads(value[:-1], number)
         else:
-            raise RestoreError(f"data.json is not laid out as version 1 writes it (line {number}).")
+            raise RestoreError(f"data.json is not laid out as Seminar writes it (line {number}).")
     raise RestoreError("data.json is not valid JSON: it ends early.")
 
 

@@ -6,15 +6,17 @@ file). Then `seminar_restore` recreates the rows as data.json's records stream b
 a time:
 
 * the seminar gets a new slug if its own is taken, and always a new join code, invite link
-  and pseudonym secret (pseudonyms therefore differ from the old site's);
+  and pseudonym secret. Members keep the pseudonyms the archive names them by, so students
+  appear under the same names; students of a version 1 archive, which has none, and former
+  members, who have no membership to keep one on, get new ones;
 * people are matched by email (case-insensitive) to existing accounts; anyone else gets a new
   inactive account with an unusable password (an admin activates it, or they reset it);
 * readings, revisions, annotations (with their threads), helpful marks, flags, moderation
-  events, the grading policy, scores, grades and releases are recreated with their
-  timestamps. Fields Django fills in itself (`auto_now`, `auto_now_add`) are set back to the
-  archive's values with UPDATEs after insertion; moderation events, which may never be
-  updated, are inserted once with their own time (`save_base(raw=True)`, the fixture
-  loader's way of saving a row exactly as given);
+  events (with the moderator's name as recorded), the grading policy, scores, grades and
+  releases are recreated with their timestamps. Fields Django fills in itself (`auto_now`,
+  `auto_now_add`) are set back to the archive's values with UPDATEs after insertion;
+  moderation events, which may never be updated, are inserted once with their own time
+  (`save_base(raw=True)`, the fixture loader's way of saving a row exactly as given);
 * a `client_id` (a retry key) that the matched person already uses elsewhere is dropped.
 
 Anything wrong, down to the last record, raises `RestoreError` with a sentence that says
@@ -38,6 +40,7 @@ from seminar.models import (
     TextFormat,
     User,
 )
+from seminar.pseudonyms import pseudonym_assign
 from seminar.services import unique_slug
 
 from ..models import (
@@ -233,9 +236,12 @@ class Restorer:
         _bulk(
             Membership,
             self.members,
-            lambda m: Membership(seminar=seminar, user=m[0], role=m[1]),
+            lambda m: Membership(
+                seminar=seminar, user=m[0], role=m[1], pseudonym=m[2].get("pseudonym") or ""
+            ),
             lambda m: {"joined": _when(m[2]["joined"])},
         )
+        pseudonym_assign(seminar=seminar)  # students an archive of version 1 has no name for
         if self.policy:
             GradingPolicy.objects.create(
                 seminar=seminar, **{f: self.policy[f] for f in datafile.POLICY_FIELDS}
@@ -381,10 +387,15 @@ class Restorer:
 
     def restore_moderation(self, records):
         for r in records:
+            moderator = self.user(r.get("moderator"))
             event = ModerationEvent(
                 seminar=self.seminar,
                 annotation_id=self.annotation(r["annotation"]),
-                moderator=self.user(r.get("moderator")),
+                moderator=moderator,
+                # As recorded; version 1 did not record it, so the matched person's.
+                moderator_name=r.get("moderator_name") or (moderator.name if moderator else ""),
+                moderator_username=r.get("moderator_username")
+                or (moderator.username if moderator else ""),
                 action=_choice(r["action"], Action, "moderation action"),
                 reason=r.get("reason") or "",
                 from_status=_choice(r["from_status"], Status, "status"),

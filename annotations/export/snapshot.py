@@ -156,6 +156,13 @@ class People:
             return self.pseudonyms.get(user_id) or base_pseudonym(self.salt, user_id)
         return display_name or username or ""
 
+    def recorded(self, user_id, name, display_name, username):
+        """Someone a record names as they were named then (the moderation log keeps the
+        moderator's name): that name, unless pseudonyms hide them."""
+        if self.masked(user_id):
+            return self.name(user_id, display_name, username)
+        return name or self.name(user_id, display_name, username)
+
     def role(self, user_id):
         return self.roles.get(user_id) or ""
 
@@ -259,10 +266,12 @@ class Scope:
     def count(self):
         return self.annotations().count()
 
-    def _annotation_query(self, *, order, scored, fields, ids=None):
+    def _annotation_query(self, *, order, scored, fields, ids=None, threads=None):
         queryset = self.annotations()
         if ids is not None:
             queryset = queryset.filter(pk__in=ids)
+        if threads is not None:
+            queryset = queryset.filter(Q(pk__in=threads) | Q(thread_id__in=threads))
         if fields is LIST_FIELDS:
             # Text the database writes, and no per-row converter at all: Django then hands
             # rows over as they come (`tags` is parsed below, only when there are any).
@@ -291,14 +300,18 @@ class Scope:
         queryset, fields = self._annotation_query(order=order, scored=scored, fields=fields)
         return queryset.values(*fields)
 
-    def annotation_rows(self, *, order="thread", scored=False, fields=ANNOTATION_FIELDS, ids=None):
+    def annotation_rows(
+        self, *, order="thread", scored=False, fields=ANNOTATION_FIELDS, ids=None, threads=None
+    ):
         """Annotation dicts: in thread order (reading, thread, time) or in id order (parents
         before replies, the order data.json needs). `scored` adds marks and the score; `ids`
-        keeps only those annotations.
+        keeps only those annotations, `threads` only the posts of the threads of those ids.
 
         With `fields=LIST_FIELDS` the timestamps come as ISO 8601 text (`IsoText`)."""
         text_times = fields is LIST_FIELDS
-        queryset, names = self._annotation_query(order=order, scored=scored, fields=fields, ids=ids)
+        queryset, names = self._annotation_query(
+            order=order, scored=scored, fields=fields, ids=ids, threads=threads
+        )
         dropped, evidence = self.dropped, self.evidence
         # Tuples made into dicts in C: Django's own dicts are built in Python, a key at a time.
         for values in queryset.values_list(*names).iterator(chunk_size=CHUNK):
@@ -360,6 +373,8 @@ class Scope:
             "moderator_id",
             "moderator__username",
             "moderator__display_name",
+            "moderator_name",
+            "moderator_username",
             "action",
             "reason",
             "from_status",

@@ -1,30 +1,36 @@
-"""A reading's discussion as the archive lays it out: an outline first, then the threads.
+"""A reading's discussion as the archive lays it out: sections of threads, in reading order.
 
 Annotations on passages come in the order of the text (those no longer in it apart), page
 comments in the order they were posted and numbered as under a blog post, replies under what
 they answer, oldest first. The HTML and Markdown archives both read this.
 
-`Outline` reads every exported post of the reading once, keeping only what the layout needs
-(ids, parents, positions, numbers: a few dozen bytes a post); `Outline.threads` then loads
-the full posts a batch of threads at a time. A reading with 100,000 posts is laid out
-without ever holding them all.
+An `Outline` holds no post at all, only how many each section has: each section is a query
+in its own order, read in chunks (`threads`, `highlights`), and each batch of threads is
+loaded whole, replies and all, by the roots' thread ids. A reading with 100,000 posts is
+laid out in the memory of a batch, not of the reading.
 """
 
 from dataclasses import dataclass, field
 
+from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 
 from ..models import AnchorStatus, Kind
 from .snapshot import CHUNK
 
-BATCH_POSTS = 500
+# Threads loaded per query: a few hundred posts with their replies, whatever the reading.
+ROOTS_PER_BATCH = 250
 
-OUTLINE_FIELDS = (
+SECTIONS = ("passages", "orphans", "comments", "loose")
+NUMBERED = ("passages", "comments")  # [n] in the text; "n." under the post
+
+ROW_FIELDS = (
     "id",
     "parent_id",
-    "kind",
+    "thread_id",
     "start",
     "end",
+    "kind",
     "anchor_status",
     "anchored_revision__number",
 )
@@ -40,73 +46,108 @@ class Post:
 class Outline:
     def __init__(self, scope, *, current_number):
         self.scope = scope
-        self.orphans, self.comments, self.loose = [], [], []
-        self.children = {}
+        self.current = current_number
+        self.counts = dict.fromkeys(SECTIONS, 0)
         self.count = 0
-        spans = []  # (start, end, kind, id) of each passage on the current text
-        rows = scope.annotations().order_by("created", "id").values_list(*OUTLINE_FIELDS)
-        dropped = scope.dropped
-        # Only a member's own export leaves out the posts some replies answer.
-        known = set() if scope.owner is not None else None
-        replies = []
-        for pk, parent, kind, start, end, anchor, revision in rows.iterator(chunk_size=CHUNK):
-            if pk in dropped:
-                continue
+        for row in self._rows(self._queryset()):
             self.count += 1
-            if known is not None:
-                known.add(pk)
-            if parent is not None:
-                replies.append((pk, parent))
-            elif start is None:
-                self.comments.append(pk)
-            elif anchor == AnchorStatus.ORPHANED or revision != current_number:
-                self.orphans.append(pk)
-            else:
-                spans.append((start, end, kind, pk))
-        for pk, parent in replies:  # in time order, so replies are oldest first
-            if known is None or parent in known:
-                self.children.setdefault(parent, []).append(pk)
-            else:
-                self.loose.append(pk)
-        del replies, known
-        spans.sort(key=lambda span: span[:2])  # stable: by time where they share words
-        self.passages = [span[3] for span in spans]
-        self.numbers = {pk: number for number, pk in enumerate(self.passages, 1)}
-        self.numbers.update((pk, number) for number, pk in enumerate(self.comments, 1))
-        self.highlights = [
-            (start, end, number, kind, pk) for number, (start, end, kind, pk) in enumerate(spans, 1)
-        ]
+            section = self._section(row)
+            if section is not None:
+                self.counts[section] += 1
 
-    def _family(self, root):
-        ids, stack = [], [root]
-        while stack:
-            pk = stack.pop()
-            ids.append(pk)
-            stack.extend(self.children.get(pk, ()))
-        return ids
+    def _queryset(self):
+        queryset = self.scope.annotations()
+        if self.scope.owner is not None:
+            # Only a member's own export leaves out the posts some replies answer.
+            exported = self.scope.annotations().filter(pk=OuterRef("parent_id"))
+            queryset = queryset.annotate(parent_known=Exists(exported))
+        return queryset
 
-    def threads(self, roots):
-        """Post trees for `roots`, in that order, loaded BATCH_POSTS posts at a time."""
-        batch, ids = [], []
-        for root in roots:
-            batch.append(root)
-            ids.extend(self._family(root))
-            if len(ids) >= BATCH_POSTS:
-                yield from self._load(batch, ids)
-                batch, ids = [], []
+    def _rows(self, queryset):
+        fields = (*ROW_FIELDS, "parent_known") if self.scope.owner is not None else ROW_FIELDS
+        dropped = self.scope.dropped
+        for values in queryset.values_list(*fields).iterator(chunk_size=CHUNK):
+            if values[0] not in dropped:
+                yield values
+
+    def _section(self, row):
+        """Which section a post starts a thread in, or None for a reply under its parent.
+        The queries of `_ordered` select the same posts; this is the rule."""
+        _pk, parent, _thread, start, _end, _kind, anchor, revision, *known = row
+        if parent is not None:
+            return "loose" if known and not known[0] else None
+        if start is None:
+            return "comments"
+        if anchor == AnchorStatus.ORPHANED or revision is None or revision != self.current:
+            return "orphans"
+        return "passages"
+
+    def _ordered(self, name):
+        queryset = self._queryset()
+        top = queryset.filter(parent__isnull=True)
+        if name == "passages":
+            if self.current is None:
+                return queryset.none()
+            # By place in the text; where passages share their words, by time.
+            return (
+                top.filter(start__isnull=False, anchored_revision__number=self.current)
+                .exclude(anchor_status=AnchorStatus.ORPHANED)
+                .order_by("start", "end", "created", "id")
+            )
+        if name == "orphans":
+            orphans = top.filter(start__isnull=False)
+            if self.current is not None:
+                orphans = orphans.filter(
+                    Q(anchor_status=AnchorStatus.ORPHANED)
+                    | ~Q(anchored_revision__number=self.current)
+                )
+            return orphans.order_by("created", "id")
+        if name == "comments":
+            return top.filter(start__isnull=True).order_by("created", "id")
+        if self.scope.owner is None:
+            return queryset.none()
+        return queryset.filter(parent__isnull=False, parent_known=False).order_by("created", "id")
+
+    def roots(self, name):
+        """(row, number) of the posts that start the threads of section `name`, in order."""
+        number = 0
+        for row in self._rows(self._ordered(name)):
+            if self._section(row) == name:
+                number += 1
+                yield row, number if name in NUMBERED else 0
+
+    def highlights(self):
+        """(start, end, number, kind, id) of each passage on the current text, by start."""
+        for row, number in self.roots("passages"):
+            yield row[3], row[4], number, row[5], row[0]
+
+    def threads(self, name):
+        """Post trees of section `name`, in order, loaded ROOTS_PER_BATCH threads at a time."""
+        batch = []
+        for row, number in self.roots(name):
+            batch.append((row[0], row[2] or row[0], number))
+            if len(batch) >= ROOTS_PER_BATCH:
+                yield from self._load(batch)
+                batch = []
         if batch:
-            yield from self._load(batch, ids)
+            yield from self._load(batch)
 
-    def _load(self, roots, ids):
-        posts = {
-            row["id"]: Post(row, self.numbers.get(row["id"], 0))
-            for row in self.scope.annotation_rows(order="id", scored=True, ids=ids)
-        }
-        for pk in ids:
+    def _load(self, roots):
+        threads = {thread for _pk, thread, _number in roots}
+        posts = {}
+        # Thread order puts each thread's posts in time order: replies oldest first.
+        for row in self.scope.annotation_rows(order="thread", scored=True, threads=threads):
+            post = posts[row["id"]] = Post(row)
+            parent = posts.get(row["parent_id"])
+            if parent is not None:
+                parent.replies.append(post)
+        out = []
+        for pk, _thread, number in roots:
             post = posts.get(pk)
             if post is not None:
-                post.replies = [posts[c] for c in self.children.get(pk, ()) if c in posts]
-        return [posts[pk] for pk in roots if pk in posts]
+                post.number = number
+                out.append(post)
+        return out
 
 
 MONTHS = (
@@ -127,5 +168,8 @@ def when(value):
     )
 
 
+KIND_LABELS = dict(Kind.choices)  # Kind(kind).label costs microseconds a post
+
+
 def kind_label(kind):
-    return Kind(kind).label if kind in Kind.values else kind
+    return KIND_LABELS.get(kind, kind)

@@ -42,13 +42,20 @@ def test_demo_creates_a_seminar_and_prints_logins(db):
         "markdown"
     )
     assert User.objects.get(username="student1").check_password("seminar-demo")
+    # Students have their pseudonyms stored, as if they had joined; staff have none.
+    pseudonyms = dict(seminar.memberships.values_list("user__username", "pseudonym"))
+    assert all(pseudonyms[f"student{n}"] for n in (1, 2, 3))
+    assert len({pseudonyms[f"student{n}"] for n in (1, 2, 3)}) == 3
+    assert pseudonyms["instructor"] == pseudonyms["ta"] == ""
 
 
 def test_demo_is_safe_to_run_twice(db):
     run_demo()
     first = counts()
+    pseudonyms = set(Membership.objects.values_list("pseudonym", flat=True))
     output = run_demo()
     assert counts() == first
+    assert set(Membership.objects.values_list("pseudonym", flat=True)) == pseudonyms
     assert "seminar-demo" in output
 
 

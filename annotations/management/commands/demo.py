@@ -10,6 +10,7 @@ from django.core.management.base import BaseCommand
 from django.db import transaction
 
 from seminar.models import Membership, Reading, ReadingStatus, Role, Seminar, User
+from seminar.pseudonyms import pseudonym_assign
 from seminar.services import seminar_create
 
 from ...readings import parse_upload, reading_import
@@ -123,6 +124,8 @@ class Command(BaseCommand):
             Membership.objects.get_or_create(
                 seminar=seminar, user=users[username], defaults={"role": role}
             )
+        # Made here rather than by joining, so store the students' pseudonyms as joining does.
+        pseudonym_assign(seminar=seminar)
 
         for filename in READINGS:
             parsed = parse_upload(data=(DEMO_DIR / filename).read_bytes(), filename=filename)

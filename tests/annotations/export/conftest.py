@@ -170,9 +170,9 @@ def build_discussion(seminar, instructor, ta, student, student2, *, reading, dra
     )
 
 
-def build_zip(seminar, **options):
+def build_zip(seminar, *, exported=None, **options):
     """The seminar archive's bytes."""
-    return b"".join(archive.stream(Scope(seminar, Options(**options))))
+    return b"".join(archive.stream(Scope(seminar, Options(**options)), exported=exported))
 
 
 def read_zip(data):

@@ -5,8 +5,10 @@ import hashlib
 import io
 import json
 
+from annotations import gradebook
 from annotations.export import archive
 from annotations.export.snapshot import Options, Scope
+from seminar.models import Membership
 
 from .conftest import build_zip, read_zip
 
@@ -29,7 +31,7 @@ def test_the_archive_holds_every_reading_in_every_format(discussion):
 def test_the_manifest_vouches_for_every_file(discussion):
     files = read_zip(build_zip(discussion.seminar, include_hidden=True))
     manifest = json.loads(files.pop("manifest.json"))
-    assert (manifest["format"], manifest["version"]) == ("seminar-archive", 1)
+    assert (manifest["format"], manifest["version"]) == ("seminar-archive", 2)
     assert manifest["seminar"]["slug"] == discussion.seminar.slug
     assert manifest["options"] == {
         "include_hidden": True,
@@ -63,6 +65,12 @@ def test_with_pseudonyms_no_student_name_or_email_is_anywhere(discussion):
     users = json.loads(files["data.json"])["users"]
     staff = {u["username"]: u["email"] for u in users if u["role"] in ("instructor", "ta")}
     assert staff == {"okafor": "okafor@example.org", "weber": "weber@example.org"}
+    # Nor their order: the gradebook's rows come by the names shown, not the real ones.
+    Membership.objects.filter(user__username="lena").update(pseudonym="Zesty Zebra")
+    Membership.objects.filter(user__username="sam").update(pseudonym="Amber Albatross")
+    grades = read_zip(build_zip(discussion.seminar, pseudonyms=True))["grades.csv"].decode()
+    shown = [r["student"] for r in csv.DictReader(io.StringIO(grades))]
+    assert shown == ["Amber Albatross", "Zesty Zebra"] * 2
 
 
 def test_the_zip_streams_in_small_chunks(discussion, monkeypatch):
@@ -70,3 +78,20 @@ def test_the_zip_streams_in_small_chunks(discussion, monkeypatch):
     chunks = list(archive.stream(Scope(discussion.seminar, Options(include_hidden=True))))
     assert len(chunks) > 20
     assert max(len(c) for c in chunks) < 64 * 1024
+
+
+def test_grades_a_student_at_a_time_agree_with_the_gradebook(discussion):
+    """grades.csv computes each cell alone (`reading_cells`), to hold one student's posts at
+    a time; the cells are the gradebook's own."""
+    seminar = discussion.seminar
+    _students, readings, cells = gradebook.build(seminar)
+    for reading in readings:
+        for student, cell in gradebook.reading_cells(seminar, reading=reading):
+            whole = cells[(reading.pk, student.pk)]
+            assert cell.posts == whole.posts and cell.late_posts == whole.late_posts
+            assert (cell.participation, cell.suggestion) == (whole.participation, whole.suggestion)
+            assert (cell.final, cell.feedback, cell.released) == (
+                whole.final,
+                whole.feedback,
+                whole.released,
+            )

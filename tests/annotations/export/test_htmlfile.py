@@ -15,7 +15,7 @@ def h(start, end, number=1, kind="critique", pk=None):
 
 
 def marked(html):
-    if isinstance(html, list):
+    if not isinstance(html, str):
         html = "".join(html)
     return re.findall(r"<mark[^>]*>(.*?)</mark>", html)
 
@@ -76,3 +76,23 @@ def test_evidence_and_pseudonyms_show_when_asked(discussion):
     assert "This blog is rubbish." in page and "Hidden by a moderator: Be civil." in page
     assert "Lena Ortiz" not in page and "Jonas Weber" in page
     assert "Students appear under their seminar pseudonyms." in page
+
+
+def test_highlights_are_read_as_the_text_goes():
+    """A sweep: a highlight is read when the text reaches it and let go where it ends, so a
+    reading with thousands of passages holds only those over the current words."""
+    text = "abcdefghij" * 3
+    read = []
+
+    def highlights():
+        for n in range(1, 11):
+            read.append(n)
+            yield h(2 * n, 2 * n + 1, n)
+
+    pieces = iter(mark_body(f"<p>{text}</p>", text, highlights()))
+    assert next(pieces) == "<p>" and read == [1]
+    assert next(pieces) == "ab" and read == [1]  # text before the first passage
+    assert marked(next(pieces)) == ["c"] and read == [1, 2]
+    rest = "".join(pieces)
+    assert read == list(range(1, 11)) and len(marked(rest)) == 9
+    assert rest.endswith(f'href="#annotation-10">[10]</a></sup>{text[21:]}</p>')

@@ -4,6 +4,7 @@ import json
 
 from annotations.export import jsonld
 from annotations.export.snapshot import Options, Scope
+from seminar.models import Membership, User
 
 CONTEXT = "http://www.w3.org/ns/anno.jsonld"
 # https://www.w3.org/TR/annotation-vocab/#named-individuals
@@ -114,3 +115,22 @@ def test_a_default_export_leaves_hidden_posts_and_their_moderation_out(discussio
     tombstone = next(i for i in items if i["id"] == f"urn:seminar:annotation:{d.doomed.pk}")
     assert "creator" not in tombstone and tombstone["schema:creativeWorkStatus"] == "deleted"
     assert [b["purpose"] for b in tombstone["body"]] == ["classifying"]  # no words, no tags
+
+
+def test_moderators_are_named_as_the_log_recorded_them(discussion, ta):
+    d = discussion
+    User.objects.filter(pk=ta.pk).update(display_name="Jonas Weber-Lind")  # renamed since
+    items = annotations(export(Scope(d.seminar, Options(include_hidden=True))))
+    hide = next(i for i in items if i["motivation"] == "moderating")
+    assert hide["creator"] == {"type": "Person", "name": "Jonas Weber", "nickname": "weber"}
+
+
+def test_a_former_staff_member_is_masked_like_anyone_else(discussion, ta):
+    """Pseudonyms hide whoever is not on the staff now: a TA who left is no exception, even
+    where the moderation log keeps their name."""
+    d = discussion
+    Membership.objects.filter(seminar=d.seminar, user=ta).delete()
+    body = b"".join(jsonld.stream(Scope(d.seminar, Options(include_hidden=True, pseudonyms=True))))
+    hide = next(i for i in annotations(json.loads(body)) if i["motivation"] == "moderating")
+    assert set(hide["creator"]) == {"type", "name"} and hide["creator"]["name"]
+    assert b"Jonas Weber" not in body and b"weber" not in body
