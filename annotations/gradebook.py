@@ -25,6 +25,7 @@ from .models import (
     GradingPolicy,
     Score,
     Status,
+    Visibility,
     Vote,
 )
 
@@ -100,6 +101,8 @@ def _post_query(seminar, student_ids, reading_ids):
             reading__seminar=seminar, reading_id__in=reading_ids, author_id__in=student_ids
         )
         .exclude(status__in=[Status.DELETED, Status.HIDDEN])
+        # A private note is its author's alone: no grader may read it, so no grade counts it.
+        .exclude(visibility=Visibility.PRIVATE)
         .annotate(helpful=Subquery(helpful, output_field=IntegerField()))
         .values_list(
             "id",

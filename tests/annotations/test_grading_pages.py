@@ -158,3 +158,26 @@ def test_late_badges_follow_the_grace_period(client, instructor, seminar, blog_r
     # The penalty agrees: only the 19:00 post loses half.
     assert "2 + 1 (late: 2 − 50%) = 3 of 6 → 50" in html
     assert "1 late (due" in html
+
+
+def test_a_private_note_is_neither_graded_nor_shown_to_graders(
+    client, instructor, seminar, blog_reading, student
+):
+    # Graders cannot read private notes, so a grade built on one could not be explained,
+    # and the grading walk would show its text to them.
+    critique(blog_reading, student, "Public: the sweet spot claim is premature.")
+    annotation_create(
+        reading=blog_reading,
+        author=student,
+        kind="note",
+        text="Private: remember to ask about Chad.",
+        visibility="private",
+        quote={"exact": "foreign aid and support"},
+    )
+    client.force_login(instructor)
+    url = reverse("grade_student", args=[seminar.slug, blog_reading.slug, student.pk])
+    page = client.get(url).content.decode()
+    assert "the sweet spot claim is premature" in page
+    assert "remember to ask about Chad" not in page
+    _students, _readings, cells = gradebook.build(seminar)
+    assert cells[(blog_reading.pk, student.pk)].participation.posts == 1
