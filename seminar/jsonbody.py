@@ -7,6 +7,7 @@ endpoint at once, naming the field so the caller knows what to fix.
 """
 
 import json
+import re
 
 from ninja.parser import Parser
 
@@ -15,8 +16,11 @@ class UnstorableText(ValueError):
     """A string in the body that no database column can hold; the message names it."""
 
 
+_UNSTORABLE = re.compile("[\x00\ud800-\udfff]")
+
+
 def _bad(value):
-    return "\x00" in value or any("\ud800" <= ch <= "\udfff" for ch in value)
+    return _UNSTORABLE.search(value) is not None
 
 
 def _find_unstorable(data, path="body"):

@@ -17,18 +17,6 @@ from tests.apicalls import api
 from tests.conftest import make_user
 
 
-@pytest.fixture
-def critique(blog_reading, student):
-    quote = "this time and method sweet spot of intervention has been struck"
-    return annotation_create(
-        reading=blog_reading,
-        author=student,
-        kind="critique",
-        text="You are all wrong about this.",
-        quote={"exact": quote},
-    )[0]
-
-
 def test_a_student_flags_once_with_a_reason(client, student2, critique):
     client.force_login(student2)
     path = f"/annotations/{critique.pk}/flags"

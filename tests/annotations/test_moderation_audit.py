@@ -14,21 +14,9 @@ from annotations.moderation import annotation_moderate, flag_create
 from annotations.services import annotation_create
 from tests.apicalls import api
 
-SWEET_SPOT = "this time and method sweet spot of intervention has been struck"
 on_postgresql = pytest.mark.skipif(
     connection.vendor != "postgresql", reason="the audit trigger is PostgreSQL's"
 )
-
-
-@pytest.fixture
-def critique(blog_reading, student):
-    return annotation_create(
-        reading=blog_reading,
-        author=student,
-        kind="critique",
-        text="You are all wrong about this.",
-        quote={"exact": SWEET_SPOT},
-    )[0]
 
 
 @pytest.fixture
