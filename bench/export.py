@@ -30,7 +30,7 @@ import time
 import tracemalloc
 from urllib.parse import urlsplit
 
-from harness import ROOT, SEEDS, django_setup, machine
+from harness import BLOG, READINGS, ROOT, django_setup, machine
 
 RUNS = 3
 WORDS = (
@@ -54,8 +54,8 @@ def seed(total):
     Membership.objects.bulk_create(
         Membership(seminar=seminar, user=s, role=Role.STUDENT) for s in students
     )
-    name = "2013-03-04-mali-security-blog.txt"
-    parsed = parse_upload(data=(SEEDS / name).read_bytes(), filename=name)
+    name = BLOG
+    parsed = parse_upload(data=(READINGS / name).read_bytes(), filename=name)
     reading = reading_import(
         seminar=seminar, creator=teacher, parsed=parsed, status=ReadingStatus.PUBLISHED
     )

@@ -1,8 +1,11 @@
-"""Shared set-up for benchmarks: a throwaway database and a seeded reading.
+"""Shared set-up for benchmarks: a throwaway database and the readings to seed it with.
 
 Benchmarks run outside pytest. By default they make a temporary SQLite file; set
 DATABASE_URL to measure on PostgreSQL (the database is created and dropped by Django's test
 runner machinery, so point it at a server, not at a database you care about).
+
+The readings are the project's own (tests/fixtures/readings); set SEMINAR_CORPUS to a folder of
+.txt readings to run the re-anchoring benchmark over those instead.
 """
 
 import os
@@ -11,7 +14,15 @@ import tempfile
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
-SEEDS = ROOT.parent / "shared" / "seeds"
+READINGS = ROOT / "tests" / "fixtures" / "readings"
+BLOG = "2014-02-11-lake-chad-class-blog.txt"
+ARTICLE = "coups-in-the-sahel-explained.txt"
+
+
+def corpus() -> Path:
+    """The folder SEMINAR_CORPUS names, else the project's readings."""
+    folder = os.environ.get("SEMINAR_CORPUS", "").strip()
+    return Path(folder).resolve() if folder else READINGS
 
 
 def django_setup():

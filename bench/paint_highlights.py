@@ -19,7 +19,7 @@ import shutil
 import statistics
 import warnings
 
-from harness import SEEDS, django_setup, machine
+from harness import ARTICLE, BLOG, READINGS, django_setup, machine
 
 RUNS = 7
 KINDS = ["critique", "question", "evidence", "connection", "note"]
@@ -50,7 +50,7 @@ def seed_reading(filename, people):
     from seminar.models import ReadingStatus
 
     teacher, _ = people
-    parsed = parse_upload(data=(SEEDS / filename).read_bytes(), filename=filename)
+    parsed = parse_upload(data=(READINGS / filename).read_bytes(), filename=filename)
     return reading_import(
         seminar=teacher.seminar, creator=teacher, parsed=parsed, status=ReadingStatus.PUBLISHED
     )
@@ -195,9 +195,9 @@ def main():
     from playwright.sync_api import sync_playwright
 
     teacher, students = people()
-    busy = seed_reading("military-interventions-in-mali.txt", (teacher, students))
+    busy = seed_reading(ARTICLE, (teacher, students))
     seed_overlapping(busy, students)
-    blog = seed_reading("2013-03-04-mali-security-blog.txt", (teacher, students))
+    blog = seed_reading(BLOG, (teacher, students))
     seed_threads(blog, students)
 
     client = Client()

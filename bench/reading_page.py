@@ -11,7 +11,7 @@ GET /api/readings/{id}/annotations through Django's test client (server time, no
 import statistics
 import time
 
-from harness import SEEDS, django_setup, machine
+from harness import BLOG, READINGS, django_setup, machine
 
 THREADS, REPLIES_PER_THREAD, RUNS = 500, 3, 15
 
@@ -28,8 +28,8 @@ def seed():
     Membership.objects.bulk_create(
         Membership(seminar=seminar, user=s, role=Role.STUDENT) for s in students
     )
-    name = "2013-03-04-mali-security-blog.txt"
-    parsed = parse_upload(data=(SEEDS / name).read_bytes(), filename=name)
+    name = BLOG
+    parsed = parse_upload(data=(READINGS / name).read_bytes(), filename=name)
     reading = reading_import(
         seminar=seminar, creator=teacher, parsed=parsed, status=ReadingStatus.PUBLISHED
     )

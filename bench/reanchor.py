@@ -24,14 +24,14 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from harness import SEEDS, machine  # noqa: E402
+from harness import corpus, machine  # noqa: E402
 
 from annotations.anchoring import ORPHANED, anchor_at, reanchor  # noqa: E402
 
 
 def vocabulary():
     words = []
-    for path in sorted(SEEDS.glob("*.txt")):
+    for path in sorted(corpus().glob("*.txt")):
         words += re.findall(r"[\w’'-]+[.,;:]?", path.read_text(encoding="utf-8"))
     return words
 

@@ -7,8 +7,8 @@ serves `make run` (SQLite, DEBUG, console email) and production (PostgreSQL, SMT
 import os
 from pathlib import Path
 
+import bootstrap_wrapper
 import dj_database_url
-import xstatic.pkg.bootstrap
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -113,10 +113,10 @@ USE_TZ = True
 
 STATIC_URL = "static/"
 STATIC_ROOT = BASE_DIR / "staticfiles"
-# Bootstrap comes from the xstatic-bootstrap package: nothing vendored, nothing from a CDN.
+# Bootstrap comes from the bootstrap-wrapper package: nothing vendored, nothing from a CDN.
 STATICFILES_DIRS = [
     BASE_DIR / "static",
-    ("bootstrap", xstatic.pkg.bootstrap.BASE_DIR),
+    ("bootstrap", bootstrap_wrapper.get_bootstrap_dir()),
 ]
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},

@@ -4,15 +4,13 @@ An instructor, a TA and two students belong to `seminar`; the outsider is an ins
 another seminar, so "member of something" is never mistaken for "member of this".
 """
 
-from pathlib import Path
-
 import pytest
 
 from annotations.readings import parse_upload, reading_import
 from seminar.models import Membership, ReadingStatus, Role, User
 from seminar.services import seminar_create
+from tests.texts import BLOG, NEWS, reading_path
 
-SEEDS = Path(__file__).resolve().parents[2] / "shared" / "seeds"
 PASSWORD = "correct horse battery"  # noqa: S105
 
 
@@ -72,18 +70,18 @@ def outsider(db):
     return user
 
 
-def import_seed(seminar, filename, *, status=ReadingStatus.PUBLISHED, creator=None):
-    parsed = parse_upload(data=(SEEDS / filename).read_bytes(), filename=filename)
+def import_reading(seminar, filename, *, status=ReadingStatus.PUBLISHED, creator=None, path=None):
+    """Upload one of the project's readings (or the file at `path`) as a browser would."""
+    data = (path or reading_path(filename)).read_bytes()
+    parsed = parse_upload(data=data, filename=filename)
     return reading_import(seminar=seminar, creator=creator, parsed=parsed, status=status)
 
 
 @pytest.fixture
 def blog_reading(seminar, instructor):
-    return import_seed(seminar, "2013-03-04-mali-security-blog.txt", creator=instructor)
+    return import_reading(seminar, BLOG, creator=instructor)
 
 
 @pytest.fixture
 def draft_reading(seminar, instructor):
-    return import_seed(
-        seminar, "minusma-withdrawal-2024.txt", status=ReadingStatus.DRAFT, creator=instructor
-    )
+    return import_reading(seminar, NEWS, status=ReadingStatus.DRAFT, creator=instructor)

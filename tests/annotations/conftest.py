@@ -3,8 +3,7 @@
 import pytest
 
 from annotations.services import annotation_create
-
-SWEET_SPOT = "this time and method sweet spot of intervention has been struck"
+from tests.texts import SWEET_SPOT
 
 
 @pytest.fixture

@@ -8,8 +8,7 @@ from django.test import Client
 from annotations.models import Annotation, Vote
 from seminar.tokens import token_create, token_revoke
 from tests.apicalls import api
-
-PASSAGE = "this time and method sweet spot of intervention has been struck"
+from tests.texts import SWEET_SPOT as PASSAGE
 
 
 def selectors(text, exact, *, start=None, end=None, prefix=None, suffix=None):

@@ -21,8 +21,7 @@ from annotations.models import (
 )
 from annotations.services import annotation_create
 from seminar.models import Membership, Reading, ReadingRevision, Role, User
-
-QUOTE = "this time and method sweet spot of intervention has been struck"
+from tests.texts import SWEET_SPOT as QUOTE
 
 
 def post(reading, author, text="A critique", **extra):

@@ -17,8 +17,7 @@ from annotations.services import annotation_create, annotation_update, reply_cre
 from seminar.models import Role
 from tests.apicalls import api
 from tests.conftest import member
-
-SWEET_SPOT = "this time and method sweet spot of intervention has been struck"
+from tests.texts import SWEET_SPOT
 
 
 def listed(client, reading):

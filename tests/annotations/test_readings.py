@@ -1,6 +1,6 @@
 """Importing readings through the web form and the command, and editing them.
 
-Real files: the five seed readings of ../shared/seeds, uploaded as a browser would.
+Real files: the project's five readings (tests/fixtures/readings), uploaded as a browser would.
 """
 
 import datetime
@@ -13,44 +13,44 @@ from django.urls import reverse
 
 from annotations.models import Annotation
 from seminar.models import Reading, ReadingRevision
-from tests.conftest import SEEDS
-from tests.seminar.blog_seed import blog_comments, blog_works_cited
+from tests.seminar.blog_source import blog_comments, blog_works_cited
+from tests.texts import ARTICLE, BLOG, COURSE, NEWS, REPORT, reading_path
 
 # file -> (title, date or None, paragraphs a person counts in the body; see
 # tests/seminar/test_textformats.py for how each count breaks down)
-SEED_EXPECTATIONS = {
-    "2013-03-04-mali-security-blog.txt": (
-        "International Involvement and Mali's Security",
-        datetime.date(2013, 3, 4),
+EXPECTED = {
+    BLOG: (
+        "Regional Forces and the Lake Chad Basin",
+        datetime.date(2014, 2, 11),
         3,
     ),
-    "military-interventions-in-mali.txt": (
-        "Analyzing Military Interventions in Mali and Their Impact on Stability",
+    ARTICLE: (
+        "Understanding Military Coups in the Sahel and What They Mean for Stability",
         None,
-        47,
+        27,
     ),
-    "crisis-group-2013-security-dialogue-reform.txt": (
-        "Mali: Security, Dialogue and Meaningful Reform",
-        datetime.date(2013, 4, 11),
-        12,
+    REPORT: (
+        "Niger Basin: Dialogue Before Deployment",
+        datetime.date(2014, 6, 3),
+        15,
     ),
-    "minusma-withdrawal-2024.txt": ("Minusma withdrawal 2024", None, 21),
-    "international-peace-operations-part-2.txt": (
-        "International Peace Operations Part II",
+    NEWS: ("Regional force drawdown 2025", None, 17),
+    COURSE: (
+        "Peace Operations in the Sahel, Part III",
         None,
         13,
     ),
 }
 
 
-def assert_seed_reading(reading, filename):
-    title, date, paragraphs = SEED_EXPECTATIONS[filename]
+def assert_imported(reading, filename):
+    title, date, paragraphs = EXPECTED[filename]
     assert (reading.title, reading.date) == (title, date)
     revision = reading.current_revision
     assert revision.number == 1
     assert revision.html.count("<p>") == paragraphs
-    if filename.startswith("2013-03-04"):
-        # Every entry and every comment whole, as the seed file has them.
+    if filename == BLOG:
+        # Every entry and every comment whole, as the file has them.
         assert revision.works_cited == blog_works_cited()
         assert len(revision.works_cited) == 3
         comments = reading.annotations.order_by("created", "id")
@@ -61,36 +61,36 @@ def assert_seed_reading(reading, filename):
 
 
 BLOG_COMMENT_STARTS = [
-    "After yesterdays class, I found this blog particular interesting.",
-    "I think that the cooperation of neighboring African governments will be very imporant",
-    "Something to look for in the future of Mali is how well the state",
+    "After yesterdays seminar I read this post twice.",
+    "I think the trust of the fishing communities is very imporant",
+    "Something to watch is whether four governments can keep one headquarters",
 ]
 
 
 def upload(client, seminar, filename, data=None, **fields):
-    data = (SEEDS / filename).read_bytes() if data is None else data
+    data = reading_path(filename).read_bytes() if data is None else data
     payload = {"status": "published", "format": "text", "title": "", "byline": "", "text": ""}
     payload.update(fields)
     payload["file"] = SimpleUploadedFile(filename, data, content_type="text/plain")
     return client.post(reverse("reading_create", args=[seminar.slug]), payload)
 
 
-@pytest.mark.parametrize("filename", list(SEED_EXPECTATIONS))
-def test_each_seed_imports_through_the_form(client, instructor, seminar, filename):
+@pytest.mark.parametrize("filename", list(EXPECTED))
+def test_each_reading_imports_through_the_form(client, instructor, seminar, filename):
     client.force_login(instructor)
     response = upload(client, seminar, filename)
     reading = Reading.objects.get(seminar=seminar)
     assert response.status_code == 302 and response.url == reading.get_absolute_url()
-    assert_seed_reading(reading, filename)
+    assert_imported(reading, filename)
     page = client.get(reading.get_absolute_url())
     assert page.status_code == 200
 
 
-@pytest.mark.parametrize("filename", list(SEED_EXPECTATIONS))
-def test_each_seed_imports_through_the_command(seminar, filename, capsys):
-    call_command("import_reading", "--seminar", seminar.slug, str(SEEDS / filename))
+@pytest.mark.parametrize("filename", list(EXPECTED))
+def test_each_reading_imports_through_the_command(seminar, filename, capsys):
+    call_command("import_reading", "--seminar", seminar.slug, str(reading_path(filename)))
     reading = Reading.objects.get(seminar=seminar)
-    assert_seed_reading(reading, filename)
+    assert_imported(reading, filename)
     assert "Imported" in capsys.readouterr().out
 
 
@@ -98,10 +98,10 @@ def test_form_and_command_store_the_same_reading(
     client, instructor, seminar, instructor_two_seminars
 ):
     other = instructor_two_seminars
-    name = "crisis-group-2013-security-dialogue-reform.txt"
+    name = REPORT
     client.force_login(instructor)
     upload(client, seminar, name)
-    call_command("import_reading", "--seminar", other.slug, str(SEEDS / name))
+    call_command("import_reading", "--seminar", other.slug, str(reading_path(name)))
     by_form, by_command = (
         Reading.objects.get(seminar=s).current_revision for s in (seminar, other)
     )
@@ -136,13 +136,13 @@ def test_blog_reader_comments_become_the_first_numbered_comments(client, student
 def test_blog_page_looks_like_the_post(client, student, blog_reading):
     client.force_login(student)
     page = client.get(blog_reading.get_absolute_url()).text
-    assert "Monday, March 4, 2013" in page
+    assert "Tuesday, February 11, 2014" in page
     assert "Works Cited" in page
     assert page.index("Works Cited") < page.index("3 comments")
     # The canonical text is the body without markup: no reader comment, no title.
     text = blog_reading.current_revision.text
-    assert "After yesterdays class" not in text
-    assert "this time and method sweet spot of intervention has been struck" in text
+    assert "After yesterdays seminar" not in text
+    assert "believe it has found the sweet spot of timing and method this time" in text
     assert blog_reading.current_revision.works_cited == blog_works_cited()
     for entry in blog_works_cited():
         assert entry in unescape(page)

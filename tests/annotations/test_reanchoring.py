@@ -146,7 +146,7 @@ def test_swapped_paragraphs_move_with_their_words():
 def test_swapping_paragraphs_that_share_a_phrase_keeps_each_copy_with_its_paragraph(data):
     # The diff of a swap can align one paragraph's copy of a phrase with the other's: the
     # words match there, the passage does not. Each annotation must go with its paragraph.
-    phrase = data.draw(st.sampled_from(["Operation Serval in", "the mission", "Mali’s 🕊️"]))
+    phrase = data.draw(st.sampled_from(["Operation Lakeshore in", "the mission", "the lake’s 🕊️"]))
 
     # Each paragraph's words carry its mark, so their contexts differ as real prose does.
     def marked(mark):
@@ -164,18 +164,18 @@ def test_swapping_paragraphs_that_share_a_phrase_keeps_each_copy_with_its_paragr
     assert placed.anchor.start == expected
 
 
-def test_swapped_seed_paragraphs_keep_repeated_phrases_on_their_own_copy():
-    # From the seed: "Operation Serval in" ends one paragraph's sentence and opens the next.
+def test_swapped_paragraphs_keep_repeated_phrases_on_their_own_copy():
+    # "Operation Lakeshore in" ends one paragraph's sentence and opens the next one's.
     one = (
-        "In response to the advance of armed groups in northern Mali, France launched "
-        "Operation Serval in January 2013. This military intervention aimed to halt the advance."
+        "When the insurgents reached the ferry towns, the four armies began "
+        "Operation Lakeshore in February 2014. Its aim was to retake the islands before the rains."
     )
     two = (
-        "Operation Serval involved rapid deployment of French troops, supported by air power "
-        "and by the armies of Chad and of Mali’s neighbours."
+        "Operation Lakeshore involved boats borrowed from the fishing cooperatives, a few "
+        "helicopters and the patience of the lake’s people."
     )
     old, new = f"{one}\n{two}", f"{two}\n{one}"
-    phrase = "Operation Serval in"
+    phrase = "Operation Lakeshore in"
     anchors = [anchor_at(old, s, s + len(phrase)) for s in (old.find(phrase), old.rfind(phrase))]
     first, second = reanchor(old, new, anchors)
     assert first.anchor.start == len(two) + 1 + one.find(phrase)

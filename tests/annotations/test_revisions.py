@@ -1,4 +1,4 @@
-"""Texts change, critiques stay on their words: real edits of the seed readings, the edit
+"""Texts change, critiques stay on their words: real edits of the project's readings, the edit
 page's preview, history, restore, PUT /api/readings/{id} and re-attaching an orphan."""
 
 import re
@@ -11,58 +11,14 @@ from annotations.revisions import reading_restore, reading_revise_and_reanchor
 from annotations.services import annotation_create
 from seminar.models import Reading
 from tests.apicalls import api
+from tests.texts import ALL, ARTICLE, BLOG, REPORT, reading_text
 
-from ..conftest import SEEDS, import_seed
-
-
-def annotate_everywhere(reading, author, *, every=180, size=45):
-    """Passages spread over the whole text, cut at word boundaries, plus every chrome line."""
-    text = reading.current_revision.text
-    spans = []
-    for at in range(0, len(text) - size, every):
-        start = text.find(" ", at) + 1
-        end = text.rfind(" ", start, start + size)
-        if 0 < start < end and "\n" not in text[start:end]:
-            spans.append((start, end))
-    for line in re.finditer(
-        r"^(Skip to content|See also.*|Member Sign In|PDF Print E-mail)$", text, re.M
-    ):
-        spans.append(line.span())
-    made = []
-    for i, (start, end) in enumerate(spans):
-        annotation, _ = annotation_create(
-            reading=reading,
-            author=author,
-            kind="critique",
-            text=f"Critique {i}",
-            quote={"exact": text[start:end], "start": start, "end": end},
-        )
-        made.append(annotation)
-    return made
-
-
-def check(reading, annotations, *, removed, replacements=()):
-    """Every annotation is on its (possibly corrected) words, or an orphan if they were removed."""
-    new_text = reading.current_revision.text
-    counts = {"anchored": 0, "moved": 0, "orphaned": 0}
-    for annotation in annotations:
-        quote = annotation.quote_exact
-        annotation.refresh_from_db()
-        counts[annotation.anchor_status] += 1
-        if any(part in quote or quote in part for part in removed):
-            assert annotation.anchor_status == "orphaned", quote
-            continue
-        expected = quote
-        for old, new in replacements:
-            expected = expected.replace(old, new)
-        assert annotation.anchor_status in {"anchored", "moved"}, quote
-        assert annotation.anchored_revision_id == reading.current_revision_id
-        assert new_text[annotation.start : annotation.end] == expected, (quote, expected)
-    return counts
+from ..conftest import import_reading
+from .placements import annotate_everywhere, check
 
 
 def test_trimming_scraped_chrome_keeps_every_critique_on_its_words(seminar, instructor, student):
-    reading = import_seed(seminar, "military-interventions-in-mali.txt")
+    reading = import_reading(seminar, ARTICLE)
     made = annotate_everywhere(reading, student)
     source = reading.current_revision.source
     removed = [
@@ -81,11 +37,11 @@ def test_trimming_scraped_chrome_keeps_every_critique_on_its_words(seminar, inst
 
 
 def test_typo_fixes_and_a_paragraph_swap_on_the_blog_post(seminar, instructor, student):
-    reading = import_seed(seminar, "2013-03-04-mali-security-blog.txt")
+    reading = import_reading(seminar, BLOG)
     text = reading.current_revision.text
     made = annotate_everywhere(reading, student, every=90, size=40)
     # A critique right on a typo, and one on the famous sentence.
-    for quote in ("This has lead to what appears", "this time and method sweet spot"):
+    for quote in ("This has lead to what appears", "the sweet spot of timing and method"):
         start = text.index(quote)
         made.append(
             annotation_create(
@@ -111,7 +67,7 @@ def test_typo_fixes_and_a_paragraph_swap_on_the_blog_post(seminar, instructor, s
 
 
 def test_crisis_report_header_and_footer_removed(seminar, instructor, student):
-    reading = import_seed(seminar, "crisis-group-2013-security-dialogue-reform.txt")
+    reading = import_reading(seminar, REPORT)
     made = annotate_everywhere(reading, student)
     source = reading.current_revision.source
     lines = source.splitlines()
@@ -148,7 +104,7 @@ def test_restoring_an_earlier_revision_brings_orphans_back(
 ):
     first = blog_reading.current_revision
     text = first.text
-    quote = "this time and method sweet spot of intervention has been struck"
+    quote = "believe it has found the sweet spot of timing and method this time"
     start = text.index(quote)
     made, _ = annotation_create(
         reading=blog_reading,
@@ -205,7 +161,7 @@ def test_put_reading_with_bad_html_saves_nothing(client, instructor, blog_readin
 
 def test_reattach_an_orphan(client, instructor, student, student2, blog_reading):
     first = blog_reading.current_revision
-    quote = "the second most dangerous Islamist militant leader"
+    quote = "the second most feared commander in the basin"
     start = first.text.index(quote)
     made, _ = annotation_create(
         reading=blog_reading,
@@ -217,13 +173,13 @@ def test_reattach_an_orphan(client, instructor, student, student2, blog_reading)
     reading_revise_and_reanchor(
         reading=blog_reading,
         editor=instructor,
-        source=first.source.replace(quote, "a leader"),
+        source=first.source.replace(quote, "a rumour"),
         format="text",
     )
     made.refresh_from_db()
     assert made.anchor_status == "orphaned"
     new_text = blog_reading.current_revision.text
-    target = {"selector": [{"type": "TextQuoteSelector", "exact": "a leader"}]}
+    target = {"selector": [{"type": "TextQuoteSelector", "exact": "a rumour"}]}
     client.force_login(student2)
     response = api(client, "post", f"/annotations/{made.pk}/reattach", {"target": target})
     assert response.status_code == 403
@@ -233,7 +189,7 @@ def test_reattach_an_orphan(client, instructor, student, student2, blog_reading)
     body = response.json()
     assert body["anchor_status"] == "anchored"
     start = body["target"]["selector"][1]["start"]
-    assert new_text[start : start + len("a leader")] == "a leader"
+    assert new_text[start : start + len("a rumour")] == "a rumour"
 
 
 def edit(client, reading, source, follow=False, **extra):
@@ -293,15 +249,15 @@ def test_restore_from_the_history_page_previews_then_restores(
     client, instructor, student, blog_reading
 ):
     first = blog_reading.current_revision
-    quote = "the second most dangerous Islamist militant leader"
+    quote = "the second most feared commander in the basin"
     reading_revise_and_reanchor(
         reading=blog_reading,
         editor=instructor,
-        source=first.source.replace(quote, "a leader"),
+        source=first.source.replace(quote, "a rumour"),
         format="text",
     )
     added, _ = annotation_create(
-        reading=blog_reading, author=student, kind="critique", text="?", quote={"exact": "a leader"}
+        reading=blog_reading, author=student, kind="critique", text="?", quote={"exact": "a rumour"}
     )
     client.force_login(instructor)
     url = reverse("reading_restore", args=[blog_reading.seminar.slug, blog_reading.slug, 1])
@@ -309,11 +265,11 @@ def test_restore_from_the_history_page_previews_then_restores(
         reverse("reading_history", args=[blog_reading.seminar.slug, blog_reading.slug])
     )
     assert url in history.text
-    # Looking changes nothing and says what restoring would do: "a leader" leaves the text.
+    # Looking changes nothing and says what restoring would do: "a rumour" leaves the text.
     preview = client.get(url)
     assert preview.status_code == 200
     assert re.search(r"<strong>1</strong> will no longer be in the text", preview.text)
-    assert "“a leader”" in preview.text
+    assert "“a rumour”" in preview.text
     blog_reading.refresh_from_db()
     assert blog_reading.current_revision.number == 2
     stamp = re.search(r'name="confirm" value="([0-9a-f]+)"', preview.text).group(1)
@@ -356,7 +312,7 @@ def test_an_edit_confirmed_after_someone_else_saved_is_previewed_again(
         author=student,
         kind="critique",
         text="?",
-        quote={"exact": "this time and method sweet spot of intervention has been struck"},
+        quote={"exact": "believe it has found the sweet spot of timing and method this time"},
     )
     client.force_login(instructor)
     mine = source.replace("Mali", "Mali (West Africa)", 1)
@@ -383,8 +339,8 @@ def test_an_instructor_reattaches_an_orphan_but_not_a_placed_passage(
     client, instructor, student, blog_reading
 ):
     first = blog_reading.current_revision
-    orphaned_quote = "the second most dangerous Islamist militant leader"
-    placed_quote = "this time and method sweet spot of intervention has been struck"
+    orphaned_quote = "the second most feared commander in the basin"
+    placed_quote = "believe it has found the sweet spot of timing and method this time"
     orphan, _ = annotation_create(
         reading=blog_reading,
         author=student,
@@ -402,10 +358,10 @@ def test_an_instructor_reattaches_an_orphan_but_not_a_placed_passage(
     reading_revise_and_reanchor(
         reading=blog_reading,
         editor=instructor,
-        source=first.source.replace(orphaned_quote, "a leader"),
+        source=first.source.replace(orphaned_quote, "a rumour"),
         format="text",
     )
-    target = {"selector": [{"type": "TextQuoteSelector", "exact": "a leader"}]}
+    target = {"selector": [{"type": "TextQuoteSelector", "exact": "a rumour"}]}
     client.force_login(instructor)
     listed = {
         a["id"]: a
@@ -438,7 +394,7 @@ def test_a_passage_posted_from_a_stale_page_lands_on_the_current_text(
         format="text",
     )
     fresh.refresh_from_db()
-    quote = "this time and method sweet spot of intervention has been struck"
+    quote = "believe it has found the sweet spot of timing and method this time"
     made, _ = annotation_create(
         reading=stale, author=student, kind="critique", text="x", quote={"exact": quote}
     )
@@ -448,7 +404,7 @@ def test_a_passage_posted_from_a_stale_page_lands_on_the_current_text(
 
 def test_put_of_the_same_text_reports_orphans_as_orphans(client, instructor, student, blog_reading):
     first = blog_reading.current_revision
-    quote = "the second most dangerous Islamist militant leader"
+    quote = "the second most feared commander in the basin"
     annotation_create(
         reading=blog_reading, author=student, kind="evidence", text="!", quote={"exact": quote}
     )
@@ -457,9 +413,9 @@ def test_put_of_the_same_text_reports_orphans_as_orphans(client, instructor, stu
         author=student,
         kind="critique",
         text="?",
-        quote={"exact": "this time and method sweet spot of intervention has been struck"},
+        quote={"exact": "believe it has found the sweet spot of timing and method this time"},
     )
-    changed = first.source.replace(quote, "a leader")
+    changed = first.source.replace(quote, "a rumour")
     client.force_login(instructor)
     path = f"/readings/{blog_reading.pk}"
     assert api(client, "put", path, {"body": changed}).json()["orphaned"] == 1
@@ -470,13 +426,13 @@ def test_put_of_the_same_text_reports_orphans_as_orphans(client, instructor, stu
 def test_the_blog_post_hosted_whole_with_its_typos_fixed(seminar, instructor, student):
     # Hosted as plain text, the reader comments are part of the reading, typos and all:
     # fixing "imporant" and "yesterdays" must carry the critiques on those words along.
-    reading = import_seed(seminar, "2013-03-04-mali-security-blog.txt")
-    whole = (SEEDS / "2013-03-04-mali-security-blog.txt").read_text(encoding="utf-8")
+    reading = import_reading(seminar, BLOG)
+    whole = reading_text(BLOG)
     reading_revise_and_reanchor(reading=reading, editor=instructor, source=whole, format="text")
     reading.refresh_from_db()
     text = reading.current_revision.text
     made = annotate_everywhere(reading, student, every=120, size=40)
-    for quote in ("After yesterdays class", "will be very imporant for the Malian government"):
+    for quote in ("After yesterdays seminar", "is very imporant for the force in the long run"):
         made.append(
             annotation_create(
                 reading=reading, author=student, kind="question", text="?", quote={"exact": quote}
@@ -492,9 +448,9 @@ def test_the_blog_post_hosted_whole_with_its_typos_fixed(seminar, instructor, st
     assert counts["orphaned"] == 0 and counts["moved"] >= 2
 
 
-@pytest.mark.parametrize("name", sorted(p.name for p in SEEDS.glob("*.txt")))
-def test_every_seed_survives_a_swap_and_a_deleted_paragraph(seminar, instructor, student, name):
-    reading = import_seed(seminar, name)
+@pytest.mark.parametrize("name", ALL)
+def test_every_reading_survives_a_swap_and_a_deleted_paragraph(seminar, instructor, student, name):
+    reading = import_reading(seminar, name)
     made = annotate_everywhere(reading, student, every=150, size=40)
     lines = reading.current_revision.source.split("\n")
     long = [i for i, line in enumerate(lines) if len(line) > 200]

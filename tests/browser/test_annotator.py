@@ -12,13 +12,13 @@ from annotations import services
 from annotations.models import Annotation, Vote
 from annotations.readings import parse_pasted, reading_import
 from seminar.models import Membership, Role
+from tests.texts import SWEET_SPOT
 
 from ..conftest import PASSWORD, make_user
 from .conftest import ARTIFACTS, LAPTOP, PHONE, log_in, screenshot
 
 pytestmark = pytest.mark.browser
 
-SWEET_SPOT = "this time and method sweet spot of intervention has been struck"
 
 # Finds `phrase` in one text node of the body, selects it, and lets go of the mouse there.
 SELECT = """(phrase) => {
@@ -115,7 +115,10 @@ def test_student_annotates_a_passage_and_it_is_painted_exactly(open_page, studen
     stored = Annotation.objects.get(reading=blog_reading, kind="critique")
     text = blog_reading.current_revision.text
     assert stored.quote_exact == SWEET_SPOT
-    assert (stored.start, stored.end) == (text.index(SWEET_SPOT), text.index(SWEET_SPOT) + 63)
+    assert (stored.start, stored.end) == (
+        text.index(SWEET_SPOT),
+        text.index(SWEET_SPOT) + len(SWEET_SPOT),
+    )
     assert stored.tags == ["timing", "evidence"]
     assert stored.quote_prefix == text[stored.start - 32 : stored.start]
 
@@ -286,12 +289,16 @@ def test_laptop_layout_overlaps_kinds_and_filters(
         tags=["timing", "evidence"],
     )
     annotate(
-        blog_reading, student2, "method sweet spot", "question", "What would the wrong method be?"
+        blog_reading,
+        student2,
+        "sweet spot of timing",
+        "question",
+        "What would the wrong method be?",
     )
     annotate(
         blog_reading,
         student2,
-        "pledged more than $450m to fund an African-led military force",
+        "promised more than $250m for an African-led force",
         "evidence",
         "Pledged is not delivered: see the Guardian piece.",
         tags=["funding"],
@@ -299,14 +306,14 @@ def test_laptop_layout_overlaps_kinds_and_filters(
     annotate(
         blog_reading,
         ta,
-        "Regan and Aydin, (2006)",
+        "Mensah and Lund, (2009)",
         "connection",
         "Week 2: timing of diplomatic interventions.",
     )
     annotate(
         blog_reading,
         student,
-        "a Ji’ Hadist safe haven",
+        "the insurgents’ safe haven",
         "note",
         "Look up the 2012 timeline.",
         visibility="private",
@@ -318,14 +325,14 @@ def test_laptop_layout_overlaps_kinds_and_filters(
 
     page = open_reading(open_page, student2, blog_reading)
     assert page.locator(".thread").count() == 4  # the private note is not Sam's to see
-    assert page.evaluate(HIGHLIGHTS, "annot-depth-2") == ["method sweet spot"]
+    assert page.evaluate(HIGHLIGHTS, "annot-depth-2") == ["sweet spot of timing"]
     # Reading order: by where the passage starts.
     quotes = page.locator(".thread-quote").all_inner_texts()
     assert quotes == [
-        "pledged more than $450m to fund an African-led military force",
-        "Regan and Aydin, (2006)",
+        "promised more than $250m for an African-led force",
+        "Mensah and Lund, (2009)",
         SWEET_SPOT,
-        "method sweet spot",
+        "sweet spot of timing",
     ]
     ta_reply = page.locator(".reply .post-card", has_text="what counts as")
     assert ta_reply.locator(".author-role").inner_text() == "TA"
@@ -357,7 +364,7 @@ def test_laptop_layout_overlaps_kinds_and_filters(
     page.get_by_label("Only mine").uncheck()
     page.locator(".thread-card", has_text="Week 2").focus()
     page.keyboard.press("Enter")
-    assert page.evaluate(HIGHLIGHTS, "annot-active") == ["Regan and Aydin, (2006)"]
+    assert page.evaluate(HIGHLIGHTS, "annot-active") == ["Mensah and Lund, (2009)"]
 
 
 def test_edit_and_delete_keep_the_thread_shape(open_page, student, student2, blog_reading):
@@ -430,7 +437,7 @@ def test_stored_xss_renders_inert(open_page, seminar, student, blog_reading):
 
 def test_highlights_fall_back_to_marks_without_the_highlight_api(open_page, student, blog_reading):
     annotate(blog_reading, student, SWEET_SPOT, "critique")
-    annotate(blog_reading, student, "method sweet spot", "question")
+    annotate(blog_reading, student, "sweet spot of timing", "question")
     page = open_page()
     page.add_init_script("delete CSS.highlights")
     log_in(page, student.username, PASSWORD)
@@ -438,7 +445,9 @@ def test_highlights_fall_back_to_marks_without_the_highlight_api(open_page, stud
     wait_ready(page)
     marks = page.locator("#reading-body mark.annot-mark")
     assert "".join(marks.all_inner_texts()) == SWEET_SPOT
-    assert page.locator("#reading-body mark.annot-mark-depth-2").inner_text() == "method sweet spot"
+    assert (
+        page.locator("#reading-body mark.annot-mark-depth-2").inner_text() == "sweet spot of timing"
+    )
     shown = page.locator("#reading-body").evaluate("el => el.textContent")
     assert shown == blog_reading.current_revision.text
 

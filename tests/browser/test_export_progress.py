@@ -20,8 +20,9 @@ from playwright.sync_api import expect
 
 from annotations.export import jobs
 from annotations.export.jobs import ExportJob
+from tests.texts import NEWS
 
-from ..conftest import PASSWORD, import_seed
+from ..conftest import PASSWORD, import_reading
 from .conftest import LAPTOP, log_in, screenshot
 from .test_annotator import SWEET_SPOT, annotate
 
@@ -63,7 +64,7 @@ def test_instructor_builds_the_archive_and_downloads_it_when_ready(
     open_page, settings, tmp_path, gate, seminar, instructor, student, student2, blog_reading
 ):
     settings.EXPORT_ROOT = tmp_path / "exports"
-    import_seed(seminar, "minusma-withdrawal-2024.txt", creator=instructor)
+    import_reading(seminar, NEWS, creator=instructor)
     annotate(blog_reading, student, SWEET_SPOT, text="Is the sweet spot claim premature?")
     annotate(blog_reading, student2, "foreign aid and support", "question", "Whose aid?")
     start, reached, release = gate

@@ -15,8 +15,8 @@ pytestmark = pytest.mark.browser
 
 PASSAGES = [
     ("foreign aid and support", "Aid is not the same as support: which is meant?"),
-    ("this time and method sweet spot of intervention has been struck", "Premature claim."),
-    ("a significant effect of the chain of command", "What evidence of the effect?"),
+    ("believe it has found the sweet spot of timing and method this time", "Premature claim."),
+    ("thrown the insurgents’ chain of command into disorder", "What evidence of the effect?"),
 ]
 FEEDBACK = "Sharp questions. Next time, bring a source for the chain-of-command claim."
 

@@ -111,7 +111,7 @@ def test_moderating_from_the_reading_page(
     Flag.objects.create(annotation=second, user=student, reason="off_topic")
     seminar.premoderation = True
     seminar.save(update_fields=["premoderation"])
-    waiting = annotate(blog_reading, student2, "Regan and Aydin, (2006)", "connection", "Week 2.")
+    waiting = annotate(blog_reading, student2, "Mensah and Lund, (2009)", "connection", "Week 2.")
     assert waiting.status == "pending"
 
     page = open_reading(open_page, instructor, blog_reading)

@@ -6,8 +6,9 @@ import pytest
 from django.core.management import call_command
 
 from seminar.models import Reading
+from tests.texts import ALL
 
-from ..conftest import PASSWORD, SEEDS, import_seed
+from ..conftest import PASSWORD, import_reading
 from .conftest import LAPTOP, PHONE, log_in, screenshot
 
 pytestmark = pytest.mark.browser
@@ -40,7 +41,7 @@ def test_demo_student_posts_a_comment_and_sees_it_numbered(open_page, demo, view
 
 
 def test_reading_body_text_content_equals_the_stored_text(open_page, seminar, instructor):
-    readings = [import_seed(seminar, path.name) for path in sorted(SEEDS.glob("*.txt"))]
+    readings = [import_reading(seminar, name) for name in ALL]
     page = open_page()
     log_in(page, instructor.username, PASSWORD)
     for reading in readings:

@@ -30,10 +30,10 @@ pytestmark = pytest.mark.browser
 LEAD = "This has lead to"
 LED = "This has led to"
 # The sentence, its citation and the spaces after it (non-breaking ones, in this import).
-DELETED_SENTENCE = re.compile(r"With the gains of extra resources.*?\(BBC News, 2013\)\s*")
-IN_DELETED = "allegedly killed by Chad’s armed forces"
+DELETED_SENTENCE = re.compile(r"Since the money arrived.*?\(Lakeside Herald, 2014\)\s*")
+IN_DELETED = "reportedly killed by Chad’s soldiers"
 NEW_PARAGRAPH = "Editor's note: this post was revised after class on March 6.\n\n"
-NEW_WORDS = "The death of Mokhtar Belmokhtar"
+NEW_WORDS = "The death of Abubakar Kolo"
 
 
 # Where each range of a highlight starts and ends in the body's text (UTF-16 units).
@@ -82,7 +82,7 @@ def post_annotation(page, reading, phrase, kind, text):
 def edited(source):
     assert source.count("has lead to") == 1
     source, deleted = DELETED_SENTENCE.subn("", source.replace("has lead to", "has led to"))
-    assert deleted == 1 and "Mokhtar Belmokhtar has been allegedly killed" not in source
+    assert deleted == 1 and IN_DELETED not in source
     paragraph = source.index("With the increase")
     return source[:paragraph] + NEW_PARAGRAPH + source[paragraph:]
 

@@ -3,8 +3,9 @@
 import pytest
 
 from seminar.models import Membership, Reading
+from tests.texts import BLOG, reading_path
 
-from ..conftest import PASSWORD, SEEDS
+from ..conftest import PASSWORD
 from .conftest import LAPTOP, PHONE, log_in, screenshot
 
 pytestmark = pytest.mark.browser
@@ -20,15 +21,11 @@ def test_instructor_sets_up_a_seminar_and_a_student_joins(open_page, instructor,
     assert page.get_by_role("heading", name="Security in the Sahel").is_visible()
 
     page.get_by_role("link", name="Add a reading").first.click()
-    page.get_by_label("…or upload a file").set_input_files(
-        str(SEEDS / "2013-03-04-mali-security-blog.txt")
-    )
+    page.get_by_label("…or upload a file").set_input_files(str(reading_path(BLOG)))
     page.get_by_label("Status").select_option("published")
     screenshot(page, "reading-form-laptop")
     page.get_by_role("button", name="Add reading").click()
-    assert page.get_by_role(
-        "heading", name="International Involvement and Mali's Security"
-    ).is_visible()
+    assert page.get_by_role("heading", name="Regional Forces and the Lake Chad Basin").is_visible()
     assert page.get_by_role("heading", name="3 comments").is_visible()
 
     page.get_by_role("link", name="Security in the Sahel").click()
@@ -48,7 +45,7 @@ def test_instructor_sets_up_a_seminar_and_a_student_joins(open_page, instructor,
     student_page.goto("/dashboard/")
     screenshot(student_page, "dashboard-phone")
     assert student_page.get_by_role(
-        "link", name="International Involvement and Mali's Security"
+        "link", name="Regional Forces and the Lake Chad Basin"
     ).is_visible()
 
 

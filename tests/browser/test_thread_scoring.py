@@ -28,7 +28,7 @@ def test_instructor_scores_in_the_thread_and_the_gradebook_follows(
 ):
     critique = annotate(blog_reading, student, SWEET_SPOT, text=QUESTION)
     annotate(blog_reading, student2, "foreign aid and support", "question", "Whose aid?")
-    annotate(blog_reading, ta, "Regan and Aydin, (2006)", "connection", "Week 2 reading.")
+    annotate(blog_reading, ta, "Mensah and Lund, (2009)", "connection", "Week 2 reading.")
 
     page = open_reading(open_page, instructor, blog_reading)
     card = page.locator(".thread-card", has_text=QUESTION)

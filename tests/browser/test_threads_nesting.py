@@ -108,14 +108,14 @@ def test_threads_sit_beside_their_passages_on_wide_screens(
     open_page, seminar, student, student2, blog_reading
 ):
     annotate(blog_reading, student, "foreign aid and support", "question", "Whose aid?")
-    annotate(blog_reading, student2, "Regan and Aydin, (2006)", "connection", "Week 2.")
+    annotate(blog_reading, student2, "Mensah and Lund, (2009)", "connection", "Week 2.")
     # Two passages on neighbouring lines: the second card is pushed below the first.
     annotate(blog_reading, student, SWEET_SPOT, "critique", "Premature?")
-    annotate(blog_reading, student2, "method sweet spot", "note", "Which method?")
+    annotate(blog_reading, student2, "sweet spot of timing", "note", "Which method?")
     annotate(
         blog_reading,
         student2,
-        "a significant effect of the chain of command",
+        "thrown the insurgents’ chain of command into disorder",
         "evidence",
         "Which effect?",
     )
@@ -126,10 +126,10 @@ def test_threads_sit_beside_their_passages_on_wide_screens(
     # the order keyboard focus takes).
     assert [c["quote"] for c in cards] == [
         "foreign aid and support",
-        "Regan and Aydin, (2006)",
+        "Mensah and Lund, (2009)",
         SWEET_SPOT,
-        "method sweet spot",
-        "a significant effect of the chain of command",
+        "sweet spot of timing",
+        "thrown the insurgents’ chain of command into disorder",
     ]
     assert [c["top"] for c in cards] == sorted(c["top"] for c in cards)
     pushed = cards[3]
@@ -169,8 +169,8 @@ def test_threads_sit_beside_their_passages_on_wide_screens(
     check_beside(page)
     page.get_by_role("button", name="Cancel").click()
     # ...and when threads come and go.
-    compose(page, "the French", "evidence", "Operation Serval.")
-    page.locator(".thread", has_text="Operation Serval.").wait_for()
+    compose(page, "the task force has retaken", "evidence", "Operation Lakeshore.")
+    page.locator(".thread", has_text="Operation Lakeshore.").wait_for()
     assert len(check_beside(page)) == 6
     page.once("dialog", lambda dialog: dialog.accept())
     page.locator(".thread-card", has_text="Premature?").get_by_role(

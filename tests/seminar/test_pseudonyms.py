@@ -10,7 +10,8 @@ from annotations.services import comment_create
 from seminar import services
 from seminar.models import Membership, Role
 from seminar.pseudonyms import base_pseudonym, people
-from tests.conftest import import_seed, make_user, member
+from tests.conftest import import_reading, make_user, member
+from tests.texts import NEWS
 
 
 @pytest.fixture
@@ -89,7 +90,7 @@ def test_a_student_added_through_the_roster_gets_a_stored_pseudonym(hidden, inst
 def test_the_pseudonym_is_the_same_on_two_readings(
     client, hidden, instructor, student, student2, blog_reading
 ):
-    other = import_seed(hidden, "minusma-withdrawal-2024.txt", creator=instructor)
+    other = import_reading(hidden, NEWS, creator=instructor)
     comment_create(reading=blog_reading, author=student, text="On the blog.")
     comment_create(reading=other, author=student, text="On the report.")
     on_blog = names_seen_by(client, student2, blog_reading)["On the blog."]

@@ -8,8 +8,6 @@ They run with the suite, or alone without Django (the shared conftest imports mo
 
 import datetime
 import re
-from html.parser import HTMLParser
-from pathlib import Path
 
 import pytest
 from hypothesis import HealthCheck, given, settings
@@ -25,207 +23,132 @@ from seminar.textformats import (
     parse_document,
     render_body,
 )
-from tests.seminar.blog_seed import blog_comments, blog_works_cited
-
-SEEDS = Path(__file__).resolve().parents[3] / "shared" / "seeds"
-SEED_NAMES = sorted(path.name for path in SEEDS.glob("*.txt"))
-
-PHRASING = {"p", "h2", "h3", "h4", "h5", "h6", "pre"}
-INLINE = {"em", "strong", "i", "b", "u", "s", "sub", "sup", "code", "br", "a", "cite", "q"}
-INLINE |= {"abbr", "span"}
-BLOCKS = PHRASING | {"ul", "ol", "li", "blockquote", "hr", "figure", "figcaption", "section"}
-VOID = {"br", "hr"}
+from tests import texts
+from tests.seminar.blog_source import blog_comments, blog_works_cited
+from tests.seminar.textcontract import check_contract
 
 
-class _TextContent(HTMLParser):
-    """What a browser's textContent gives for HTML that the parser need not restructure."""
-
-    def __init__(self):
-        super().__init__(convert_charrefs=True)
-        self.parts = []
-
-    def handle_data(self, data):
-        self.parts.append(data)
+def fixture(name):
+    return texts.reading_text(name)
 
 
-def reference_text(html):
-    parser = _TextContent()
-    parser.feed(html)
-    parser.close()
-    return "".join(parser.parts)
-
-
-class _ContentModel(HTMLParser):
-    """Fails on anything that would make a browser's parser build a different tree.
-
-    Allowed tags and attributes only; nothing block-level inside a paragraph or heading (the
-    parser would close it early); li only in lists and lists holding only li; no link in a
-    link; between blocks exactly one newline; no newline right after <pre> (it is dropped).
-    """
-
-    def __init__(self):
-        super().__init__(convert_charrefs=True)
-        self.stack = []
-        self.after_pre = False
-
-    def handle_starttag(self, tag, attrs):
-        assert tag in BLOCKS | INLINE, tag
-        attrs = dict(attrs)
-        allowed = {"a": {"href", "rel"}, "abbr": {"title"}, "ol": {"start"}, "section": {"class"}}
-        assert set(attrs) <= allowed.get(tag, set()), (tag, attrs)
-        if tag == "a":
-            assert attrs["href"].lower().startswith(("http:", "https:", "mailto:"))
-            assert attrs["rel"] == "noopener noreferrer nofollow"
-            assert "a" not in self.stack
-        if tag == "section":
-            assert attrs == {"class": "works-cited"}
-        if tag in BLOCKS:
-            assert not PHRASING.intersection(self.stack), (tag, self.stack)
-            assert not INLINE.intersection(self.stack), (tag, self.stack)
-        parent = self.stack[-1] if self.stack else None
-        assert (tag == "li") == (parent in ("ul", "ol")), (tag, parent)
-        self.after_pre = tag == "pre"
-        if tag not in VOID:
-            self.stack.append(tag)
-
-    def handle_endtag(self, tag):
-        assert self.stack.pop() == tag
-        self.after_pre = False
-
-    def handle_data(self, data):
-        assert not (self.after_pre and data.startswith("\n"))
-        self.after_pre = False
-        parent = self.stack[-1] if self.stack else None
-        if parent is None or parent in ("ul", "ol", "section", "blockquote"):
-            assert data == "\n", (parent, data)
-
-
-def check_contract(rendered):
-    """The anchoring contract: `text` is exactly the textContent of `html`."""
-    assert reference_text(rendered.html) == rendered.text
-    checker = _ContentModel()
-    checker.feed(rendered.html)
-    checker.close()
-    assert checker.stack == []
-    assert rendered.paragraphs == rendered.html.count("<p>")
-
-
-def seed(name):
-    return (SEEDS / name).read_text(encoding="utf-8")
-
-
-def parse_seed(name):
-    parsed = parse_document(seed(name), format="text", filename=name)
+def parse_fixture(name):
+    parsed = parse_document(fixture(name), format="text", filename=name)
     check_contract(parsed.rendered)
     assert render_body(parsed.source, format="text") == parsed.rendered
     return parsed
 
 
-# The seeds --------------------------------------------------------------------------------
+# The project's readings ------------------------------------------------------------------
 
 
 def test_blog_post_with_works_cited_and_reader_comments():
-    parsed = parse_seed("2013-03-04-mali-security-blog.txt")
+    parsed = parse_fixture(texts.BLOG)
 
-    assert parsed.title == "International Involvement and Mali's Security"
-    assert parsed.date == datetime.date(2013, 3, 4)
+    assert parsed.title == "Regional Forces and the Lake Chad Basin"
+    assert parsed.date == datetime.date(2014, 2, 11)
     assert parsed.byline == ""
     # Three indented body paragraphs between the title and "Works Cited".
     assert parsed.rendered.paragraphs == 3
     cited = parsed.rendered.works_cited
     assert len(cited) == 3
     assert list(cited) == blog_works_cited()  # each whole, the second with its indented line
-    assert cited[2].startswith("Chrisafis , Angelique .")
+    assert cited[1].endswith("Homepage. (accessed February 12, 2014).")
+    assert cited[2].startswith("Okonkwo , Adaeze .")
     assert '<section class="works-cited"><h2>Works Cited</h2>\n<ul><li>' in parsed.rendered.html
 
     first, second, third = parsed.comments
     assert [c.number for c in parsed.comments] == [1, 2, 3]
     assert [c.author for c in parsed.comments] == ["Reader 1", "Reader 2", "Reader 3"]
-    assert first.text.startswith(
-        "After yesterdays class, I found this blog particular interesting."
-    )
-    assert first.text.endswith("the Ji'Hadists will return.")
-    assert "(sweet spot), what is your evidence for this?" in first.text
+    assert first.text.startswith("After yesterdays seminar I read this post twice.")
+    assert first.text.endswith("the fighters won't stay away.")
+    assert "(the sweet spot), but what is the evidence for that?" in first.text
     assert "very imporant" in second.text
-    assert third.text.endswith("puppet nation of the West.")
+    assert third.text.endswith("see the force as a puppet of the West.")
     assert [c.text for c in parsed.comments] == blog_comments()
     # The comments are the page's discussion, not part of the reading.
-    assert "yesterdays class" not in parsed.rendered.text
-    assert "yesterdays class" not in parsed.source
+    assert "yesterdays seminar" not in parsed.rendered.text
+    assert "yesterdays seminar" not in parsed.source
     # Curly apostrophes and the no-break-space indentation: kept, and collapsed, respectively.
-    assert "Chad’s armed forces" in parsed.rendered.text
-    assert "in sight. African and western nations" in parsed.rendered.text
+    assert "Chad’s soldiers" in parsed.rendered.text
+    assert "in sight. African and western donors" in parsed.rendered.text
     assert parsed.rendered.text.startswith("With the increase of foreign aid")
 
 
 def test_think_tank_report_with_site_chrome():
-    parsed = parse_seed("crisis-group-2013-security-dialogue-reform.txt")
+    parsed = parse_fixture(texts.REPORT)
 
-    assert parsed.title == "Mali: Security, Dialogue and Meaningful Reform"
-    assert parsed.byline == "International Crisis Group"
-    assert parsed.date == datetime.date(2013, 4, 11)
+    assert parsed.title == "Niger Basin: Dialogue Before Deployment"
+    assert parsed.byline == "Sahel Policy Forum"
+    assert parsed.date == datetime.date(2014, 6, 3)
     # Seven report paragraphs, plus the site chrome an instructor may trim later: three
     # lines above the title ("Member Sign In", the coalition's name, "PDF Print E-mail")
-    # and two blocks below ("Browse Documents by Region:" and the address block).
-    assert parsed.rendered.paragraphs == 12
+    # and five below ("Browse Documents by Region:" and the four lines of the address).
+    assert parsed.rendered.paragraphs == 15
     assert parsed.rendered.text.startswith("Member Sign In\n")
-    assert "Meaningful Reform" not in parsed.rendered.text
+    assert "Dialogue Before Deployment" not in parsed.rendered.text
     assert "“liberated”" in parsed.rendered.text
-    assert "mission – which" in parsed.rendered.text
+    assert "the joint force — slow to assemble" in parsed.rendered.text
+    assert "a UN mission – which" in parsed.rendered.text
     assert "will only be temporary. (…)" in parsed.rendered.text
     assert parsed.comments == ()
     assert parsed.rendered.works_cited == ()
 
 
 def test_news_report_with_bare_headings_and_no_title_line():
-    parsed = parse_seed("minusma-withdrawal-2024.txt")
+    parsed = parse_fixture(texts.NEWS)
 
-    assert parsed.title == "Minusma withdrawal 2024"  # from the file name
+    assert parsed.title == "Regional force drawdown 2025"  # from the file name
     assert parsed.date is None
-    # One paragraph per line and no blank lines: 23 lines, two of them section headings.
-    assert parsed.rendered.paragraphs == 21
+    # One paragraph per line and no blank lines: 19 lines, two of them section headings.
+    assert parsed.rendered.paragraphs == 17
     html = parsed.rendered.html
-    assert "<h2>The Complexities of Jihadist Insurgency in the Sahel Region</h2>" in html
-    assert "<h2>MINUSMA’s Departure from Mali Marks Uncertain Future for Peacekeeping" in html
-    assert parse_document(seed("minusma-withdrawal-2024.txt"), format="text").title == ""
+    assert "<h2>Insurgency Across the Niger Basin</h2>" in html
+    assert "<h2>What the Drawdown Means for Regional Peacekeeping</h2>" in html
+    assert "In Timbuktu (تمبكتو), where" in parsed.rendered.text  # right-to-left, kept as is
+    assert parse_document(fixture(texts.NEWS), format="text").title == ""
 
 
 def test_course_material_with_numbered_headings():
-    parsed = parse_seed("international-peace-operations-part-2.txt")
+    parsed = parse_fixture(texts.COURSE)
 
-    assert parsed.title == "International Peace Operations Part II"
+    assert parsed.title == "Peace Operations in the Sahel, Part III"
     assert parsed.date is None
-    # 5 paragraphs under "5: International response", 4 under "6: Challenges", 3 under
-    # "7: Conclusion", and the closing signature line.
+    # 5 paragraphs under "4: Regional response", 4 under "5: Challenges" (the last one cut
+    # off mid-sentence), 3 under "6: Conclusion", and the closing signature line.
     assert parsed.rendered.paragraphs == 13
-    assert parsed.rendered.text.startswith("5: International response\nAfter the campaign")
+    assert parsed.rendered.text.startswith("4: Regional response\nWhen the fighting")
     html = parsed.rendered.html
-    assert "<h2>6: Challenges</h2>" in html and "<h2>7: Conclusion</h2>" in html
-    assert html.endswith("<p>General Jean Bosco Kazura</p>")
-    assert "International Peace Operations Part II" not in parsed.rendered.text
+    assert "<h2>5: Challenges</h2>" in html and "<h2>6: Conclusion</h2>" in html
+    assert "in the way of the people they came to</p>" in html
+    assert html.endswith("<p>Colonel Aminata Diallo</p>")
+    assert "Se\u0301gou" in parsed.rendered.text  # a combining accent, not normalized away
+    assert "Peace Operations in the Sahel, Part III" not in parsed.rendered.text
 
 
 def test_long_web_article_with_lists_and_chrome():
-    parsed = parse_seed("military-interventions-in-mali.txt")
+    parsed = parse_fixture(texts.ARTICLE)
 
-    assert parsed.title == "Analyzing Military Interventions in Mali and Their Impact on Stability"
+    assert parsed.title == (
+        "Understanding Military Coups in the Sahel and What They Mean for Stability"
+    )
     assert parsed.date is None
-    # 42 prose paragraphs (the "📣 Please Note" disclaimer among them), "Key aspects of
-    # MINUSMA’s role include:", and the chrome: "Skip to content" and three "See also" lines.
-    # The 12 section headings and the 6 list items are not paragraphs.
-    assert parsed.rendered.paragraphs == 47
+    # 22 prose paragraphs (the "📣 Please Note" disclaimer among them), the two lines that
+    # introduce the lists, and the chrome: "Skip to content" and three "See also" lines.
+    # The 6 section headings and the 6 list items are not paragraphs.
+    assert parsed.rendered.paragraphs == 27
     html = parsed.rendered.html
     assert html.startswith("<p>Skip to content</p>\n<p>📣 Please Note:")
-    assert html.count("<h2>") == 12
+    assert html.count("<h2>") == 6
     assert html.count("<ol>") == 2
     assert "<ol><li>Protecting civilians and UN personnel</li>\n<li>Supporting" in html
-    assert "<p>See also An In-Depth Pakistani Military Coups Overview" in html
-    assert "President Moussa Traoré" in parsed.rendered.text
+    assert "<p>See also A Short Guide to Military Rule in West Africa" in html
+    assert "President Modibo Sangaré" in parsed.rendered.text
 
 
-@pytest.mark.parametrize("name", SEED_NAMES)
-def test_every_seed_keeps_the_canonical_text_contract(name):
-    parsed = parse_seed(name)
+@pytest.mark.parametrize("name", texts.ALL)
+def test_every_reading_keeps_the_canonical_text_contract(name):
+    parsed = parse_fixture(name)
     # Every line of the body survives in the text, whitespace collapsed; list numbers are
     # drawn by the browser, outside textContent.
     for line in parsed.source.split("\n"):

@@ -24,16 +24,15 @@ from annotations.revisions import reading_revise_and_reanchor
 from annotations.services import annotation_create, annotation_delete, reply_create, vote_add
 from seminar.models import Seminar
 from seminar.services import seminar_update
+from tests.texts import PLEDGED, QUOTED
+from tests.texts import SWEET_SPOT as QUOTE
 
-QUOTE = "this time and method sweet spot of intervention has been struck"
-HAGUE = "Mali is at the heart of a range of complex political"
-GAME_PIECE = "this vital game piece for the Islamists insurgents"
-PLEDGED = "pledged more than $450m to fund an African-led military force"
+GAME_PIECE = "Losing a leader of his rank"
 GAME_SENTENCE = (
-    "By taking out this vital game piece for the Islamists insurgents, there has been a "
-    "significant effect of the chain of command within the rebel group."
+    "Losing a leader of his rank has thrown the insurgents’ chain of command into disorder, "
+    "and more fighters have given themselves up every week since."
 )
-DEATH = "The death of Mokhtar Belmokhtar also shows a promising future"
+DEATH = "The death of Abubakar Kolo, said to be the second most feared"
 
 
 def passage(reading, author, text, *, exact, kind="critique", tags=(), visibility="seminar"):
@@ -78,8 +77,8 @@ def build_discussion(seminar, instructor, ta, student, student2, *, reading, dra
     connection = passage(
         reading,
         student,
-        "Compare Regan and Aydin on timing — naïve? 🙂",
-        exact=HAGUE,
+        "Compare Mensah and Lund on timing — naïve? 🙂",
+        exact=QUOTED,
         kind="connection",
     )
     first = reply(critique, student2, "The Guardian piece supports it, partly.")
@@ -97,7 +96,7 @@ def build_discussion(seminar, instructor, ta, student, student2, *, reading, dra
     annotation_moderate(annotation=critique, moderator=instructor, action="pin")
     annotation_moderate(annotation=critique, moderator=instructor, action="lock")
     # A deleted post that keeps its reply (a tombstone) and one that is gone from lists.
-    doomed = passage(reading, student, "I take this back.", exact=HAGUE)
+    doomed = passage(reading, student, "I take this back.", exact=QUOTED)
     reply(doomed, student2, "Why?")
     annotation_delete(annotation=doomed)
     gone = passage(reading, student2, "Typo, ignore.", exact=QUOTE)

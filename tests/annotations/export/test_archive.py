@@ -12,8 +12,8 @@ from seminar.models import Membership
 
 from .conftest import build_zip, read_zip
 
-READING = "readings/01-international-involvement-and-malis-security/"
-DRAFT = "readings/02-minusma-withdrawal-2024/"
+READING = "readings/01-regional-forces-and-the-lake-chad-basin/"
+DRAFT = "readings/02-regional-force-drawdown-2025/"
 
 
 def test_the_archive_holds_every_reading_in_every_format(discussion):

@@ -43,7 +43,7 @@ def test_a_row_per_post_with_its_thread_marks_and_score(discussion):
     assert order.index(d.first.pk) == order.index(d.critique.pk) + 1
     assert by_id[d.question.pk]["anchor status"] == "orphaned"
     reader = next(r for r in rows if r["author"] == "Reader 1")
-    assert (reader["created"], reader["role"]) == ("2013-03-04T12:00:00+00:00", "imported")
+    assert (reader["created"], reader["role"]) == ("2014-02-11T12:00:00+00:00", "imported")
 
 
 def test_commas_quotes_newlines_and_unicode_survive(discussion):

@@ -8,8 +8,8 @@ from annotations.export.snapshot import Scope
 def test_the_reading_and_its_threads_as_markdown(discussion):
     d = discussion
     text = markdown.render(Scope(d.seminar, reading=d.reading))
-    assert text.startswith(f"# {d.reading.title}\n\n*Monday, March 4, 2013*")
-    assert "African and western nations have pledged more than $450m" in text
+    assert text.startswith(f"# {d.reading.title}\n\n*Tuesday, February 11, 2014*")
+    assert "African and western donors have promised more than $250m" in text
     assert "## Annotations on passages" in text
     assert "### [1] Evidence · **Sam Park** · " in text
     assert f"> “{d.critique.quote_exact}”" in text

@@ -17,8 +17,9 @@ from annotations.export.snapshot import Options, Scope
 from annotations.models import Annotation, Score, Vote
 from seminar.models import Membership, Role, User
 from seminar.services import seminar_create
+from tests.texts import BLOG
 
-from ...conftest import import_seed
+from ...conftest import import_reading
 
 WORDS = "the timing claim seems premature because the evidence suggests otherwise".split()
 BOUND = 2**20  # bytes: the streamed archive grows by about 0.35 MB, the old one by 2.2 MB
@@ -36,7 +37,7 @@ def seminar_with(count, *, name):
     Membership.objects.bulk_create(
         Membership(seminar=seminar, user=s, role=Role.STUDENT) for s in students
     )
-    reading = import_seed(seminar, "2013-03-04-mali-security-blog.txt", creator=teacher)
+    reading = import_reading(seminar, BLOG, creator=teacher)
     revision = reading.current_revision
     spaces = [i for i, ch in enumerate(revision.text) if ch == " "][:-2]
     roots = Annotation.objects.bulk_create(

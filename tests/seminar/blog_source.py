@@ -1,17 +1,14 @@
-"""The class-blog seed's works cited and reader comments, read straight from the file.
+"""The class-blog fixture's works cited and reader comments, read straight from the file.
 
 Tests compare what the importer made with these, so this never calls the importer: a few
-lines of string handling over the file. The seed indents with no-break spaces and wraps one
+lines of string handling over the file. The post indents with no-break spaces and wraps one
 works-cited entry onto an indented line; whitespace runs count as one space.
 No Django here (tests/seminar/test_textformats.py runs without it).
 """
 
 import re
-from pathlib import Path
 
-BLOG_SEED = (
-    Path(__file__).resolve().parents[3] / "shared" / "seeds" / "2013-03-04-mali-security-blog.txt"
-)
+from tests.texts import BLOG, reading_text
 
 
 def _squeeze(text):
@@ -19,7 +16,7 @@ def _squeeze(text):
 
 
 def _text():
-    return BLOG_SEED.read_text(encoding="utf-8")
+    return reading_text(BLOG)
 
 
 def blog_works_cited():
