@@ -42,6 +42,9 @@ def browser():
                 "--disable-component-update",
                 "--disable-sync",
                 "--no-first-run",
+                # A finger dragging a selection handle sideways is not a swipe back through
+                # history, as it is not on a phone (CDP touches have no selection mode).
+                "--disable-features=OverscrollHistoryNavigation",
             ],
         )
         yield browser

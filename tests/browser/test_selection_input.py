@@ -32,13 +32,15 @@ ENDS = """(phrase) => {
   for (let node = walker.nextNode(); node; node = walker.nextNode()) {
     const at = node.data.indexOf(phrase);
     if (at < 0) continue;
-    node.parentElement.scrollIntoView({block: "center", behavior: "instant"});
     const box = (from, to) => {
       const range = document.createRange();
       range.setStart(node, from);
       range.setEnd(node, to);
       return range.getBoundingClientRect();
     };
+    // The phrase itself to the middle (its paragraph may be taller than a phone's screen).
+    const whole = box(at, at + phrase.length);
+    window.scrollBy({top: whole.top + whole.height / 2 - innerHeight / 2, behavior: "instant"});
     const first = box(at, at + 1);
     const last = box(at + phrase.length - 1, at + phrase.length);
     return {
