@@ -1,7 +1,8 @@
 from django.contrib import admin
 
-from .models import (
+from annotations.models import (
     Annotation,
+    ExportJob,
     Flag,
     Grade,
     GradeRelease,
@@ -95,3 +96,11 @@ class GradeAdmin(admin.ModelAdmin):
 class GradeReleaseAdmin(admin.ModelAdmin):
     list_display = ("reading", "released_by", "released")
     raw_id_fields = ("reading", "released_by")
+
+
+@admin.register(ExportJob)
+class ExportJobAdmin(admin.ModelAdmin):
+    list_display = ("id", "seminar", "status", "progress", "requested_by", "created", "finished")
+    list_filter = ("status",)
+    raw_id_fields = ("seminar", "requested_by")
+    readonly_fields = ("options", "status", "progress", "file_path", "error", "created", "finished")

@@ -1,22 +1,16 @@
 """The annotation endpoints of the JSON API (see docs/api.md): threads, replies, marks,
 and revising a reading's text (which re-anchors its annotations)."""
 
-import datetime
 from typing import Literal
 
 from django.core.exceptions import PermissionDenied
 from django.core.serializers.json import DjangoJSONEncoder
 from django.http import Http404, JsonResponse
-from django.shortcuts import get_object_or_404
 from ninja import Field, Router, Schema, Status
 
-from seminar.api import ReadingOut, access_reading_api, reading_out
-from seminar.permissions import can_edit_reading
-from seminar.services import ServiceError
-
-from . import services
-from .models import AnchorStatus, Annotation
-from .permissions import (
+from annotations import services
+from annotations.models import AnchorStatus
+from annotations.permissions import (
     can_comment,
     can_delete_annotation,
     can_edit_annotation,
@@ -24,8 +18,12 @@ from .permissions import (
     can_reply,
     can_vote,
 )
-from .presenting import Presenter, rows, visible_rows
-from .revisions import reading_revise_and_reanchor
+from annotations.presenting import Presenter, visible_rows
+from annotations.revisions.services import reading_revise_and_reanchor
+from annotations.schemas import AnnotationOut, access_annotation_api, present_one
+from seminar.api import ReadingOut, access_reading_api, reading_out
+from seminar.permissions import can_edit_reading
+from seminar.services import ServiceError
 
 router = Router(tags=["annotations"])
 
@@ -62,64 +60,6 @@ class AnnotationPatch(Schema):
 class ReplyIn(Schema):
     text: str
     client_id: str = Field("", max_length=64)
-
-
-class AuthorOut(Schema):
-    name: str
-    role: str | None
-    is_me: bool
-    pseudonym: bool
-    imported: bool
-
-
-class SelectorOut(Schema):
-    type: str
-    exact: str | None = None
-    prefix: str | None = None
-    suffix: str | None = None
-    start: int | None = None
-    end: int | None = None
-
-
-class TargetOut(Schema):
-    source: str
-    revision: int | None
-    written_on: int | None
-    original_quote: str
-    selector: list[SelectorOut]
-
-
-class AnnotationOut(Schema):
-    id: int
-    reading: int
-    parent: int | None
-    thread: int
-    kind: str
-    text: str
-    html: str
-    tags: list[str]
-    visibility: str
-    status: str
-    anchor_status: str | None
-    author: AuthorOut
-    created: datetime.datetime
-    updated: datetime.datetime
-    edited: bool
-    deleted: bool
-    votes: int
-    voted: bool
-    pinned: bool
-    locked: bool
-    moderation_reason: str
-    flags: int
-    flagged: bool
-    can_edit: bool
-    can_delete: bool
-    can_reply: bool
-    can_flag: bool
-    can_moderate: bool
-    can_reattach: bool
-    target: TargetOut | None
 
 
 class AnnotationList(Schema):
@@ -164,22 +104,6 @@ def quote_from(target):
     if not quote.get("exact"):
         raise ServiceError("The target needs a TextQuoteSelector with the exact words quoted.")
     return quote
-
-
-def access_annotation_api(user, annotation_id, *, allowed=None):
-    """The annotation, or 404 if the caller may not see it; 403 if seen but not allowed."""
-    queryset = Annotation.objects.visible_to(user).select_related(
-        "reading__seminar", "reading__current_revision"
-    )
-    annotation = get_object_or_404(queryset, pk=annotation_id)
-    if allowed is not None and not allowed(user, annotation):
-        raise PermissionDenied("Only its author can do that to a post.")
-    return annotation
-
-
-def present_one(user, annotation):
-    row = rows(Annotation.objects.filter(pk=annotation.pk), user).get()
-    return Presenter(user, annotation.reading).present(row)
 
 
 @router.get("/readings/{reading_id}/annotations", response=AnnotationList)

@@ -1,6 +1,6 @@
 """Template context for every page: the unread notification count in the navigation bar."""
 
-from .models import Annotation, Notification
+from annotations.models import Annotation, Notification
 
 
 def notifications(request):

@@ -2,10 +2,9 @@
 
 from django import forms
 
+from annotations.rendering import MAX_TEXT_CHARS
 from seminar import textformats
 from seminar.models import ReadingStatus, TextFormat
-
-from .rendering import MAX_TEXT_CHARS
 
 
 class DateInput(forms.DateInput):

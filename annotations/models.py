@@ -6,10 +6,14 @@ alike. Imported reader comments of an old class blog have no user: `author_name`
 them ("Reader 1").
 """
 
+from datetime import timedelta
+from pathlib import Path
+
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.db.models.expressions import RawSQL
+from django.urls import reverse
 from django.utils import timezone
 
 from seminar.models import STAFF_ROLES, Reading, ReadingRevision
@@ -466,4 +470,55 @@ class GradeRelease(models.Model):
         return f"Grades of {self.reading} released"
 
 
-from .export.jobs import ExportJob  # noqa: E402,F401
+# Seminar archives built in the background (annotations/export/jobs.py runs them).
+STALE_AFTER = timedelta(hours=1)
+
+
+class JobStatus(models.TextChoices):
+    QUEUED = "queued", "Queued"
+    RUNNING = "running", "Running"
+    DONE = "done", "Ready"
+    FAILED = "failed", "Failed"
+
+
+class ExportJob(models.Model):
+    """One seminar archive being built, or built: who asked, with what options, how far."""
+
+    seminar = models.ForeignKey(
+        "seminar.Seminar", on_delete=models.CASCADE, related_name="export_jobs"
+    )
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    options = models.JSONField(default=dict, blank=True)
+    status = models.CharField(max_length=20, choices=JobStatus.choices, default=JobStatus.QUEUED)
+    progress = models.PositiveSmallIntegerField(default=0)
+    file_path = models.CharField(max_length=500, blank=True)
+    error = models.TextField(blank=True)
+    created = models.DateTimeField(auto_now_add=True)
+    updated = models.DateTimeField(auto_now=True)
+    finished = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        app_label = "annotations"
+        ordering = ["-created", "-id"]
+
+    def __str__(self):
+        return f"Export {self.pk} of {self.seminar} ({self.status})"
+
+    @property
+    def is_done(self):
+        return self.status == JobStatus.DONE
+
+    @property
+    def is_stale(self):
+        working = self.status in (JobStatus.QUEUED, JobStatus.RUNNING)
+        return working and timezone.now() - self.updated > STALE_AFTER
+
+    def download_url(self):
+        return reverse(
+            "seminar_export_download", kwargs={"slug": self.seminar.slug, "job_id": self.pk}
+        )
+
+    def filename(self):
+        return Path(self.file_path).name if self.file_path else ""

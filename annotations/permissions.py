@@ -4,6 +4,7 @@ Seeing an annotation is decided by one QuerySet method (`Annotation.objects.visi
 lists, counts and single fetches cannot disagree; these functions ask it or build on it.
 """
 
+from annotations.models import AnchorStatus, Annotation, Status, Visibility
 from seminar.models import STAFF_ROLES
 
 # can_moderate lives in seminar.permissions (a role and a seminar setting); it is imported
@@ -15,8 +16,6 @@ from seminar.permissions import (  # noqa: F401
     can_view_seminar,
     role_in,
 )
-
-from .models import AnchorStatus, Annotation, Status, Visibility
 
 
 def can_comment(user, reading):

@@ -8,11 +8,10 @@ the query. Names are replaced by pseudonyms here, the one place every response p
 
 from django.db.models import Count, Exists, IntegerField, OuterRef, Subquery
 
+from annotations.models import Annotation, Flag, Status, Vote
+from annotations.permissions import can_moderate, sees_names
 from seminar.models import STAFF_ROLES
 from seminar.pseudonyms import people
-
-from .models import Annotation, Flag, Status, Vote
-from .permissions import can_moderate, sees_names
 
 FIELDS = (
     "id",

@@ -7,14 +7,21 @@ into a 400, pages into a form error. Nothing is saved when one is raised.
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
+from annotations import anchoring
+from annotations.models import (
+    PASSAGE_KINDS,
+    AnchorStatus,
+    Annotation,
+    Kind,
+    Status,
+    Visibility,
+    Vote,
+)
+from annotations.notifications.services import notify_reply
+from annotations.permissions import posts_need_approval
+from annotations.rendering import MAX_TEXT_CHARS, render_markdown
 from seminar.models import Reading
 from seminar.services import ServiceError
-
-from . import anchoring
-from .models import PASSAGE_KINDS, AnchorStatus, Annotation, Kind, Status, Visibility, Vote
-from .notifications import notify_reply
-from .permissions import posts_need_approval
-from .rendering import MAX_TEXT_CHARS, render_markdown
 
 MAX_TAGS = 10
 MAX_TAG_CHARS = 40

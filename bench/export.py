@@ -41,7 +41,7 @@ WORDS = (
 
 def seed(total):
     from annotations.models import Annotation, Score, Vote
-    from annotations.readings import parse_upload, reading_import
+    from annotations.revisions.readings import parse_upload, reading_import
     from seminar.models import Membership, ReadingStatus, Role, User
     from seminar.services import seminar_create
 
@@ -186,7 +186,7 @@ def _vm(field):
 def child(name):
     """In a fresh process on the seeded database: one export; print its peak RSS, growth."""
     sys.path.insert(0, str(ROOT))
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "seminar.settings")
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
     os.environ.setdefault("SEMINAR_PLAIN_STATIC", "1")
     import django
 

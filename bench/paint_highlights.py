@@ -46,7 +46,7 @@ MARKS = """() => {
 
 
 def seed_reading(filename, people):
-    from annotations.readings import parse_upload, reading_import
+    from annotations.revisions.readings import parse_upload, reading_import
     from seminar.models import ReadingStatus
 
     teacher, _ = people

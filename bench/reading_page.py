@@ -18,7 +18,7 @@ THREADS, REPLIES_PER_THREAD, RUNS = 500, 3, 15
 
 def seed():
     from annotations.models import Annotation, Vote
-    from annotations.readings import parse_upload, reading_import
+    from annotations.revisions.readings import parse_upload, reading_import
     from seminar.models import Membership, ReadingStatus, Role, User
     from seminar.services import seminar_create
 

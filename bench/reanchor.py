@@ -186,8 +186,8 @@ def through_db(old_text, new_text, spans, old_starts, old_ends):
 
     connection = django_setup()
     from annotations.models import Annotation
-    from annotations.readings import parse_pasted, reading_import
-    from annotations.revisions import reading_revise_and_reanchor
+    from annotations.revisions.readings import parse_pasted, reading_import
+    from annotations.revisions.services import reading_revise_and_reanchor
     from seminar.models import User
     from seminar.services import seminar_create
 

@@ -8,8 +8,8 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 
-from .models import Reading, Seminar
-from .permissions import can_view_reading, can_view_seminar
+from seminar.models import Reading, Seminar
+from seminar.permissions import can_view_reading, can_view_seminar
 
 
 def access_seminar(user, slug, *, allowed=None):

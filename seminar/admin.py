@@ -1,7 +1,7 @@
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 
-from .models import ApiToken, Membership, Reading, ReadingRevision, Seminar, User
+from seminar.models import ApiToken, Membership, Reading, ReadingRevision, Seminar, User
 
 
 @admin.register(User)

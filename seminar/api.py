@@ -14,11 +14,11 @@ from ninja import NinjaAPI, Router, Schema
 from ninja.errors import AuthenticationError, HttpError, ValidationError
 from ninja.security import HttpBearer, SessionAuth
 
-from .jsonbody import StrictJSONParser, UnstorableText
-from .models import Reading, Seminar
-from .permissions import can_view_reading, can_view_seminar, role_in
-from .services import ServiceError
-from .tokens import user_for_key
+from seminar.errors import DomainError, NotFound
+from seminar.jsonbody import StrictJSONParser, UnstorableText
+from seminar.models import Reading, Seminar
+from seminar.permissions import can_view_reading, can_view_seminar, role_in
+from seminar.tokens import user_for_key
 
 
 class BearerToken(HttpBearer):
@@ -66,9 +66,13 @@ def on_http_error(request, exc):
     return _error(request, exc.status_code, str(exc))
 
 
-@api.exception_handler(ServiceError)
-def on_service_error(request, exc):
-    return _error(request, 400, str(exc))
+@api.exception_handler(DomainError)
+def on_domain_error(request, exc):
+    # A service's refusal, in its words; "not found" always in the same words, so that a
+    # post one may not see reads exactly like one that does not exist.
+    if isinstance(exc, NotFound):
+        return _error(request, 404, "Not found, or you may not see it.")
+    return _error(request, exc.status, str(exc))
 
 
 @api.exception_handler(Http404)

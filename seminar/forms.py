@@ -3,7 +3,7 @@
 from django import forms
 from django.contrib.auth.forms import UserCreationForm
 
-from .models import Role, Seminar, User
+from seminar.models import Role, Seminar, User
 
 
 class SignupForm(UserCreationForm):

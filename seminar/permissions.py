@@ -4,7 +4,7 @@ Views, templates, the API and exports all ask these functions, so a rule is writ
 Each takes the user first; a user without a membership is an outsider and may do nothing.
 """
 
-from .models import STAFF_ROLES, Membership, Role
+from seminar.models import STAFF_ROLES, Membership, Role
 
 
 def role_in(user, seminar):

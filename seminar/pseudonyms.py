@@ -13,7 +13,7 @@ import hashlib
 
 from django.db import transaction
 
-from .models import STAFF_ROLES, Membership, Seminar
+from seminar.models import STAFF_ROLES, Membership, Seminar
 
 ADJECTIVES = [
     "Amber",

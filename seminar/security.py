@@ -43,7 +43,7 @@ def refuse_development_key():
         return
     raise ImproperlyConfigured(
         "SECRET_KEY is not set, and DEBUG is off: refusing to serve with the development key, "
-        "which anyone can read in seminar/settings.py. Set SECRET_KEY to a long random value, "
+        "which anyone can read in config/settings.py. Set SECRET_KEY to a long random value, "
         "e.g. python3 -c 'import secrets; print(secrets.token_urlsafe(50))' "
         "(docs/deployment.md), or set DEBUG=1 on a development machine."
     )

@@ -8,8 +8,9 @@ from django.db import IntegrityError, transaction
 from django.db.models import Max
 from django.utils.text import slugify
 
-from . import textformats
-from .models import (
+from seminar import textformats
+from seminar.errors import ServiceError
+from seminar.models import (
     Membership,
     Reading,
     ReadingRevision,
@@ -20,11 +21,7 @@ from .models import (
     new_invite_token,
     new_join_code,
 )
-from .pseudonyms import pseudonym_assign
-
-
-class ServiceError(ValueError):
-    """A request that cannot be carried out, with the reason in words."""
+from seminar.pseudonyms import pseudonym_assign
 
 
 def unique_slug(text, *, taken, fallback):

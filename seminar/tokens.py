@@ -6,8 +6,8 @@ import secrets
 from django.db import transaction
 from django.utils import timezone
 
-from .models import ApiToken
-from .services import ServiceError
+from seminar.models import ApiToken
+from seminar.services import ServiceError
 
 PREFIX = "sem_"
 MAX_TOKENS = 20

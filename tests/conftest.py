@@ -6,7 +6,7 @@ another seminar, so "member of something" is never mistaken for "member of this"
 
 import pytest
 
-from annotations.readings import parse_upload, reading_import
+from annotations.revisions.readings import parse_upload, reading_import
 from seminar.models import Membership, ReadingStatus, Role, User
 from seminar.services import seminar_create
 from tests.texts import BLOG, NEWS, reading_path

@@ -23,9 +23,9 @@ import zipfile
 
 from django.utils import timezone
 
-from .. import gradebook
-from ..spreadsheets import stream_csv
-from . import csvfile, datafile, htmlfile, jsonld, markdown
+from annotations.export import csvfile, datafile, htmlfile, jsonld, markdown
+from annotations.grading import gradebook
+from annotations.spreadsheets import stream_csv
 
 FLUSH_BYTES = 256 * 1024
 SOURCE_EXTENSIONS = {"text": "txt", "markdown": "md", "html": "html"}

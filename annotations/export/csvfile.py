@@ -6,8 +6,8 @@ post that starts with "=" is text, never a formula; `excel=True` adds the byte-o
 Excel needs to read UTF-8. Positions are code points into the revision named in `revision`.
 """
 
-from ..spreadsheets import stream_csv
-from .snapshot import LIST_FIELDS
+from annotations.export.snapshot import LIST_FIELDS
+from annotations.spreadsheets import stream_csv
 
 HEADER = [
     "id",

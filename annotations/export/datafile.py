@@ -30,10 +30,17 @@ from decimal import Decimal
 from django.utils import timezone
 from django.utils.text import slugify
 
+from annotations.export.snapshot import CHUNK
+from annotations.models import (
+    Flag,
+    Grade,
+    GradeRelease,
+    GradingPolicy,
+    ModerationEvent,
+    Score,
+    Vote,
+)
 from seminar.models import Membership, ReadingRevision, User
-
-from ..models import Flag, Grade, GradeRelease, GradingPolicy, ModerationEvent, Score, Vote
-from .snapshot import CHUNK
 
 FORMAT = "seminar-archive"
 VERSION = 2

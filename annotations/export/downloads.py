@@ -2,7 +2,7 @@
 
 from django.http import StreamingHttpResponse
 
-from . import csvfile, htmlfile, jsonld, markdown
+from annotations.export import csvfile, htmlfile, jsonld, markdown
 
 CONTENT_TYPES = {
     "csv": "text/csv; charset=utf-8",

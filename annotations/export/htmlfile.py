@@ -23,8 +23,8 @@ from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.safestring import mark_safe
 
-from ..gradebook import policy_for
-from .threads import SECTIONS, Outline, kind_label, when
+from annotations.export.threads import SECTIONS, Outline, kind_label, when
+from annotations.grading.gradebook import policy_for
 
 TEMPLATE = "annotations/archive/reading.html"
 # Kept out of the template: the app's own pages never carry inline styles (tests/seminar/

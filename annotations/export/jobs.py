@@ -12,8 +12,8 @@ Archives are kept EXPORT_RETENTION_DAYS (setting; default 7, None keeps them for
 cut short, a job deleted in the admin). It runs when a job starts and from
 `manage.py prune_exports`.
 
-The model lives here, beside the code that runs it; annotations/models.py imports it so that
-Django finds it.
+The `ExportJob` model is in annotations/models.py with the app's other models (a model here
+made models.py import this package, and this package import models back: a cycle).
 """
 
 import logging
@@ -26,67 +26,19 @@ from datetime import timedelta
 from pathlib import Path
 
 from django.conf import settings
-from django.db import connections, models, transaction
+from django.db import connections, transaction
 from django.db.models import Q
-from django.urls import reverse
 from django.utils import timezone
+
+from annotations.export import archive
+from annotations.export.snapshot import Options, Scope
+from annotations.models import ExportJob, JobStatus
 
 logger = logging.getLogger(__name__)
 
-STALE_AFTER = timedelta(hours=1)
 RETENTION_DAYS = 7
 # What `run` names its files: "<job id>-<16 hex digits>-<name>.zip", or ".part" while written.
 OUR_FILE = re.compile(r"\d+-[0-9a-f]{16}-.+\.(zip|part)")
-
-
-class JobStatus(models.TextChoices):
-    QUEUED = "queued", "Queued"
-    RUNNING = "running", "Running"
-    DONE = "done", "Ready"
-    FAILED = "failed", "Failed"
-
-
-class ExportJob(models.Model):
-    """One seminar archive being built, or built: who asked, with what options, how far."""
-
-    seminar = models.ForeignKey(
-        "seminar.Seminar", on_delete=models.CASCADE, related_name="export_jobs"
-    )
-    requested_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
-    )
-    options = models.JSONField(default=dict, blank=True)
-    status = models.CharField(max_length=20, choices=JobStatus.choices, default=JobStatus.QUEUED)
-    progress = models.PositiveSmallIntegerField(default=0)
-    file_path = models.CharField(max_length=500, blank=True)
-    error = models.TextField(blank=True)
-    created = models.DateTimeField(auto_now_add=True)
-    updated = models.DateTimeField(auto_now=True)
-    finished = models.DateTimeField(null=True, blank=True)
-
-    class Meta:
-        app_label = "annotations"
-        ordering = ["-created", "-id"]
-
-    def __str__(self):
-        return f"Export {self.pk} of {self.seminar} ({self.status})"
-
-    @property
-    def is_done(self):
-        return self.status == JobStatus.DONE
-
-    @property
-    def is_stale(self):
-        working = self.status in (JobStatus.QUEUED, JobStatus.RUNNING)
-        return working and timezone.now() - self.updated > STALE_AFTER
-
-    def download_url(self):
-        return reverse(
-            "seminar_export_download", kwargs={"slug": self.seminar.slug, "job_id": self.pk}
-        )
-
-    def filename(self):
-        return Path(self.file_path).name if self.file_path else ""
 
 
 def export_root():
@@ -214,9 +166,6 @@ def _prune_quietly():
 def run(job_id):
     """Build the archive of one job; never raises (a failure is saved on the job). Old
     archives are pruned first."""
-    from . import archive
-    from .snapshot import Options, Scope
-
     _prune_quietly()
     path = None
     try:
@@ -258,6 +207,3 @@ def run(job_id):
         # This thread's connection is its own: close it, or it lingers until the server dies.
         if threading.current_thread() is not threading.main_thread():
             connections.close_all()
-
-
-from . import admin as _admin  # noqa: E402,F401  (registers ExportJob in the admin)

@@ -21,9 +21,9 @@ How Seminar maps onto the W3C vocabulary (docs/exports.md):
 
 import json
 
-from ..gradebook import policy_for
-from ..models import PASSAGE_KINDS, Kind, Status
-from .snapshot import LIST_FIELDS
+from annotations.export.snapshot import LIST_FIELDS
+from annotations.grading.gradebook import policy_for
+from annotations.models import PASSAGE_KINDS, Kind, Status
 
 CONTEXT = "http://www.w3.org/ns/anno.jsonld"
 PAGE_SIZE = 100
@@ -60,7 +60,7 @@ class Iris:
         return f"urn:seminar:reading:{reading_id}:revision:{number}"
 
     def collection(self):
-        """The address the document is downloaded from (see seminar/urls.py)."""
+        """The address the document is downloaded from (see config/urls.py)."""
         reading, slug = self.scope.reading, self.seminar.slug
         if reading is not None:
             path = f"{reading.get_absolute_url()}export.jsonld"

@@ -11,9 +11,9 @@ import re
 from django.utils import timezone
 from django.utils.formats import date_format
 
-from ..gradebook import policy_for
-from ..models import Status
-from .threads import Outline, kind_label, when
+from annotations.export.threads import Outline, kind_label, when
+from annotations.grading.gradebook import policy_for
+from annotations.models import Status
 
 # A line that Markdown would read as a heading, quote, list item, rule or code fence.
 BLOCK_START = re.compile(r"^(\s*)([#>*+=|~`-]|\d+[.)])")

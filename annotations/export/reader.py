@@ -14,7 +14,7 @@ import io
 import json
 import zipfile
 
-from . import datafile
+from annotations.export import datafile
 
 # Version 1 lacks what version 2 added (datafile); `restore` fills that in as it can.
 SUPPORTED_VERSIONS = (1, datafile.VERSION)

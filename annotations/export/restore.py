@@ -30,20 +30,9 @@ from functools import cache
 from django.db import DataError, IntegrityError, connection, transaction
 from django.utils.dateparse import parse_date, parse_datetime
 
-from seminar.models import (
-    Membership,
-    Reading,
-    ReadingRevision,
-    ReadingStatus,
-    Role,
-    Seminar,
-    TextFormat,
-    User,
-)
-from seminar.pseudonyms import pseudonym_assign
-from seminar.services import unique_slug
-
-from ..models import (
+from annotations.export import datafile, reader
+from annotations.export.reader import RestoreError
+from annotations.models import (
     Action,
     AnchorStatus,
     Annotation,
@@ -59,8 +48,18 @@ from ..models import (
     Visibility,
     Vote,
 )
-from . import datafile, reader
-from .reader import RestoreError
+from seminar.models import (
+    Membership,
+    Reading,
+    ReadingRevision,
+    ReadingStatus,
+    Role,
+    Seminar,
+    TextFormat,
+    User,
+)
+from seminar.pseudonyms import pseudonym_assign
+from seminar.services import unique_slug
 
 __all__ = ["RestoreError", "seminar_restore"]
 

@@ -25,10 +25,7 @@ from functools import cached_property
 from django.db.models import Count, Exists, Func, IntegerField, OuterRef, Q, Subquery, TextField
 from django.db.models.functions import Cast, Coalesce
 
-from seminar.models import STAFF_ROLES, Reading, ReadingStatus
-from seminar.pseudonyms import base_pseudonym, people
-
-from ..models import (
+from annotations.models import (
     CONCEALED,
     Annotation,
     Flag,
@@ -39,6 +36,8 @@ from ..models import (
     Visibility,
     Vote,
 )
+from seminar.models import STAFF_ROLES, Reading, ReadingStatus
+from seminar.pseudonyms import base_pseudonym, people
 
 CHUNK = 2000
 

@@ -15,8 +15,8 @@ from dataclasses import dataclass, field
 from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 
-from ..models import AnchorStatus, Kind
-from .snapshot import CHUNK
+from annotations.export.snapshot import CHUNK
+from annotations.models import AnchorStatus, Kind
 
 # Threads loaded per query: a few hundred posts with their replies, whatever the reading.
 ROOTS_PER_BATCH = 250

@@ -7,10 +7,10 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
-from .. import tokens
-from ..forms import ProfileForm, SignupForm, TokenForm
-from ..models import ApiToken
-from ..services import ServiceError
+from seminar import tokens
+from seminar.forms import ProfileForm, SignupForm, TokenForm
+from seminar.models import ApiToken
+from seminar.services import ServiceError
 
 
 def safe_next(request, default="dashboard"):

@@ -6,11 +6,11 @@ from django.db.models import Prefetch
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
-from .. import services
-from ..access import access_seminar
-from ..forms import JoinForm, MemberAddForm, RoleForm, SeminarForm
-from ..models import Membership, Reading, Seminar
-from ..permissions import (
+from seminar import services
+from seminar.access import access_seminar
+from seminar.forms import JoinForm, MemberAddForm, RoleForm, SeminarForm
+from seminar.models import Membership, Reading, Seminar
+from seminar.permissions import (
     can_add_reading,
     can_manage_roster,
     can_manage_seminar,

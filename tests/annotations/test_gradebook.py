@@ -10,7 +10,7 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from annotations import gradebook
+from annotations.grading import gradebook
 from annotations.models import (
     Annotation,
     Grade,

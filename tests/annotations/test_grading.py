@@ -1,8 +1,8 @@
-"""The grading policy against hand-worked examples (annotations.grading is pure Python)."""
+"""The grading policy against hand-worked examples (annotations.grading.policy is pure Python)."""
 
 import datetime
 
-from annotations.grading import Policy, Post, participation, suggest
+from annotations.grading.policy import Policy, Post, participation, suggest
 
 DUE = datetime.datetime(2026, 3, 4, 17, 0, tzinfo=datetime.UTC)
 ON_TIME = DUE - datetime.timedelta(days=1)

@@ -7,7 +7,7 @@ import json
 import pytest
 from django.urls import reverse
 
-from annotations import gradebook
+from annotations.grading import gradebook
 from annotations.models import Score
 from annotations.services import annotation_create
 

@@ -8,7 +8,7 @@ import re
 import pytest
 from django.urls import reverse
 
-from annotations import gradebook
+from annotations.grading import gradebook
 from annotations.models import DEFAULT_DESCRIPTORS
 from annotations.services import annotation_create
 

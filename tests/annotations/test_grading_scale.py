@@ -8,8 +8,8 @@ import io
 import pytest
 from django.urls import reverse
 
-from annotations import gradebook
-from annotations.grading import Policy, Post, suggest
+from annotations.grading import gradebook
+from annotations.grading.policy import Policy, Post, suggest
 from annotations.models import GradingPolicy, Score, Status
 from annotations.services import annotation_create
 from seminar.services import ServiceError

@@ -9,7 +9,7 @@ from django.db import connection
 from django.urls import reverse
 
 from annotations.models import Annotation, ModerationEvent, Notification
-from annotations.moderation import Conflict, annotation_moderate, flag_create
+from annotations.moderation.services import Conflict, annotation_moderate, flag_create
 from annotations.services import annotation_create, annotation_update, reply_create
 from seminar.models import Membership, Role
 from seminar.services import ServiceError, seminar_create

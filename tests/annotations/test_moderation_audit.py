@@ -10,7 +10,7 @@ from django.db.models import ProtectedError
 from django.urls import reverse
 
 from annotations.models import Annotation, ModerationEvent, Notification
-from annotations.moderation import annotation_moderate, flag_create
+from annotations.moderation.services import annotation_moderate, flag_create
 from annotations.services import annotation_create
 from tests.apicalls import api
 

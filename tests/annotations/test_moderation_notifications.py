@@ -6,7 +6,7 @@ import pytest
 from django.urls import reverse
 
 from annotations.models import Notification
-from annotations.moderation import annotation_moderate
+from annotations.moderation.services import annotation_moderate
 from annotations.services import annotation_create, reply_create
 
 

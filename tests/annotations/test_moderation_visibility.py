@@ -6,14 +6,14 @@ import json
 import pytest
 from django.core import mail
 from django.db import connection
-from django.http import Http404
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from annotations.models import Annotation, ModerationEvent, Notification
-from annotations.moderation import annotation_moderate
+from annotations.moderation.services import annotation_moderate
 from annotations.permissions import posts_need_approval
 from annotations.services import annotation_create, annotation_update, reply_create
+from seminar.errors import NotFound
 from seminar.models import Role
 from tests.apicalls import api
 from tests.conftest import member
@@ -130,7 +130,7 @@ def test_moderating_a_private_note_is_a_404(
     client.force_login(instructor)
     response = api(client, "post", f"/annotations/{note.pk}/moderation", {"action": "approve"})
     assert response.status_code == 404
-    with pytest.raises(Http404):
+    with pytest.raises(NotFound):
         annotation_moderate(annotation=note, moderator=instructor, action="approve")
     assert Annotation.objects.get(pk=note.pk).status == "pending"
     assert not ModerationEvent.objects.exists()

@@ -7,7 +7,7 @@ import pytest
 from django.urls import reverse
 
 from annotations.models import Annotation
-from annotations.revisions import reading_restore, reading_revise_and_reanchor
+from annotations.revisions.services import reading_restore, reading_revise_and_reanchor
 from annotations.services import annotation_create
 from seminar.models import Reading
 from tests.apicalls import api

@@ -10,7 +10,7 @@ from playwright.sync_api import expect
 
 from annotations import services
 from annotations.models import Annotation, Vote
-from annotations.readings import parse_pasted, reading_import
+from annotations.revisions.readings import parse_pasted, reading_import
 from seminar.models import Membership, Role
 from tests.texts import SWEET_SPOT
 
@@ -455,7 +455,7 @@ def test_highlights_fall_back_to_marks_without_the_highlight_api(open_page, stud
 def test_revised_text_paints_moved_passages_and_lists_orphans(
     open_page, seminar, instructor, student
 ):
-    from annotations.readings import reading_save
+    from annotations.revisions.readings import reading_save
 
     parsed = parse_pasted(
         source="Mandates\n\nA robust mandate without troops is a promise. Small victories count.\n",

@@ -19,7 +19,7 @@ import pytest
 from playwright.sync_api import expect
 
 from annotations.export import jobs
-from annotations.export.jobs import ExportJob
+from annotations.models import ExportJob
 from tests.texts import NEWS
 
 from ..conftest import PASSWORD, import_reading

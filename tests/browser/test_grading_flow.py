@@ -128,7 +128,7 @@ def test_the_keyboard_reaches_every_score_of_a_0_to_10_scale(
 ):
     """Digits score 0–9 at once; on a scale up to 10, "1" waits a moment for a "0" (10),
     and is saved as 1 when the wait runs out or another key comes."""
-    from annotations import gradebook
+    from annotations.grading import gradebook
 
     gradebook.policy_save(
         seminar=seminar, score_max=10, descriptors=[], best_n=3, late_penalty=0, grace_minutes=0

@@ -5,8 +5,9 @@ and the audit log keeps both; moderators also act from the reading page itself."
 import pytest
 from playwright.sync_api import expect
 
-from annotations import moderation, services
+from annotations import services
 from annotations.models import Annotation, Flag
+from annotations.moderation import services as moderation
 
 from ..conftest import PASSWORD
 from .conftest import LAPTOP, PHONE, log_in, screenshot

@@ -183,7 +183,7 @@ def test_annotations_follow_an_edit_and_orphans_are_reattached(
 def test_orphans_sit_under_the_text_on_phones_and_reattach_can_be_cancelled(
     open_page, seminar, instructor, student
 ):
-    from annotations.readings import parse_pasted, reading_import, reading_save
+    from annotations.revisions.readings import parse_pasted, reading_import, reading_save
 
     parsed = parse_pasted(
         source="Mandates\n\nA robust mandate without troops is a promise. Small victories count.\n",

@@ -8,7 +8,7 @@ import re
 
 import pytest
 
-from annotations.revisions import reading_revise_and_reanchor
+from annotations.revisions.services import reading_revise_and_reanchor
 from annotations.services import annotation_create
 from seminar.plaintext import is_chrome
 from tests.annotations.placements import annotate_everywhere, check

@@ -40,7 +40,7 @@ def test_the_development_key_is_refused_without_debug(settings):
     refuse_development_key()
 
 
-@pytest.mark.parametrize("entry", ["seminar.wsgi", "seminar.asgi"])
+@pytest.mark.parametrize("entry", ["config.wsgi", "config.asgi"])
 def test_a_server_will_not_start_without_a_key(entry):
     # gunicorn, any ASGI server and runserver all load one of these modules.
     refused = run_python("-c", f"import {entry}")
@@ -49,8 +49,8 @@ def test_a_server_will_not_start_without_a_key(entry):
 
 
 def test_a_server_starts_with_a_key_or_in_debug():
-    assert run_python("-c", "import seminar.wsgi", DEBUG="1").returncode == 0
-    started = run_python("-c", "import seminar.wsgi", SECRET_KEY="k" * 50)
+    assert run_python("-c", "import config.wsgi", DEBUG="1").returncode == 0
+    started = run_python("-c", "import config.wsgi", SECRET_KEY="k" * 50)
     assert started.returncode == 0, started.stderr
 
 
@@ -61,7 +61,7 @@ def test_management_commands_run_without_a_key():
 
 
 def test_the_readme_lists_every_variable_the_settings_read():
-    source = (ROOT / "seminar" / "settings.py").read_text()
+    source = (ROOT / "config" / "settings.py").read_text()
     read = set(re.findall(r'(?:os\.environ\.get|env_bool|env_list)\("([A-Z_]+)"', source))
     assert {"SECRET_KEY", "DEBUG", "LOG_LEVEL", "SEMINAR_PLAIN_STATIC"} <= read
     readme = (ROOT / "README.md").read_text()

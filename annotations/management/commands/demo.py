@@ -9,11 +9,10 @@ from pathlib import Path
 from django.core.management.base import BaseCommand
 from django.db import transaction
 
+from annotations.revisions.readings import parse_upload, reading_import
 from seminar.models import Membership, Reading, ReadingStatus, Role, Seminar, User
 from seminar.pseudonyms import pseudonym_assign
 from seminar.services import seminar_create
-
-from ...readings import parse_upload, reading_import
 
 DEMO_DIR = Path(__file__).resolve().parents[2] / "demo"
 PASSWORD = "seminar-demo"  # noqa: S105 - printed for the demo on purpose
@@ -77,7 +76,7 @@ DISCUSSION = [
 
 def discuss(reading, users):
     """A few threads on the demo post, so the margin has something to show."""
-    from ...services import annotation_create, reply_create, vote_add
+    from annotations.services import annotation_create, reply_create, vote_add
 
     for author, kind, passage, text, tags, replies, helpful in DISCUSSION:
         top, _ = annotation_create(

@@ -5,10 +5,9 @@ from pathlib import Path
 from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 
+from annotations.export import archive
+from annotations.export.snapshot import Options, Scope
 from seminar.models import Seminar
-
-from ...export import archive
-from ...export.snapshot import Options, Scope
 
 
 class Command(BaseCommand):

@@ -4,9 +4,8 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
+from annotations.export.restore import RestoreError, seminar_restore
 from seminar.models import Membership
-
-from ...export.restore import RestoreError, seminar_restore
 
 
 class Command(BaseCommand):

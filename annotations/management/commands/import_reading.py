@@ -5,10 +5,9 @@ from pathlib import Path
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
+from annotations.revisions.readings import parse_upload, reading_import
 from seminar.models import Membership, ReadingStatus, Role, Seminar
 from seminar.services import ServiceError
-
-from ...readings import parse_upload, reading_import
 
 
 class Command(BaseCommand):

@@ -8,7 +8,7 @@ from datetime import timedelta
 
 from django.core.management.base import BaseCommand, CommandError
 
-from ...export.jobs import export_jobs_prune, export_root, retention
+from annotations.export.jobs import export_jobs_prune, export_root, retention
 
 
 class Command(BaseCommand):

@@ -16,11 +16,11 @@ from types import SimpleNamespace
 
 import pytest
 
-from annotations import gradebook
 from annotations.export import archive
 from annotations.export.snapshot import Options, Scope
-from annotations.moderation import annotation_moderate, flag_create
-from annotations.revisions import reading_revise_and_reanchor
+from annotations.grading import gradebook
+from annotations.moderation.services import annotation_moderate, flag_create
+from annotations.revisions.services import reading_revise_and_reanchor
 from annotations.services import annotation_create, annotation_delete, reply_create, vote_add
 from seminar.models import Seminar
 from seminar.services import seminar_update

@@ -5,9 +5,9 @@ import hashlib
 import io
 import json
 
-from annotations import gradebook
 from annotations.export import archive
 from annotations.export.snapshot import Options, Scope
+from annotations.grading import gradebook
 from seminar.models import Membership
 
 from .conftest import build_zip, read_zip

@@ -12,8 +12,9 @@ from django.core.management import CommandError, call_command
 from django.utils import timezone
 
 from annotations.export import archive, jobs
-from annotations.export.jobs import ExportJob, Progress
+from annotations.export.jobs import Progress
 from annotations.export.snapshot import Options
+from annotations.models import ExportJob
 
 
 @pytest.fixture

@@ -11,9 +11,9 @@ import tracemalloc
 
 import pytest
 
-from annotations import gradebook
 from annotations.export import archive, datafile, snapshot, threads
 from annotations.export.snapshot import Options, Scope
+from annotations.grading import gradebook
 from annotations.models import Annotation, Score, Vote
 from seminar.models import Membership, Role, User
 from seminar.services import seminar_create

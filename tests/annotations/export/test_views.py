@@ -9,7 +9,7 @@ import pytest
 from django.urls import reverse
 
 from annotations.export import jobs
-from annotations.export.jobs import ExportJob
+from annotations.models import ExportJob
 
 
 def body(response):

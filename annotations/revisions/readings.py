@@ -3,7 +3,7 @@
 Importing: the text becomes a Reading and its reader comments the first comments. The web form
 and `manage.py import_reading` both call `reading_import`, so a file behaves the same either
 way. Editing: `reading_save` changes the details and the text in one transaction, with the
-annotations re-anchored (annotations.revisions). These live here, not in `seminar`, because
+annotations re-anchored (annotations.revisions.services). These live here, not in `seminar`, because
 comments are annotations and `seminar` never imports `annotations`.
 """
 
@@ -12,12 +12,11 @@ import datetime
 from django.db import transaction
 from django.utils import timezone
 
+from annotations.revisions.services import reading_revise_and_reanchor
+from annotations.services import comment_create
 from seminar import textformats
 from seminar.models import ReadingStatus
 from seminar.services import ServiceError, reading_create, reading_update
-
-from .revisions import reading_revise_and_reanchor
-from .services import comment_create
 
 
 def parse_upload(*, data, filename):

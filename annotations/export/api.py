@@ -14,13 +14,13 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404
 from ninja import Router, Schema, Status
 
+from annotations.export import archive
+from annotations.export.downloads import download, site_url, stream_format
+from annotations.export.jobs import export_job_start
+from annotations.export.snapshot import Options, Scope
+from annotations.models import ExportJob
+from annotations.permissions import can_export
 from seminar.api import access_reading_api, access_seminar_api
-
-from .export import archive
-from .export.downloads import download, site_url, stream_format
-from .export.jobs import ExportJob, export_job_start
-from .export.snapshot import Options, Scope
-from .permissions import can_export
 
 router = Router(tags=["exports"])
 

@@ -7,17 +7,16 @@ from django.contrib.auth.decorators import login_required
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
+from annotations.forms import CommentForm, ReadingCreateForm
+from annotations.grading import gradebook
+from annotations.models import Annotation, Score
+from annotations.permissions import can_comment, can_grade
+from annotations.presenting import Presenter
+from annotations.revisions.readings import parse_pasted, parse_upload, reading_import
+from annotations.services import comment_create
 from seminar.access import access_reading, access_seminar
 from seminar.permissions import can_add_reading, can_edit_reading, can_teach
 from seminar.services import ServiceError, reading_move
-
-from .. import gradebook
-from ..forms import CommentForm, ReadingCreateForm
-from ..models import Annotation, Score
-from ..permissions import can_comment, can_grade
-from ..presenting import Presenter
-from ..readings import parse_pasted, parse_upload, reading_import
-from ..services import comment_create
 
 
 def reading_page(request, reading, *, comment_form=None, status=200):

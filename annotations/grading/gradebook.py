@@ -2,7 +2,7 @@
 
 Built with a fixed number of queries whatever the size of the seminar (students, readings,
 posts with their scores and marks, grades, releases, policy), then computed in Python by
-annotations.grading; `reading_cells` computes the same cells a student at a time, for
+annotations.grading.policy; `reading_cells` computes the same cells a student at a time, for
 exports that must not hold every post. Write paths for scores, grades and releases are here
 too.
 """
@@ -13,11 +13,8 @@ from decimal import Decimal
 from django.db import transaction
 from django.db.models import Count, IntegerField, Max, OuterRef, Subquery
 
-from seminar.models import Membership, Reading, Role
-from seminar.services import ServiceError
-
-from . import grading
-from .models import (
+from annotations.grading import policy as grading
+from annotations.models import (
     DEFAULT_DESCRIPTORS,
     Annotation,
     Grade,
@@ -28,6 +25,8 @@ from .models import (
     Visibility,
     Vote,
 )
+from seminar.models import Membership, Reading, Role
+from seminar.services import ServiceError
 
 
 def policy_for(seminar):

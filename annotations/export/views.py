@@ -15,13 +15,19 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.http import urlencode
 from django.views.decorators.http import require_POST
 
+from annotations.export import archive
+from annotations.export.downloads import (
+    LIST_FORMATS,
+    READING_FORMATS,
+    download,
+    site_url,
+    stream_format,
+)
+from annotations.export.jobs import export_job_start
+from annotations.export.snapshot import Options, Scope
+from annotations.models import ExportJob, JobStatus
+from annotations.permissions import can_export, can_export_own
 from seminar.access import access_reading, access_seminar
-
-from ..export import archive
-from ..export.downloads import LIST_FORMATS, READING_FORMATS, download, site_url, stream_format
-from ..export.jobs import ExportJob, JobStatus, export_job_start
-from ..export.snapshot import Options, Scope
-from ..permissions import can_export, can_export_own
 
 
 def options_from(request, query=None):

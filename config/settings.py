@@ -60,11 +60,12 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "seminar.errors.DomainErrorMiddleware",
 ]
 
-ROOT_URLCONF = "seminar.urls"
-WSGI_APPLICATION = "seminar.wsgi.application"
-ASGI_APPLICATION = "seminar.asgi.application"
+ROOT_URLCONF = "config.urls"
+WSGI_APPLICATION = "config.wsgi.application"
+ASGI_APPLICATION = "config.asgi.application"
 
 TEMPLATES = [
     {

@@ -8,14 +8,13 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
+from annotations.forms import GradeForm, PolicyForm
+from annotations.grading import gradebook
+from annotations.models import Annotation
+from annotations.permissions import can_grade, can_release_grades
 from seminar.access import access_reading, access_seminar
 from seminar.models import Membership, Role
 from seminar.services import ServiceError
-
-from .. import gradebook
-from ..forms import GradeForm, PolicyForm
-from ..models import Annotation
-from ..permissions import can_grade, can_release_grades
 
 
 def access_grading(user, slug, *, allowed=can_grade):

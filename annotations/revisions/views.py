@@ -6,16 +6,15 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import get_object_or_404, redirect, render
 
+from annotations.forms import ReadingEditForm
+from annotations.models import Annotation
+from annotations.permissions import can_teach_reading
+from annotations.revisions.diffs import diff_html
+from annotations.revisions.readings import reading_save
+from annotations.revisions.services import preview_revision, reading_restore
 from seminar.access import access_reading
 from seminar.permissions import can_edit_reading
 from seminar.services import ServiceError
-
-from ..diffs import diff_html
-from ..forms import ReadingEditForm
-from ..models import Annotation
-from ..permissions import can_teach_reading
-from ..readings import reading_save
-from ..revisions import preview_revision, reading_restore
 
 
 def fingerprint(source, format, base):

@@ -10,7 +10,7 @@ from django.conf import settings
 from django.core.mail import send_mail
 from django.db import transaction
 
-from .models import Annotation, Notification, NotificationKind, Status
+from annotations.models import Annotation, Notification, NotificationKind, Status
 
 
 def notify(*, user, kind, annotation, reason=""):

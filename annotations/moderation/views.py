@@ -2,20 +2,17 @@
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
-from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.defaultfilters import pluralize
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
+from annotations.models import Action, Annotation, Flag, ModerationEvent, Notification
+from annotations.moderation.services import annotation_moderate, moderation_queue, open_flag_reasons
+from annotations.notifications.services import describe
+from annotations.permissions import can_moderate
 from seminar.access import access_seminar
-from seminar.services import ServiceError
-
-from ..models import Action, Annotation, Flag, ModerationEvent, Notification
-from ..moderation import annotation_moderate, moderation_queue, open_flag_reasons
-from ..notifications import describe
-from ..permissions import can_moderate
+from seminar.errors import NotFound, NotPermitted, ServiceError
 
 BULK_ACTIONS = [
     (Action.APPROVE, "Approve"),
@@ -75,7 +72,7 @@ def bulk(request, slug):
                 annotation=annotation, moderator=request.user, action=action, reason=reason
             )
             done += 1
-        except (ServiceError, PermissionDenied, Http404) as exc:
+        except (ServiceError, NotPermitted, NotFound) as exc:
             problems.append(f"#{annotation.pk}: {exc}")
     if done:
         messages.success(request, f"Done for {done} post{'s' if done != 1 else ''}.")

@@ -9,15 +9,11 @@ Moderators see what `Annotation.objects.visible_to` shows them, like everyone el
 student's private note is never in their queue, and acting on it is a 404.
 """
 
-from django.core.exceptions import PermissionDenied
 from django.db import IntegrityError, transaction
 from django.db.models import Count, Exists, Max, OuterRef, Q
-from django.http import Http404
 from django.utils import timezone
 
-from seminar.services import ServiceError
-
-from .models import (
+from annotations.models import (
     Action,
     Annotation,
     Flag,
@@ -27,12 +23,9 @@ from .models import (
     Status,
     Visibility,
 )
-from .notifications import notify, notify_reply
-from .permissions import can_moderate
-
-
-class Conflict(ServiceError):
-    """The action no longer applies: someone else acted first. The API answers 409."""
+from annotations.notifications.services import notify, notify_reply
+from annotations.permissions import can_moderate
+from seminar.errors import Conflict, NotFound, NotPermitted, ServiceError
 
 
 @transaction.atomic
@@ -112,9 +105,9 @@ def annotation_moderate(*, annotation, moderator, action, reason=""):
     seminar = annotation.reading.seminar
     # Not "forbidden": a post the moderator may not see must not be confirmed to exist.
     if not Annotation.objects.visible_to(moderator).filter(pk=annotation.pk).exists():
-        raise Http404("No such post.")
+        raise NotFound("No such post.")
     if not can_moderate(moderator, seminar):
-        raise PermissionDenied("Only the seminar's moderators can do that.")
+        raise NotPermitted("Only the seminar's moderators can do that.")
     _check(annotation, action)
     before = annotation.status
     _allowed, after = TRANSITIONS[action]

@@ -12,12 +12,11 @@ from dataclasses import dataclass, field
 
 from django.db import connection, transaction
 
+from annotations.anchoring import ORPHANED, Anchor, reanchor
+from annotations.models import Annotation
 from seminar import textformats
 from seminar.models import Reading, ReadingRevision
 from seminar.services import ServiceError, reading_revise
-
-from .anchoring import ORPHANED, Anchor, reanchor
-from .models import Annotation
 
 PLACEMENT_FIELDS = (
     "id",

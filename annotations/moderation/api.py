@@ -3,21 +3,15 @@
 from django.core.exceptions import PermissionDenied
 from ninja import Field, Router, Schema, Status
 
-from seminar.api import access_seminar_api, api
+from annotations.models import Annotation
+from annotations.moderation import services as moderation
+from annotations.permissions import can_flag, can_moderate
+from annotations.presenting import Presenter, rows
+from annotations.schemas import AnnotationOut, access_annotation_api, present_one
+from seminar.api import access_seminar_api
 from seminar.pseudonyms import people
 
-from . import moderation
-from .api import AnnotationOut, access_annotation_api, present_one
-from .models import Annotation
-from .permissions import can_flag, can_moderate
-from .presenting import Presenter, rows
-
 router = Router(tags=["moderation"])
-
-
-@api.exception_handler(moderation.Conflict)
-def on_conflict(request, exc):
-    return api.create_response(request, {"detail": str(exc)}, status=409)
 
 
 class FlagIn(Schema):

@@ -2,12 +2,16 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
-import annotations.views.exports as exports
+import annotations.export.views as exports
+import annotations.views as readings
 from annotations.api import router as annotations_api
-from annotations.api_exports import router as exports_api
-from annotations.api_grading import router as grading_api
-from annotations.api_moderation import router as moderation_api
-from annotations.views import grading, grading_export, moderation, readings, revisions
+from annotations.export.api import router as exports_api
+from annotations.grading import downloads as grading_export
+from annotations.grading import views as grading
+from annotations.grading.api import router as grading_api
+from annotations.moderation import views as moderation
+from annotations.moderation.api import router as moderation_api
+from annotations.revisions import views as revisions
 from seminar.api import api
 from seminar.views import accounts, seminars
 

@@ -3,11 +3,10 @@
 from django.http import Http404
 from ninja import Field, Router, Schema
 
+from annotations.grading import gradebook
+from annotations.permissions import can_grade
+from annotations.schemas import access_annotation_api
 from seminar.api import access_seminar_api
-
-from . import gradebook
-from .api import access_annotation_api
-from .permissions import can_grade
 
 router = Router(tags=["grading"])
 

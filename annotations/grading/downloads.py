@@ -3,9 +3,9 @@
 from django.contrib.auth.decorators import login_required
 from django.http import StreamingHttpResponse
 
-from .. import gradebook
-from ..spreadsheets import stream_csv
-from .grading import access_grading
+from annotations.grading import gradebook
+from annotations.grading.views import access_grading
+from annotations.spreadsheets import stream_csv
 
 LMS = ("canvas", "moodle")
 
