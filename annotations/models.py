@@ -49,6 +49,33 @@ PASSAGE_KINDS = (Kind.CRITIQUE, Kind.QUESTION, Kind.EVIDENCE, Kind.CONNECTION, K
 CONCEALED = (Status.HIDDEN, Status.PENDING)
 
 
+# What a post says and where it stands: the columns every shape of an annotation row carries
+# (the API's rows in presenting.py, the archive's data.json, the export formats' rows), each
+# adding only its own keys (ids, joins, counts). One list, so a new column reaches them all.
+CONTENT_FIELDS = (
+    "kind",
+    "author_name",
+    "text",
+    "html",
+    "tags",
+    "visibility",
+    "status",
+    "quote_exact",
+    "original_quote",
+    "quote_prefix",
+    "quote_suffix",
+    "start",
+    "end",
+    "anchor_status",
+    "pinned",
+    "locked",
+    "moderation_reason",
+    "created",
+    "updated",
+    "edited",
+)
+
+
 class AnchorStatus(models.TextChoices):
     ANCHORED = "anchored", "Anchored"
     MOVED = "moved", "Moved"

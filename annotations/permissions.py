@@ -92,19 +92,3 @@ def can_grade(user, seminar):
 
 def can_release_grades(user, seminar):
     return role_in(user, seminar) == "instructor"
-
-
-def can_teach_reading(user, reading):
-    """Instructors and TAs see a reading's history and its diffs."""
-    return can_teach(user, reading.seminar)
-
-
-def can_export(user, seminar):
-    """Instructors and TAs export a reading or the seminar: they see every post, hidden
-    ones marked (docs/exports.md)."""
-    return can_teach(user, seminar)
-
-
-def can_export_own(user, seminar):
-    """Any member may take their own posts with them."""
-    return can_view_seminar(user, seminar)

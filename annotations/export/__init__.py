@@ -14,10 +14,10 @@ chunks, so an export of any size uses flat memory:
   SHA-256 of every file), written as a stream;
 * `reader`, `restore`: a ZIP checked, then loaded back as a new seminar, in one transaction,
   or not at all;
-* `jobs` (with `admin`): the `ExportJob` model, the background thread that builds large
-  archives, and the pruning of old ones; `downloads`: the streamed HTTP responses pages and
-  the API share.
+* `jobs`: the background thread that builds large archives (the `ExportJob` model is in
+  annotations/models.py), and the pruning of old ones; `downloads`: the streamed HTTP
+  responses pages and the API share; `api`, `views`: the JSON and page faces.
 
-Who may export is decided in `annotations.permissions` (`can_export`, `can_export_own`),
-with every other permission; see docs/exports.md.
+Who may export is decided in `permissions` (`can_export`, `can_export_own`); see
+docs/exports.md.
 """

@@ -17,9 +17,9 @@ from ninja import Router, Schema, Status
 from annotations.export import archive
 from annotations.export.downloads import download, site_url, stream_format
 from annotations.export.jobs import export_job_start
+from annotations.export.permissions import can_export
 from annotations.export.snapshot import Options, Scope
 from annotations.models import ExportJob
-from annotations.permissions import can_export
 from seminar.api import access_reading_api, access_seminar_api
 
 router = Router(tags=["exports"])

@@ -32,6 +32,7 @@ from django.utils.text import slugify
 
 from annotations.export.snapshot import CHUNK
 from annotations.models import (
+    CONTENT_FIELDS,
     Flag,
     Grade,
     GradeRelease,
@@ -51,29 +52,8 @@ POLICY_FIELDS = ("score_max", "descriptors", "best_n", "late_penalty", "grace_mi
 READING_FIELDS = ("title", "slug", "byline", "date", "due", "status", "position")
 READING_FIELDS += ("created", "updated")
 REVISION_FIELDS = ("number", "format", "source", "html", "text", "works_cited", "note", "created")
-ANNOTATION_FIELDS = (
-    "kind",
-    "author_name",
-    "text",
-    "html",
-    "tags",
-    "visibility",
-    "status",
-    "client_id",
-    "quote_exact",
-    "original_quote",
-    "quote_prefix",
-    "quote_suffix",
-    "start",
-    "end",
-    "anchor_status",
-    "pinned",
-    "locked",
-    "moderation_reason",
-    "created",
-    "updated",
-    "edited",
-)
+# The post as stored, plus the retry key a restore keeps (duplicates stay refused).
+ANNOTATION_FIELDS = (*CONTENT_FIELDS, "client_id")
 FLAG_FIELDS = ("reason", "note", "created", "dismissed")
 EVENT_FIELDS = ("action", "reason", "from_status", "to_status", "created")
 

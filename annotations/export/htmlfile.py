@@ -213,7 +213,24 @@ def post_html(post, people, *, linked, score_max):
     out = [f'<li class="entry entry-{esc(kind)} status-{esc(status)}" id="annotation-{pk}">']
     if post.number:
         out.append(f'<span class="entry-number" aria-hidden="true">{post.number}</span>')
-    out.append('<div class="entry-main"><p class="entry-meta">')
+    out.append('<div class="entry-main">')
+    out.append(_meta_html(row, people))
+    out.append(_quote_html(row, linked=linked))
+    out.append(_body_html(row))
+    out.append(_foot_html(row, score_max=score_max))
+    if post.replies:
+        out.append('<ol class="replies">')
+        for reply in post.replies:
+            out.append(post_html(reply, people, linked=False, score_max=score_max))
+        out.append("</ol>")
+    out.append("</div></li>\n")
+    return "".join(out)
+
+
+def _meta_html(row, people):
+    """Kind, author, time and badges: the line above a post."""
+    esc, kind, status = html.escape, row["kind"], row["status"]
+    out = ['<p class="entry-meta">']
     if kind not in ("comment", "reply"):
         out.append(f'<span class="kind">{esc(kind_label(kind))}</span> ')
     author, role = people.credit(row), people.author_role(row)
@@ -225,44 +242,50 @@ def post_html(post, people, *, linked, score_max):
     out.append(f'<time datetime="{created.isoformat()}">{when(created)}</time>')
     if row["edited"]:
         out.append(' <span class="edited">edited</span>')
-    for flag in ("pinned", "locked"):
-        if row[flag]:
-            out.append(f' <span class="badge">{flag}</span>')
+    out += [f' <span class="badge">{flag}</span>' for flag in ("pinned", "locked") if row[flag]]
     if status != "published":
         out.append(f' <span class="badge badge-status">{esc(status)}</span>')
     if row["visibility"] in VISIBILITY_BADGES:
         out.append(f' <span class="badge">{VISIBILITY_BADGES[row["visibility"]]}</span>')
     out.append("</p>")
+    return "".join(out)
+
+
+def _quote_html(row, *, linked):
     quote, original = row["quote_exact"], row["original_quote"]
-    if quote:
-        text = f"“{esc(quote)}”"
-        out.append('<blockquote class="quote">')
-        out.append(f'<a href="#passage-{pk}">{text}</a>' if linked else text)
-        if original and original != quote:
-            out.append(f'<span class="was">Written on: “{esc(original)}”</span>')
-        out.append("</blockquote>")
-    if status == "deleted" and not row["html"]:
-        out.append('<p class="tombstone">This post was deleted</p>')
+    if not quote:
+        return ""
+    text = f"“{html.escape(quote)}”"
+    out = [
+        '<blockquote class="quote">',
+        f'<a href="#passage-{row["id"]}">{text}</a>' if linked else text,
+    ]
+    if original and original != quote:
+        out.append(f'<span class="was">Written on: “{html.escape(original)}”</span>')
+    out.append("</blockquote>")
+    return "".join(out)
+
+
+def _body_html(row):
+    if row["status"] == "deleted" and not row["html"]:
+        out = '<p class="tombstone">This post was deleted</p>'
     else:
-        out.append(f'<div class="entry-text">{row["html"]}</div>')  # sanitized when saved
+        out = f'<div class="entry-text">{row["html"]}</div>'  # sanitized when saved
     if row["moderation_reason"]:
-        reason = esc(row["moderation_reason"])
-        out.append(f'<p class="moderation">Hidden by a moderator: {reason}</p>')
+        reason = html.escape(row["moderation_reason"])
+        out += f'<p class="moderation">Hidden by a moderator: {reason}</p>'
+    return out
+
+
+def _foot_html(row, *, score_max):
+    esc = html.escape
     foot = [f'<span class="tag">#{esc(tag)}</span>' for tag in row["tags"]]
     if row["marks"]:
         foot.append(f"<span>{row['marks']} found this helpful</span>")
     if row["score__value"] is not None:
         comment = f": {esc(row['score__comment'])}" if row["score__comment"] else ""
         foot.append(f'<span class="score">Score {row["score__value"]}/{score_max}{comment}</span>')
-    if foot:
-        out.append(f'<p class="entry-foot">{"".join(foot)}</p>')
-    if post.replies:
-        out.append('<ol class="replies">')
-        for reply in post.replies:
-            out.append(post_html(reply, people, linked=False, score_max=score_max))
-        out.append("</ol>")
-    out.append("</div></li>\n")
-    return "".join(out)
+    return f'<p class="entry-foot">{"".join(foot)}</p>' if foot else ""
 
 
 def stream(scope, *, exported=None):

@@ -27,6 +27,7 @@ from django.db.models.functions import Cast, Coalesce
 
 from annotations.models import (
     CONCEALED,
+    CONTENT_FIELDS,
     Annotation,
     Flag,
     GradeRelease,
@@ -41,37 +42,20 @@ from seminar.pseudonyms import base_pseudonym, people
 
 CHUNK = 2000
 
+# A post's row in the export formats: its content (CONTENT_FIELDS), with ids and the
+# revision numbers and author that the formats print.
 ANNOTATION_FIELDS = (
     "id",
     "reading_id",
     "revision__number",
     "parent_id",
     "thread_id",
-    "kind",
     "author_id",
-    "author_name",
     "author__username",
     "author__display_name",
-    "text",
-    "html",
-    "tags",
-    "visibility",
-    "status",
+    *CONTENT_FIELDS,
     "client_id",
-    "quote_exact",
-    "original_quote",
-    "quote_prefix",
-    "quote_suffix",
-    "start",
-    "end",
     "anchored_revision__number",
-    "anchor_status",
-    "pinned",
-    "locked",
-    "moderation_reason",
-    "created",
-    "updated",
-    "edited",
 )
 # What the spreadsheet-like formats add: helpful marks and the rubric score.
 SCORED_FIELDS = ("marks", "score__value", "score__comment")

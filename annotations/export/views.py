@@ -24,9 +24,9 @@ from annotations.export.downloads import (
     stream_format,
 )
 from annotations.export.jobs import export_job_start
+from annotations.export.permissions import can_export, can_export_own
 from annotations.export.snapshot import Options, Scope
 from annotations.models import ExportJob, JobStatus
-from annotations.permissions import can_export, can_export_own
 from seminar.access import access_reading, access_seminar
 
 

@@ -8,8 +8,8 @@ from django.shortcuts import get_object_or_404, redirect, render
 
 from annotations.forms import ReadingEditForm
 from annotations.models import Annotation
-from annotations.permissions import can_teach_reading
 from annotations.revisions.diffs import diff_html
+from annotations.revisions.permissions import can_teach_reading
 from annotations.revisions.readings import reading_save
 from annotations.revisions.services import preview_revision, reading_restore
 from seminar.access import access_reading
