@@ -43,7 +43,7 @@ urlpatterns = [
     ),
     path(
         "accounts/password_reset/",
-        form_page(auth_views.PasswordResetView, "Reset your password", "Email me a reset link"),
+        form_page(accounts.PasswordResetView, "Reset your password", "Email me a reset link"),
         name="password_reset",
     ),
     path(

@@ -11,9 +11,10 @@ from django.core.exceptions import PermissionDenied, RequestDataTooBig
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 from ninja import NinjaAPI, Router, Schema
-from ninja.errors import AuthenticationError, HttpError, ValidationError
+from ninja.errors import AuthenticationError, HttpError, Throttled, ValidationError
 from ninja.security import HttpBearer, SessionAuth
 
+from seminar import throttling
 from seminar.errors import DomainError, NotFound
 from seminar.jsonbody import StrictJSONParser, UnstorableText
 from seminar.models import Reading, Seminar
@@ -23,9 +24,17 @@ from seminar.tokens import user_for_key
 
 class BearerToken(HttpBearer):
     def authenticate(self, request, token):
+        # Guessing tokens is slow: past the limit of unknown tokens from one address, every
+        # token from it is refused for a while, a valid one included.
+        address = throttling.client_address(request)
+        wait = throttling.blocked("api-token", address)
+        if wait:
+            raise Throttled(wait=wait)
         user = user_for_key(token)
-        if user is not None:
-            request.user = user
+        if user is None:
+            throttling.record("api-token", address)
+            return None
+        request.user = user
         return user
 
 
@@ -36,6 +45,7 @@ api = NinjaAPI(
     auth=[BearerToken(), SessionAuth(csrf=True)],
     urls_namespace="api",
     parser=StrictJSONParser(),
+    throttle=[throttling.WriteThrottle()],
 )
 
 
@@ -58,6 +68,11 @@ def on_validation_error(request, exc):
 
 @api.exception_handler(HttpError)
 def on_http_error(request, exc):
+    if isinstance(exc, Throttled):
+        wait = int(exc.wait or 60)
+        response = _error(request, 429, throttling.wait_message(wait))
+        response["Retry-After"] = str(wait)
+        return response
     # Ninja wraps every parser failure in one vague 400; ours says which field to fix.
     if isinstance(exc.__cause__, UnstorableText):
         return _error(request, 400, str(exc.__cause__))

@@ -2,12 +2,13 @@
 
 from django.contrib import messages
 from django.contrib.auth import login
+from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
-from seminar import tokens
+from seminar import throttling, tokens
 from seminar.forms import ProfileForm, SignupForm, TokenForm
 from seminar.models import ApiToken
 from seminar.services import ServiceError
@@ -78,3 +79,22 @@ def token_revoke(request, pk):
     tokens.token_revoke(token=token)
     messages.success(request, f"Token “{token.name}” revoked. Scripts using it now get 401.")
     return redirect("profile")
+
+
+class PasswordResetView(auth_views.PasswordResetView):
+    """Django's reset form, limited per client address and per email address: each request
+    sends an email, so asking again and again is refused for a while (seminar.throttling)."""
+
+    def form_valid(self, form):
+        email = form.cleaned_data["email"].strip().lower()
+        idents = (throttling.client_address(self.request), f"email:{email}")
+        wait = throttling.blocked("password-reset", *idents)
+        if wait:
+            form.add_error("email", throttling.wait_message(wait))
+            response = self.form_invalid(form)
+            response.status_code = 429
+            response["Retry-After"] = str(wait)
+            return response
+        for ident in idents:
+            throttling.record("password-reset", ident)
+        return super().form_valid(form)

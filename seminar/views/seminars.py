@@ -6,7 +6,7 @@ from django.db.models import Prefetch
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
-from seminar import services
+from seminar import services, throttling
 from seminar.access import access_seminar
 from seminar.forms import JoinForm, MemberAddForm, RoleForm, SeminarForm
 from seminar.models import Membership, Reading, Seminar
@@ -93,22 +93,47 @@ def seminar_regenerate_codes(request, slug):
 @login_required
 def join(request):
     form = JoinForm(request.POST or None, initial={"code": request.GET.get("code", "")})
+    # Codes are short: wrong ones are counted per account and per address, and past the
+    # limit every code is refused for a while (seminar.throttling).
+    guessers = (f"user:{request.user.pk}", throttling.client_address(request))
+    wait = None
     if request.method == "POST" and form.is_valid():
-        try:
-            membership = services.membership_join_by_code(
-                user=request.user, code=form.cleaned_data["code"]
-            )
-        except services.ServiceError as exc:
-            form.add_error("code", str(exc))
+        wait = throttling.blocked("join-code", *guessers)
+        if wait:
+            form.add_error("code", throttling.wait_message(wait))
         else:
-            messages.success(request, f"You are in {membership.seminar.title}.")
-            return redirect(membership.seminar)
-    return render(request, "seminar/join.html", {"form": form}, status=400 if form.errors else 200)
+            try:
+                membership = services.membership_join_by_code(
+                    user=request.user, code=form.cleaned_data["code"]
+                )
+            except services.ServiceError as exc:
+                form.add_error("code", str(exc))
+                for ident in guessers:
+                    throttling.record("join-code", ident)
+            else:
+                messages.success(request, f"You are in {membership.seminar.title}.")
+                return redirect(membership.seminar)
+    status = 429 if wait else 400 if form.errors else 200
+    response = render(request, "seminar/join.html", {"form": form}, status=status)
+    if wait:
+        response["Retry-After"] = str(wait)
+    return response
 
 
 @login_required
 def join_invite(request, token):
+    guessers = (f"user:{request.user.pk}", throttling.client_address(request))
+    wait = throttling.blocked("invite", *guessers)
+    if wait:
+        response = render(
+            request, "seminar/invite.html", {"error": throttling.wait_message(wait)}, status=429
+        )
+        response["Retry-After"] = str(wait)
+        return response
     seminar = Seminar.objects.filter(invite_token=token).first()
+    if seminar is None:
+        for ident in guessers:
+            throttling.record("invite", ident)
     if request.method == "POST":
         try:
             membership = services.membership_join_by_invite(user=request.user, token=token)

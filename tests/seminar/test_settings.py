@@ -67,3 +67,28 @@ def test_the_readme_lists_every_variable_the_settings_read():
     readme = (ROOT / "README.md").read_text()
     table = readme.split("## Configuration", 1)[1].split("\n## ", 1)[0]
     assert not {name for name in read if f"`{name}`" not in table}
+
+
+def test_check_deploy_is_clean_with_the_documented_production_settings():
+    # The settings docs/deployment.md tells a production site to set, and nothing else.
+    production = {
+        "SECRET_KEY": "k" * 50 + "-a-long-random-production-secret",
+        "ALLOWED_HOSTS": "seminar.example.edu",
+        "CSRF_TRUSTED_ORIGINS": "https://seminar.example.edu",
+        "BEHIND_HTTPS_PROXY": "1",
+    }
+    checked = run_python("manage.py", "check", "--deploy", "--fail-level", "WARNING", **production)
+    assert checked.returncode == 0, checked.stdout + checked.stderr
+    assert "no issues" in checked.stdout
+
+
+def test_a_plain_http_intranet_opts_out_of_https():
+    site = {"SECRET_KEY": "k" * 60, "CSRF_TRUSTED_ORIGINS": "http://seminar.intranet", "HTTPS": "0"}
+    shown = run_python(
+        "-c",
+        "import django, os; os.environ.setdefault('DJANGO_SETTINGS_MODULE', 'config.settings');"
+        "django.setup(); from django.conf import settings as s;"
+        "print(s.SECURE_SSL_REDIRECT, s.SECURE_HSTS_SECONDS, s.SESSION_COOKIE_SECURE)",
+        **site,
+    )
+    assert shown.stdout.split() == ["False", "0", "False"], shown.stderr

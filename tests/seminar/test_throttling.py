@@ -1,0 +1,129 @@
+"""Guessing is slow and writing is bounded: logins, join codes, invite links, API tokens,
+password resets and API writes, each refused with a 429 past its limit, the right answer
+included, and counted in the shared database cache that every worker reads."""
+
+import pytest
+from django.core import mail
+from django.core.cache import cache
+from django.core.management import call_command
+from django.db import connection
+from django.test import Client
+
+from seminar.models import Membership
+from seminar.tokens import token_create
+from tests.apicalls import api
+from tests.conftest import PASSWORD
+
+LOGIN = "/accounts/login/"
+
+
+def wrong_logins(client, username, times):
+    for _ in range(times):
+        client.post(LOGIN, {"username": username, "password": "not the password"})
+
+
+@pytest.mark.django_db
+def test_wrong_passwords_lock_the_account_the_right_one_included(client, student, settings):
+    wrong_logins(client, student.username, settings.AXES_FAILURE_LIMIT)
+    response = client.post(LOGIN, {"username": student.username, "password": PASSWORD})
+    assert response.status_code == 429
+    assert "Too many attempts" in response.text and "Try again in 15 minutes" in response.text
+    assert "_auth_user_id" not in client.session
+
+
+@pytest.mark.django_db
+def test_the_lock_holds_on_another_address_and_an_admin_unlocks_it(student, settings):
+    wrong_logins(Client(REMOTE_ADDR="10.0.0.1"), student.username, settings.AXES_FAILURE_LIMIT)
+    elsewhere = Client(REMOTE_ADDR="10.0.0.2")
+    right = {"username": student.username, "password": PASSWORD}
+    assert elsewhere.post(LOGIN, right).status_code == 429  # by account
+    call_command("axes_reset_username", student.username)
+    assert elsewhere.post(LOGIN, right).status_code == 302
+
+
+@pytest.mark.django_db
+def test_one_address_guessing_many_accounts_is_locked(student, student2, settings):
+    guesser = Client(REMOTE_ADDR="10.0.0.9")
+    for n in range(settings.AXES_FAILURE_LIMIT):
+        guesser.post(LOGIN, {"username": f"nobody{n}", "password": "x"})
+    right = {"username": student2.username, "password": PASSWORD}
+    assert guesser.post(LOGIN, right).status_code == 429  # by address
+    assert Client(REMOTE_ADDR="10.0.0.10").post(LOGIN, right).status_code == 302
+
+
+@pytest.mark.django_db
+def test_wrong_join_codes_then_the_right_one_is_refused(client, seminar, outsider):
+    client.force_login(outsider)
+    for n in range(10):
+        response = client.post("/join/", {"code": f"WRONG{n:03d}"})
+        assert response.status_code == 400
+    response = client.post("/join/", {"code": seminar.join_code})
+    assert response.status_code == 429
+    assert int(response["Retry-After"]) > 0
+    assert "Too many attempts. Try again in 15 minutes." in response.text
+    assert not Membership.objects.filter(seminar=seminar, user=outsider).exists()
+
+
+@pytest.mark.django_db
+def test_invite_links_that_lead_nowhere_are_limited(client, seminar, outsider):
+    client.force_login(outsider)
+    for n in range(10):
+        assert client.get(f"/join/not-a-token-{n}/").status_code == 404
+    response = client.get(f"/join/{seminar.invite_token}/")
+    assert response.status_code == 429 and int(response["Retry-After"]) > 0
+
+
+@pytest.mark.django_db
+def test_random_api_tokens_then_a_real_one_are_refused(student):
+    _token, key = token_create(user=student, name="script")
+    guesser = Client(REMOTE_ADDR="10.0.0.3")
+    for n in range(20):
+        header = f"Bearer sem_{n:040d}"
+        assert guesser.get("/api/seminars", HTTP_AUTHORIZATION=header).status_code == 401
+    response = guesser.get("/api/seminars", HTTP_AUTHORIZATION=f"Bearer {key}")
+    assert response.status_code == 429
+    assert response.json()["detail"].startswith("Too many attempts. Try again in")
+    assert int(response["Retry-After"]) > 0
+    other = Client(REMOTE_ADDR="10.0.0.4")
+    assert other.get("/api/seminars", HTTP_AUTHORIZATION=f"Bearer {key}").status_code == 200
+
+
+@pytest.mark.django_db
+def test_api_writes_per_user_are_limited(client, settings, student, blog_reading):
+    settings.SEMINAR_THROTTLES = {"api-write": (3, 60)}
+    client.force_login(student)
+    body = {"kind": "comment", "text": "A page comment."}
+    path = f"/readings/{blog_reading.pk}/annotations"
+    for _ in range(3):
+        assert api(client, "post", path, body).status_code == 201
+    response = api(client, "post", path, body)
+    assert response.status_code == 429
+    assert response.json() == {"detail": "Too many attempts. Try again in 1 minute."}
+    assert 0 < int(response["Retry-After"]) <= 61
+    assert api(client, "get", path).status_code == 200  # reading is not writing
+    assert blog_reading.annotations.filter(text="A page comment.").count() == 3
+
+
+@pytest.mark.django_db
+def test_password_reset_emails_are_limited(client, student):
+    for _ in range(5):
+        response = client.post("/accounts/password_reset/", {"email": student.email})
+        assert response.status_code == 302
+    response = client.post("/accounts/password_reset/", {"email": student.email})
+    assert response.status_code == 429
+    assert "Too many attempts" in response.text
+    assert len(mail.outbox) == 5
+
+
+@pytest.mark.django_db
+def test_counters_live_in_the_shared_database_cache(settings, client, outsider):
+    # Not process memory: another worker reads the same rows.
+    assert settings.CACHES["default"]["BACKEND"].endswith("DatabaseCache")
+    client.force_login(outsider)
+    client.post("/join/", {"code": "WRONG000"})
+    table = settings.CACHES["default"]["LOCATION"]
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT cache_key FROM {table}")  # noqa: S608 - our own table name
+        keys = [row[0] for row in cursor.fetchall()]
+    assert any("throttle:join-code:" in key for key in keys)
+    cache.clear()
