@@ -10,7 +10,8 @@
     readings/NN-slug/annotations.csv   a row per annotation or reply
     readings/NN-slug/annotations.jsonld  W3C Web Annotations
     readings/NN-slug/revisions/N.txt   each revision's canonical text (what offsets count)
-    readings/NN-slug/revisions/N.source.{txt,md,html}  and its source as the instructor wrote it
+    readings/NN-slug/revisions/N.source.{txt,md,html.txt}  its source as the instructor wrote it
+                                       (uploaded HTML kept as text: opened, it runs nothing)
 
 `stream_zip` writes entries through `zipfile` into a sink that is emptied after every chunk,
 so the archive goes out (to an HTTP response or a file) as it is made, in flat memory. The
@@ -28,7 +29,9 @@ from annotations.grading import gradebook
 from annotations.spreadsheets import stream_csv
 
 FLUSH_BYTES = 256 * 1024
-SOURCE_EXTENSIONS = {"text": "txt", "markdown": "md", "html": "html"}
+# An uploaded page is kept as plain text: an .html file opened from the unzipped archive
+# would run whatever scripts its author put in it, with no CSP around it.
+SOURCE_EXTENSIONS = {"text": "txt", "markdown": "md", "html": "html.txt"}
 
 
 class _Sink:
@@ -145,7 +148,8 @@ README = """\
 Open readings/*/reading.html in any browser: each is one self-contained page (the text
 with its annotated passages highlighted, then every thread). reading.md is the same in
 Markdown; annotations.csv opens in a spreadsheet; annotations.jsonld holds W3C Web
-Annotations. revisions/ has every version of each text. grades.csv is the gradebook.
+Annotations. revisions/ has every version of each text (an uploaded HTML page as .html.txt: text,
+never run). grades.csv is the gradebook.
 data.json holds everything, for `python manage.py import_archive` to restore the seminar.
 manifest.json lists every file with its SHA-256.
 """

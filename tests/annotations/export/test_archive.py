@@ -8,6 +8,7 @@ import json
 from annotations.export import archive
 from annotations.export.snapshot import Options, Scope
 from annotations.grading import gradebook
+from annotations.revisions.readings import parse_upload, reading_import
 from seminar.models import Membership
 
 from .conftest import build_zip, read_zip
@@ -95,3 +96,20 @@ def test_grades_a_student_at_a_time_agree_with_the_gradebook(discussion):
                 whole.feedback,
                 whole.released,
             )
+
+
+def test_an_uploaded_html_source_is_kept_as_text_that_runs_nothing(seminar, instructor):
+    # Opened from the unzipped archive, an .html file would run its author's script with no
+    # CSP around it: the source is stored as .html.txt, byte for byte, and restores unchanged.
+    page = '<h1>A page</h1><p>Body.</p><script>alert("archived")</script>'
+    parsed = parse_upload(data=page.encode(), filename="page.html")
+    reading = reading_import(seminar=seminar, creator=instructor, parsed=parsed, status="published")
+    files = read_zip(build_zip(seminar))
+    folder = f"readings/01-{reading.slug}/revisions/"
+    assert files[f"{folder}1.source.html.txt"].decode() == reading.current_revision.source
+    assert "<script>" in reading.current_revision.source
+    assert not [
+        name for name in files if name.endswith((".htm", ".html")) and "/revisions/" in name
+    ]
+    (revision,) = json.loads(files["data.json"])["revisions"]
+    assert revision["source"] == reading.current_revision.source  # what a restore reads
