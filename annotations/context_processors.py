@@ -1,6 +1,6 @@
 """Template context for every page: the unread notification count in the navigation bar."""
 
-from annotations.models import Annotation, Notification
+from annotations.notifications.services import unread_count
 
 
 def notifications(request):
@@ -9,9 +9,8 @@ def notifications(request):
         return {}
 
     # Counted lazily: pages that do not show the bar (API, redirects) pay nothing.
+    # The unread ones of the same list the Notifications page shows.
     def unread():
-        return Notification.objects.filter(
-            user=user, read__isnull=True, annotation__in=Annotation.objects.visible_to(user)
-        ).count()
+        return unread_count(user)
 
     return {"unread_notifications": unread}

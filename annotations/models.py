@@ -106,7 +106,9 @@ class AnnotationQuerySet(models.QuerySet):
     def visible_to(self, user):
         """What `user` may see, on readings they can see: their own posts; published posts for
         the seminar; posts for instructors where they teach or in a thread they started.
-        Deleted posts that still have replies are kept as tombstones."""
+        Deleted posts that still have replies are kept as tombstones. A concealed post above
+        one's own reply stays out of this set: lists show a placeholder for it
+        (presenting.Presenter.present_all), never the post (annotations/permissions.py)."""
         if not user.is_authenticated:
             return self.none()
         readings = Reading.objects.visible_to(user).values("pk")

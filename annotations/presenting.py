@@ -4,46 +4,65 @@ A `Presenter` is made once per request for one reading; it loads the seminar's r
 pseudonyms in one query, so presenting 2,000 annotations costs no more queries than one.
 Rows are plain dicts from `.values()`: building 2,000 model instances would cost more than
 the query. Names are replaced by pseudonyms here, the one place every response passes through.
+What each person may do to a post (`can_*`) comes from the rules in annotations/permissions.py,
+called on the row's facts; `present_all` adds the placeholders that keep a reply's author's
+thread whole under a hidden parent.
 """
 
-from django.db.models import Count, Exists, IntegerField, OuterRef, Subquery
+from django.db.models import Count, Exists, IntegerField, OuterRef, Q, Subquery
 
-from annotations.models import Annotation, Flag, Status, Vote
-from annotations.permissions import can_moderate, sees_names
+from annotations.models import CONTENT_FIELDS, Annotation, Flag, Status, Vote
+from annotations.permissions import (
+    can_moderate,
+    is_concealed,
+    post_may_be_deleted,
+    post_may_be_edited,
+    post_may_be_flagged,
+    post_may_be_moderated,
+    post_may_be_reattached,
+    post_may_be_replied_to,
+    sees_names,
+)
 from seminar.models import STAFF_ROLES
 from seminar.pseudonyms import people
 
+# A presented row: the post's content (models.CONTENT_FIELDS) with the ids and joins the
+# presenter needs.
 FIELDS = (
     "id",
     "reading_id",
     "parent_id",
     "thread_id",
+    "author_id",
+    "author__display_name",
+    "author__username",
+    "anchored_revision_id",
+    "revision_id",
+    "thread__locked",
+    *CONTENT_FIELDS,
+)
+
+# What a placeholder needs of a post it stands for: its place, never what it says.
+PLACE_FIELDS = (
+    "id",
+    "reading_id",
+    "parent_id",
+    "thread_id",
     "kind",
-    "text",
-    "html",
-    "tags",
     "visibility",
     "status",
     "anchor_status",
-    "author_id",
-    "author_name",
-    "author__display_name",
-    "author__username",
-    "created",
-    "updated",
-    "edited",
+    "anchored_revision_id",
+    "revision_id",
     "quote_exact",
     "quote_prefix",
     "quote_suffix",
+    "original_quote",
     "start",
     "end",
-    "anchored_revision_id",
-    "revision_id",
-    "original_quote",
-    "pinned",
     "locked",
-    "thread__locked",
-    "moderation_reason",
+    "created",
+    "updated",
 )
 
 
@@ -145,44 +164,148 @@ class Presenter:
         }
 
     def present(self, a):
-        deleted = a["status"] == Status.DELETED
-        mine = a["author_id"] is not None and a["author_id"] == self.user.pk
-        member = self.my_role is not None
-        published = a["status"] == Status.PUBLISHED
-        locked = bool(a["locked"] or a["thread__locked"])
+        """One visible post, as the API shows it to this person."""
+        return {
+            **self._place(a),
+            **self._content(a),
+            "author": self.author(a),
+            "votes": a["vote_total"] or 0,
+            "voted": bool(a["voted_by_me"]),
+            **self._moderation(a),
+            **self._actions(a),
+            "placeholder": False,
+            "target": self.target(a),
+        }
+
+    def _place(self, a):
         return {
             "id": a["id"],
             "reading": a["reading_id"],
             "parent": a["parent_id"],
             "thread": a["thread_id"] or a["id"],
             "kind": a["kind"],
-            "text": "" if deleted else a["text"],
-            "html": "" if deleted else a["html"],
-            "tags": [] if deleted else a["tags"],
             "visibility": a["visibility"],
             "status": a["status"],
             "anchor_status": a["anchor_status"],
-            "author": self.author(a),
             "created": a["created"],
             "updated": a["updated"],
+            "pinned": a["pinned"],
+            "locked": bool(a["locked"] or a.get("thread__locked")),
+        }
+
+    def _content(self, a):
+        deleted = a["status"] == Status.DELETED
+        return {
+            "text": "" if deleted else a["text"],
+            "html": "" if deleted else a["html"],
+            "tags": [] if deleted else a["tags"],
             "edited": a["edited"] is not None,
             "deleted": deleted,
-            "votes": a["vote_total"] or 0,
-            "voted": bool(a["voted_by_me"]),
-            "pinned": a["pinned"],
-            "locked": locked,
+        }
+
+    def _mine(self, a):
+        return a["author_id"] is not None and a["author_id"] == self.user.pk
+
+    def _moderation(self, a):
+        mine = self._mine(a)
+        return {
             # Why it was hidden: for its author and the moderators only.
             "moderation_reason": a["moderation_reason"] if (mine or self.moderator) else "",
             "flags": (a["open_flags"] or 0) if self.moderator else 0,
             "flagged": bool(a["flagged_by_me"]),
-            "can_edit": mine and not deleted and a["status"] != Status.HIDDEN,
-            "can_delete": mine and not deleted,
-            "can_reply": member and (published or mine) and not locked,
-            "can_flag": member and published and not mine and not a["flagged_by_me"],
-            "can_moderate": self.moderator and not deleted,
-            # As permissions.can_reattach: the author, or an instructor for an orphan.
-            "can_reattach": a["start"] is not None
-            and not deleted
-            and (mine or (self.my_role == "instructor" and a["anchor_status"] == "orphaned")),
+        }
+
+    def _actions(self, a):
+        """The permissions.py rules, on this row's facts."""
+        mine, status = self._mine(a), a["status"]
+        member = self.my_role is not None
+        return {
+            "can_edit": post_may_be_edited(mine=mine, status=status),
+            "can_delete": post_may_be_deleted(mine=mine, status=status),
+            "can_reply": post_may_be_replied_to(
+                takes_part=member,
+                mine=mine,
+                status=status,
+                locked=bool(a["locked"] or a["thread__locked"]),
+            ),
+            # Flagged once already: the button gives way to "Flagged".
+            "can_flag": post_may_be_flagged(takes_part=member, mine=mine, status=status)
+            and not a["flagged_by_me"],
+            "can_moderate": post_may_be_moderated(moderator=self.moderator, status=status),
+            "can_reattach": post_may_be_reattached(
+                has_passage=a["start"] is not None,
+                status=status,
+                mine=mine,
+                instructor=self.my_role == "instructor",
+                orphaned=a["anchor_status"] == "orphaned",
+            ),
+        }
+
+    def present_all(self, rows):
+        """Every visible post of the list, oldest first, with a placeholder for each post
+        this person may not see that stands between one they may see and its thread's top
+        (permissions.py: a reply's author keeps their reply under a hidden parent). One more
+        query, and only when some parent is missing, whatever the depth."""
+        items = [self.present(row) for row in rows]
+        shown = {item["id"] for item in items}
+        below_missing = [i for i in items if i["parent"] and i["parent"] not in shown]
+        if not below_missing:
+            return items
+        threads = {item["thread"] for item in below_missing}
+        places = {
+            row["id"]: row
+            for row in Annotation.objects.filter(reading=self.reading)
+            .filter(Q(pk__in=threads) | Q(thread_id__in=threads))
+            .values(*PLACE_FIELDS)
+        }
+        holders = {}
+        for item in below_missing:
+            post_id = item["parent"]
+            while post_id in places and post_id not in shown and post_id not in holders:
+                holders[post_id] = self.placeholder(places[post_id], places)
+                post_id = places[post_id]["parent_id"]
+        return sorted([*items, *holders.values()], key=lambda i: (i["created"], i["id"]))
+
+    def placeholder(self, a, places):
+        """A post this person may not see, standing in its thread for what hangs under it:
+        "hidden" or "pending" after the nearest concealed post at or above it."""
+        cause, up = a, a
+        while up is not None and not is_concealed(up["status"]):
+            up = places.get(up["parent_id"])
+        if up is not None:
+            cause = up
+        return {
+            **self._place({**a, "pinned": False}),
+            "status": Status.PENDING if cause["status"] == Status.PENDING else Status.HIDDEN,
+            "text": "",
+            "html": "",
+            "tags": [],
+            "edited": False,
+            "deleted": False,
+            "author": {
+                "name": "",
+                "role": None,
+                "is_me": False,
+                "pseudonym": False,
+                "imported": False,
+            },
+            "votes": 0,
+            "voted": False,
+            "moderation_reason": "",
+            "flags": 0,
+            "flagged": False,
+            **dict.fromkeys(
+                (
+                    "can_edit",
+                    "can_delete",
+                    "can_reply",
+                    "can_flag",
+                    "can_moderate",
+                    "can_reattach",
+                ),
+                False,
+            ),
+            "placeholder": True,
+            # The passage is the reading's own words: the thread stays where it was.
             "target": self.target(a),
         }

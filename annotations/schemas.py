@@ -69,6 +69,8 @@ class AnnotationOut(Schema):
     can_flag: bool
     can_moderate: bool
     can_reattach: bool
+    # A stand-in for a concealed post above one of the caller's own: its place, no content.
+    placeholder: bool = False
     target: TargetOut | None
 
 

@@ -1,7 +1,9 @@
 """Write paths for annotations, replies and helpful marks. Keyword-only, one transaction each.
 
-Every function raises `ServiceError` with a message a person can act on; the API turns it
-into a 400, pages into a form error. Nothing is saved when one is raised.
+Every function checks the rules of annotations/permissions.py (never its own version of
+them) and raises a domain error of seminar/errors.py with a message a person can act on:
+`ServiceError` (400, a form error on pages), `Conflict` (409), `NotPermitted` (403). Nothing is
+saved when one is raised.
 """
 
 from django.db import IntegrityError, transaction
@@ -9,19 +11,31 @@ from django.utils import timezone
 
 from annotations import anchoring
 from annotations.models import (
+    CONCEALED,
     PASSAGE_KINDS,
+    Action,
     AnchorStatus,
     Annotation,
     Kind,
+    ModerationEvent,
     Status,
     Visibility,
     Vote,
 )
 from annotations.notifications.services import notify_reply
-from annotations.permissions import posts_need_approval
+from annotations.permissions import (
+    can_comment,
+    post_may_be_deleted,
+    post_may_be_edited,
+    post_may_be_reattached,
+    post_may_be_replied_to,
+    post_may_be_voted_on,
+    posts_need_approval,
+    role_in,
+)
 from annotations.rendering import MAX_TEXT_CHARS, render_markdown
+from seminar.errors import Conflict, NotPermitted, ServiceError
 from seminar.models import Reading
-from seminar.services import ServiceError
 
 MAX_TAGS = 10
 MAX_TAG_CHARS = 40
@@ -177,10 +191,13 @@ def reply_create(*, parent, author, text, client_id=""):
     # Fresh rows, the thread's locked: a moderator locking it now is not raced past.
     parent = Annotation.objects.select_related("reading__seminar").get(pk=parent.pk)
     root = Annotation.objects.select_for_update().get(pk=parent.thread_id or parent.pk)
-    if parent.status == Status.DELETED:
-        raise ServiceError("This post was deleted; reply to another post in the thread.")
-    if root.locked:
-        raise ServiceError("This thread is locked: it takes no new replies.")
+    if not post_may_be_replied_to(
+        takes_part=can_comment(author, parent.reading),
+        mine=parent.author_id == author.pk,
+        status=parent.status,
+        locked=parent.locked or root.locked,
+    ):
+        raise _no_reply(parent, author, root)
     reply = Annotation(
         reading_id=parent.reading_id,
         revision=parent.reading.current_revision,
@@ -201,18 +218,40 @@ def reply_create(*, parent, author, text, client_id=""):
     return reply, created
 
 
+def _no_reply(parent, author, root):
+    """Why `post_may_be_replied_to` said no, in words."""
+    if not can_comment(author, parent.reading):
+        return NotPermitted("Only members of the seminar can reply.")
+    if parent.status == Status.DELETED:
+        return ServiceError("This post was deleted; reply to another post in the thread.")
+    if parent.locked or root.locked:
+        return ServiceError("This thread is locked: it takes no new replies.")
+    return ServiceError(
+        "This post takes no replies while it is hidden or awaiting approval; reply to "
+        "another post in the thread."
+    )
+
+
+def _author_check(annotation, actor):
+    """`actor=None`: a trusted caller acting for the author (commands, imports, tests)."""
+    if actor is not None and annotation.author_id != actor.pk:
+        raise NotPermitted("Only its author can do that to a post.")
+
+
 @transaction.atomic
-def annotation_update(*, annotation, text=None, kind=None, tags=None, visibility=None):
-    """The author's edit. Changing a thread's visibility changes its replies' too."""
+def annotation_update(*, annotation, editor=None, text=None, kind=None, tags=None, visibility=None):
+    """The author's edit (`editor`: who asks). Changing a thread's visibility changes its
+    replies' too."""
     annotation = (
         Annotation.objects.select_for_update(of=("self",))
         .select_related("reading__seminar", "author")
         .get(pk=annotation.pk)
     )
-    if annotation.status == Status.DELETED:
+    _author_check(annotation, editor)
+    if not post_may_be_edited(mine=True, status=annotation.status):
+        if annotation.status == Status.HIDDEN:
+            raise ServiceError("A moderator hid this post; it cannot be edited while hidden.")
         raise ServiceError("This post was deleted and cannot be edited.")
-    if annotation.status == Status.HIDDEN:
-        raise ServiceError("A moderator hid this post; it cannot be edited while hidden.")
     changed = []
     if text is not None and clean_text(text) != annotation.text:
         annotation.text = clean_text(text)
@@ -251,17 +290,28 @@ def annotation_update(*, annotation, text=None, kind=None, tags=None, visibility
 
 
 @transaction.atomic
-def annotation_reattach(*, annotation, quote):
-    """Put an annotation (an orphan, usually) on a newly selected passage of the current text."""
+def annotation_reattach(*, annotation, quote, actor=None):
+    """Put an annotation (an orphan, usually) on a newly selected passage of the current
+    text. `actor`: who asks (its author, or an instructor for an orphan)."""
     annotation = (
         Annotation.objects.select_for_update(of=("self",))
-        .select_related("reading__current_revision")
+        .select_related("reading__current_revision", "reading__seminar")
         .get(pk=annotation.pk)
     )
-    if annotation.start is None:
-        raise ServiceError("Only an annotation on a passage can be re-attached.")
-    if annotation.status == Status.DELETED:
-        raise ServiceError("This post was deleted.")
+    mine = actor is None or annotation.author_id == actor.pk
+    instructor = actor is not None and role_in(actor, annotation.reading.seminar) == "instructor"
+    if not post_may_be_reattached(
+        has_passage=annotation.start is not None,
+        status=annotation.status,
+        mine=mine,
+        instructor=instructor,
+        orphaned=annotation.anchor_status == AnchorStatus.ORPHANED,
+    ):
+        if annotation.start is None:
+            raise ServiceError("Only an annotation on a passage can be re-attached.")
+        if annotation.status == Status.DELETED:
+            raise ServiceError("This post was deleted.")
+        raise NotPermitted("Only its author, or an instructor for an orphan, can move it.")
     _lock_current_text(annotation.reading)
     _place(annotation, annotation.reading.current_revision, quote)
     annotation.save(
@@ -280,12 +330,51 @@ def annotation_reattach(*, annotation, quote):
 
 
 @transaction.atomic
-def annotation_delete(*, annotation):
-    """Soft delete: the row stays (evidence), shown as a tombstone while it has replies."""
-    annotation = Annotation.objects.select_for_update().get(pk=annotation.pk)
+def annotation_delete(*, annotation, actor=None):
+    """The author's soft delete (`actor`: who asks): the row stays (evidence), shown as a
+    tombstone while it has replies. A hidden or waiting post leaves moderation's hands by
+    it, so the audit log records it, with the author as the one who acted."""
+    annotation = (
+        Annotation.objects.select_for_update(of=("self",))
+        .select_related("reading__seminar", "author")
+        .get(pk=annotation.pk)
+    )
+    _author_check(annotation, actor)
+    if not post_may_be_deleted(mine=True, status=annotation.status):
+        raise Conflict("This post was already deleted.")
+    before = annotation.status
     annotation.status = Status.DELETED
     annotation.save(update_fields=["status", "updated"])
+    if before in CONCEALED and annotation.author_id:
+        moderation_event_write(
+            annotation=annotation,
+            actor=annotation.author,
+            action=Action.DELETE,
+            reason=DELETED_BY_AUTHOR,
+            before=before,
+        )
     return annotation
+
+
+DELETED_BY_AUTHOR = "Deleted by its author"
+
+
+def moderation_event_write(*, annotation, actor, action, reason, before):
+    """The one writer of the audit log: one append-only ModerationEvent for one change of a
+    post, naming who acted as they are named now. `annotation_moderate`
+    (annotations/moderation/services.py) and the author's own delete of a concealed post
+    both come through here; it lives in the core so both layers can reach it."""
+    return ModerationEvent.objects.create(
+        seminar=annotation.reading.seminar,
+        annotation=annotation,
+        moderator=actor,
+        moderator_name=actor.name,
+        moderator_username=actor.username,
+        action=action,
+        reason=reason,
+        from_status=before,
+        to_status=annotation.status,
+    )
 
 
 def vote_count(annotation):
@@ -294,10 +383,14 @@ def vote_count(annotation):
 
 @transaction.atomic
 def vote_add(*, annotation, user):
-    if annotation.author_id == user.pk:
-        raise ServiceError("You cannot mark your own post as helpful.")
-    if annotation.status == Status.DELETED:
-        raise ServiceError("This post was deleted.")
+    mine = annotation.author_id == user.pk
+    takes_part = can_comment(user, annotation.reading)
+    if not post_may_be_voted_on(takes_part=takes_part, mine=mine, status=annotation.status):
+        if not takes_part:
+            raise NotPermitted("Only members of the seminar can mark posts as helpful.")
+        if mine:
+            raise ServiceError("You cannot mark your own post as helpful.")
+        raise ServiceError("Only a published post can be marked as helpful.")
     Vote.objects.get_or_create(annotation=annotation, user=user)
     return vote_count(annotation)
 

@@ -11,6 +11,7 @@ from annotations.grading import views as grading
 from annotations.grading.api import router as grading_api
 from annotations.moderation import views as moderation
 from annotations.moderation.api import router as moderation_api
+from annotations.notifications import views as notifications
 from annotations.revisions import views as revisions
 from seminar.api import api
 from seminar.views import accounts, seminars
@@ -106,9 +107,9 @@ urlpatterns = [
         grading.release,
         name="grades_release",
     ),
-    path("notifications/", moderation.notifications, name="notifications"),
-    path("notifications/read/", moderation.notifications_read, name="notifications_read"),
-    path("notifications/<int:pk>/", moderation.notification_open, name="notification_open"),
+    path("notifications/", notifications.notifications, name="notifications"),
+    path("notifications/read/", notifications.notifications_read, name="notifications_read"),
+    path("notifications/<int:pk>/", notifications.notification_open, name="notification_open"),
     path("admin/", admin.site.urls),
     path("s/<slug:slug>/export/", exports.export_page, name="seminar_export"),
     path("s/<slug:slug>/export/start/", exports.export_start, name="seminar_export_start"),

@@ -18,13 +18,13 @@ from annotations.models import (
     Annotation,
     Flag,
     FlagReason,
-    ModerationEvent,
     NotificationKind,
     Status,
     Visibility,
 )
 from annotations.notifications.services import notify, notify_reply
-from annotations.permissions import can_moderate
+from annotations.permissions import can_comment, can_moderate, post_may_be_flagged
+from annotations.services import moderation_event_write
 from seminar.errors import Conflict, NotFound, NotPermitted, ServiceError
 
 
@@ -34,10 +34,16 @@ def flag_create(*, annotation, user, reason, note=""):
         raise ServiceError(f"Unknown reason “{reason}”: use one of {', '.join(FlagReason.values)}.")
     if reason == FlagReason.OTHER and not (note or "").strip():
         raise ServiceError("Say in a few words what is wrong when the reason is “other”.")
-    if annotation.author_id == user.pk:
-        raise ServiceError("You cannot flag your own post; edit or delete it instead.")
-    if annotation.status == Status.DELETED:
-        raise ServiceError("This post was deleted.")
+    mine = annotation.author_id == user.pk
+    takes_part = can_comment(user, annotation.reading)
+    if not post_may_be_flagged(takes_part=takes_part, mine=mine, status=annotation.status):
+        if not takes_part:
+            raise NotPermitted("Only members of the seminar can flag posts.")
+        if mine:
+            raise ServiceError("You cannot flag your own post; edit or delete it instead.")
+        if annotation.status == Status.DELETED:
+            raise ServiceError("This post was deleted.")
+        raise ServiceError("Only a published post can be flagged.")
     try:
         with transaction.atomic():
             return Flag.objects.create(
@@ -133,16 +139,8 @@ def annotation_moderate(*, annotation, moderator, action, reason=""):
         # A decision on the post settles the flags raised about it.
         annotation.flags.filter(dismissed__isnull=True).update(dismissed=timezone.now())
     annotation.save(update_fields=fields)
-    ModerationEvent.objects.create(
-        seminar=seminar,
-        annotation=annotation,
-        moderator=moderator,
-        moderator_name=moderator.name,
-        moderator_username=moderator.username,
-        action=action,
-        reason=reason,
-        from_status=before,
-        to_status=annotation.status,
+    moderation_event_write(
+        annotation=annotation, actor=moderator, action=action, reason=reason, before=before
     )
     if action in TELLS_AUTHOR and annotation.author_id and annotation.author_id != moderator.pk:
         notify(

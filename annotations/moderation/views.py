@@ -1,15 +1,13 @@
-"""The moderation queue, bulk actions, the audit page, and each person's notifications."""
+"""The moderation queue, bulk actions and the audit page. (Notifications: notifications/.)"""
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.template.defaultfilters import pluralize
-from django.utils import timezone
 from django.views.decorators.http import require_POST
 
-from annotations.models import Action, Annotation, Flag, ModerationEvent, Notification
+from annotations.models import Action, Annotation, Flag, ModerationEvent
 from annotations.moderation.services import annotation_moderate, moderation_queue, open_flag_reasons
-from annotations.notifications.services import describe
 from annotations.permissions import can_moderate
 from seminar.access import access_seminar
 from seminar.errors import NotFound, NotPermitted, ServiceError
@@ -105,33 +103,3 @@ def audit(request, slug):
         "annotations/moderation_audit.html",
         {"seminar": seminar, "timeline": timeline, "events": events},
     )
-
-
-def visible_notifications(user):
-    return Notification.objects.filter(
-        user=user, annotation__in=Annotation.objects.visible_to(user)
-    )
-
-
-@login_required
-def notifications(request):
-    items = list(visible_notifications(request.user).select_related("annotation__reading")[:100])
-    for item in items:
-        item.text = describe(item)
-    return render(request, "annotations/notifications.html", {"items": items})
-
-
-@login_required
-def notification_open(request, pk):
-    item = get_object_or_404(visible_notifications(request.user), pk=pk)
-    if item.read is None:
-        item.read = timezone.now()
-        item.save(update_fields=["read"])
-    return redirect(item.annotation)
-
-
-@login_required
-@require_POST
-def notifications_read(request):
-    visible_notifications(request.user).filter(read__isnull=True).update(read=timezone.now())
-    return redirect("notifications")

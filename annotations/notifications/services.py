@@ -1,16 +1,25 @@
 """Notifications: people hear about their posts (replies, hiding, restoring, approval, pins).
 
 Each is a row in the person's in-app list; when the site has email configured (EMAIL_HOST),
-an email follows after the transaction commits, so a rolled-back action sends nothing. A
-notification about a post the person may not see is never shown (views filter them) nor
-emailed; the row stays, so it appears if a moderator restores what concealed the post.
+an email follows after the transaction commits, so a rolled-back action sends nothing.
+
+What a notification shows follows visibility (annotations/permissions.py): it stays listed
+while its recipient can see the post it is about or the post that one answered (for a reply,
+their own post), so hiding a reply, or the post above it, does not take back what they were
+told. Its excerpt and link show only what they may see now: a concealed post reads "Hidden by
+a moderator" and the link opens the post they can see. Nothing is emailed about a post the
+recipient may not see when the email would go: an email cannot be taken back.
 """
 
 from django.conf import settings
 from django.core.mail import send_mail
 from django.db import transaction
+from django.db.models import Exists, OuterRef, Q
+from django.utils.text import Truncator
 
-from annotations.models import Annotation, Notification, NotificationKind, Status
+from annotations.models import Annotation, Notification, NotificationKind, Status, Visibility
+
+EXCERPT_CHARS = 140
 
 
 def notify(*, user, kind, annotation, reason=""):
@@ -32,6 +41,50 @@ def notify_reply(*, reply):
     if parent.author_id == reply.author_id:
         return None
     return notify(user=parent.author, kind=NotificationKind.REPLY, annotation=reply)
+
+
+def listed_notifications(user):
+    """The notifications `user` sees in their list, each annotated with `seen` (may they see
+    the post it is about) and `parent_seen` (the post that one answered). One query."""
+    visible = Annotation.objects.visible_to(user)
+    return (
+        Notification.objects.filter(user=user)
+        .annotate(
+            seen=Exists(visible.filter(pk=OuterRef("annotation_id"))),
+            parent_seen=Exists(visible.filter(pk=OuterRef("annotation__parent_id"))),
+        )
+        .filter(Q(seen=True) | Q(parent_seen=True))
+    )
+
+
+def unread_count(user):
+    """The number on the navigation bar: the unread ones of the same list."""
+    return listed_notifications(user).filter(read__isnull=True).count()
+
+
+def excerpt(notification):
+    """What the post says, as far as the recipient may see it now."""
+    annotation = notification.annotation
+    if notification.seen:
+        if annotation.status == Status.DELETED:
+            return "This post was deleted."
+        return Truncator(" ".join(annotation.text.split())).chars(EXCERPT_CHARS)
+    if annotation.status == Status.DELETED:
+        return "This post was deleted."
+    if annotation.visibility == Visibility.PRIVATE:
+        return "This post is no longer shared with you."
+    if annotation.status == Status.PENDING:
+        return "This post is awaiting a moderator's approval."
+    # Hidden itself, or under a hidden (or waiting) post: hidden with its branch.
+    return "Hidden by a moderator."
+
+
+def link(notification):
+    """Where opening it goes: the post, else the one it answered (which they can see)."""
+    annotation = notification.annotation
+    if notification.seen or annotation.parent_id is None:
+        return annotation.get_absolute_url()
+    return f"{annotation.reading.get_absolute_url()}#annotation-{annotation.parent_id}"
 
 
 def describe(notification):

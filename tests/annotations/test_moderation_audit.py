@@ -11,7 +11,13 @@ from django.urls import reverse
 
 from annotations.models import Annotation, ModerationEvent, Notification
 from annotations.moderation.services import annotation_moderate, flag_create
-from annotations.services import annotation_create
+from annotations.services import (
+    annotation_create,
+    annotation_delete,
+    annotation_update,
+    reply_create,
+)
+from seminar.errors import Conflict
 from tests.apicalls import api
 
 on_postgresql = pytest.mark.skipif(
@@ -67,6 +73,46 @@ def test_dismissing_flags_leaves_one_row(instructor, student2, critique):
     assert not critique.flags.filter(dismissed__isnull=True).exists()
     # Dismissing is no news to the author.
     assert not Notification.objects.filter(user=critique.author).exists()
+
+
+@pytest.mark.parametrize("how", ["hidden", "pending"])
+def test_an_author_deleting_a_concealed_post_is_on_the_record(
+    client, instructor, student, critique, how
+):
+    if how == "hidden":
+        annotation_moderate(annotation=critique, moderator=instructor, action="hide", reason="Rude")
+    else:
+        critique.reading.seminar.premoderation = True
+        critique.reading.seminar.save()
+        assert annotation_update(annotation=critique, text="Edited").status == "pending"
+    before = ModerationEvent.objects.count()
+    client.force_login(student)
+    assert api(client, "delete", f"/annotations/{critique.pk}").status_code == 204
+    assert ModerationEvent.objects.count() == before + 1
+    event = ModerationEvent.objects.first()  # newest first
+    assert (event.action, event.from_status, event.to_status) == ("delete", how, "deleted")
+    assert (event.moderator, event.moderator_name) == (student, "Lena Ortiz")
+    assert event.reason == "Deleted by its author"
+    client.force_login(instructor)
+    page = client.get(reverse("moderation_audit", args=[critique.reading.seminar.slug])).text
+    row = page.split("<tbody>")[1].split("</tr>")[0]
+    assert "Lena Ortiz" in row and "Deleted by its author" in row and f"{how} → deleted" in row
+
+
+def test_an_author_deleting_a_published_post_is_no_moderation(client, student, critique):
+    client.force_login(student)
+    assert api(client, "delete", f"/annotations/{critique.pk}").status_code == 204
+    assert Annotation.objects.get(pk=critique.pk).status == "deleted"
+    assert not ModerationEvent.objects.exists()
+
+
+def test_deleting_twice_is_a_conflict_not_a_second_row(instructor, student, critique):
+    reply_create(parent=critique, author=instructor, text="Keeps it as a tombstone.")
+    annotation_moderate(annotation=critique, moderator=instructor, action="hide", reason="Rude")
+    annotation_delete(annotation=critique, actor=student)
+    with pytest.raises(Conflict):
+        annotation_delete(annotation=critique, actor=student)
+    assert ModerationEvent.objects.filter(action="delete").count() == 1
 
 
 @pytest.mark.parametrize(

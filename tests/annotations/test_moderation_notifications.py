@@ -32,10 +32,17 @@ def test_the_navbar_counts_unread_notifications_you_may_see(
     first, _ = reply_create(parent=comment, author=student2, text="Not quite.")
     reply_create(parent=comment, author=instructor, text="Say more.")
     assert unread_badge(client) == 2
-    # A reply hidden by a moderator no longer counts, in the bar or the list.
+    # A reply hidden by a moderator keeps its notification, counted as the list shows it.
     annotation_moderate(annotation=first, moderator=instructor, action="hide", reason="Rude")
-    assert unread_badge(client) == 1
-    assert "Someone replied" in client.get(reverse("notifications")).text
+    assert unread_badge(client) == 2
+    page = client.get(reverse("notifications")).text
+    assert page.count('class="badge text-bg-primary">new') == 2
+    assert "Not quite." not in page and "Hidden by a moderator." in page
+    # One it no longer concerns at all (the reading left their sight) is neither.
+    Notification.objects.filter(user=student).update(read=None)
+    comment.reading.seminar.memberships.filter(user=student).delete()
+    assert unread_badge(client) == 0
+    assert "Someone replied" not in client.get(reverse("notifications")).text
 
 
 def test_mark_all_read_clears_the_count(client, student, student2, instructor, comment):

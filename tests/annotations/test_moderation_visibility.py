@@ -25,7 +25,13 @@ def listed(client, reading):
 
 
 def ids(listing):
-    return {item["id"] for item in listing["items"]}
+    """The posts listed, placeholders left out (see `placeholders`)."""
+    return {item["id"] for item in listing["items"] if not item["placeholder"]}
+
+
+def placeholders(listing):
+    """{id: item} of the stand-ins for concealed posts above one of the caller's own."""
+    return {item["id"]: item for item in listing["items"] if item["placeholder"]}
 
 
 # Private notes and pre-moderation
@@ -180,6 +186,7 @@ def test_everything_under_a_concealed_reply_is_gone_for_peers(
     client.force_login(student3)
     listing = listed(client, blog_reading)
     assert ids(listing) & {p.pk for p in thread} == {top.pk}
+    assert placeholders(listing) == {}
     assert listing["count"] == len(listing["items"])
     for post in (r1, r2, r3, r4):
         assert api(client, "get", f"/annotations/{post.pk}").status_code == 404
@@ -201,11 +208,16 @@ def test_staff_and_authors_still_see_what_they_did(
     assert ids(listed(client, blog_reading)) >= {p.pk for p in thread}
     # Sam wrote the hidden reply and the one at depth 3: he sees his own, reason included.
     client.force_login(student2)
-    assert ids(listed(client, blog_reading)) & {p.pk for p in thread} == {top.pk, r1.pk, r3.pk}
+    listing = listed(client, blog_reading)
+    assert ids(listing) & {p.pk for p in thread} == {top.pk, r1.pk, r3.pk}
+    assert set(placeholders(listing)) == {r2.pk}  # Lena's, between his hidden reply and his
     assert api(client, "get", f"/annotations/{r1.pk}").json()["moderation_reason"] == "Rude"
-    # Lena sees her own posts under it, not Sam's.
+    # Lena sees her own posts under it, not Sam's: his stand in their places, without a word.
     client.force_login(student)
-    assert ids(listed(client, blog_reading)) & {p.pk for p in thread} == {top.pk, r2.pk, r4.pk}
+    listing = listed(client, blog_reading)
+    assert ids(listing) & {p.pk for p in thread} == {top.pk, r2.pk, r4.pk}
+    assert set(placeholders(listing)) == {r1.pk, r3.pk}
+    assert "Rude" not in json.dumps(placeholders(listing))
     assert api(client, "get", f"/annotations/{r3.pk}").status_code == 404
 
 
@@ -239,7 +251,7 @@ def test_a_tombstone_under_a_hidden_reply_stays_hidden(
     assert api(client, "get", f"/annotations/{r2.pk}").status_code == 404
 
 
-def test_notifications_about_posts_under_a_hidden_reply_vanish(
+def test_notifications_under_a_hidden_reply_stay_without_what_is_hidden(
     client, thread, instructor, student, student2
 ):
     top, r1, r2, r3, r4 = thread
@@ -249,14 +261,88 @@ def test_notifications_about_posts_under_a_hidden_reply_vanish(
     annotation_moderate(annotation=r1, moderator=instructor, action="hide", reason="Rude")
     client.force_login(student)
     page = client.get(reverse("notifications"))
-    assert reverse("notification_open", args=[about_r3.pk]) not in page.text
-    assert client.get(reverse("notification_open", args=[about_r3.pk])).status_code == 404
-    assert page.context["unread_notifications"]() == 0
+    # Still listed (what she was told is not taken back), but nothing of the hidden reply.
+    assert reverse("notification_open", args=[about_r3.pk]) in page.text
+    assert "Hidden by a moderator." in page.text
+    assert "Reply at depth 3" not in page.text and "Rude" not in page.text
+    # Opening it goes to her own post, which the hidden reply answered; not to the reply.
+    opened = client.get(reverse("notification_open", args=[about_r3.pk]))
+    assert opened.status_code == 302 and opened.url.endswith(f"#annotation-{r2.pk}")
     client.force_login(student2)
     page = client.get(reverse("notifications"))
-    assert reverse("notification_open", args=[about_r4.pk]) not in page.text
-    # Sam hears that his post was hidden; nothing about the branch under it.
-    assert page.context["unread_notifications"]() == 1
+    assert reverse("notification_open", args=[about_r4.pk]) in page.text
+    assert "Reply at depth 4" not in page.text
+    # Sam also hears that his post was hidden, with the reason he is owed.
+    assert "hid your post" in page.text and "Rude" in page.text
+    # Someone who was never told anything still cannot open it.
+    client.force_login(instructor)
+    assert client.get(reverse("notification_open", args=[about_r4.pk])).status_code == 404
+
+
+def test_a_notification_shows_the_reply_while_it_may_be_seen(
+    client, thread, instructor, student, student2
+):
+    top, r1 = thread[:2]
+    about_r1 = Notification.objects.get(user=student, annotation=r1)
+    client.force_login(student)
+    page = client.get(reverse("notifications")).text
+    assert "Reply at depth 1" in page
+    annotation_moderate(annotation=r1, moderator=instructor, action="hide", reason="Rude")
+    assert "Reply at depth 1" not in client.get(reverse("notifications")).text
+    annotation_moderate(annotation=r1, moderator=instructor, action="unhide")
+    assert "Reply at depth 1" in client.get(reverse("notifications")).text
+    opened = client.get(reverse("notification_open", args=[about_r1.pk]))
+    assert opened.url.endswith(f"#annotation-{r1.pk}")
+
+
+# A reply's author keeps their reply under a concealed parent, with a placeholder for it
+
+
+@pytest.mark.parametrize("how", ["hidden", "pending"])
+def test_a_reply_author_keeps_their_reply_under_a_concealed_top_post(
+    client, thread, instructor, student2, student3, blog_reading, how
+):
+    top, r1 = thread[:2]
+    conceal(how, top, instructor)
+    client.force_login(student2)
+    listing = listed(client, blog_reading)
+    mine = next(item for item in listing["items"] if item["id"] == r1.pk)
+    assert mine["parent"] == top.pk and mine["text"] == "Reply at depth 1"
+    holder = placeholders(listing)[top.pk]
+    assert holder["status"] == how
+    assert (holder["text"], holder["html"], holder["tags"]) == ("", "", [])
+    assert holder["author"]["name"] == "" and holder["moderation_reason"] == ""
+    assert not any(holder[k] for k in ("can_edit", "can_delete", "can_reply", "can_flag"))
+    # Its thread stays at its passage (the reading's words), above the reply.
+    assert holder["target"]["selector"][0]["exact"] == SWEET_SPOT
+    order = [item["id"] for item in listing["items"]]
+    assert order.index(top.pk) < order.index(r1.pk)
+    assert "Premature." not in json.dumps(listing) and "Edited again" not in json.dumps(listing)
+    # The placeholder is a place in the list, not a post to fetch or answer.
+    assert api(client, "get", f"/annotations/{top.pk}").status_code == 404
+    reply = api(client, "post", f"/annotations/{top.pk}/replies", {"text": "Still here"})
+    assert reply.status_code == 404
+    # Peers see neither the post nor a placeholder.
+    client.force_login(student3)
+    listing = listed(client, blog_reading)
+    assert placeholders(listing) == {} and not ids(listing) & {p.pk for p in thread}
+
+
+def test_placeholders_cost_the_same_queries_however_deep(
+    client, thread, instructor, student2, blog_reading
+):
+    annotation_moderate(annotation=thread[0], moderator=instructor, action="hide", reason="Rude")
+    client.force_login(student2)
+    with CaptureQueriesContext(connection) as shallow:
+        listed(client, blog_reading)
+    parent = thread[-1]
+    for depth in range(5, 15):
+        parent, _ = reply_create(parent=parent, author=thread[0].author, text=f"Depth {depth}")
+    reply_create(parent=parent, author=student2, text="Deep down, mine")
+    with CaptureQueriesContext(connection) as deep:
+        listing = listed(client, blog_reading)
+    assert len(deep) == len(shallow)
+    assert len(placeholders(listing)) == 1 + 2 + 10  # the top, Lena's two, the ten deeper
 
 
 def test_the_list_costs_the_same_queries_however_deep(

@@ -2,14 +2,17 @@
 it from the queue with a reason, its author reads the reason, the class no longer sees it,
 and the audit log keeps both; moderators also act from the reading page itself."""
 
+import re
+
 import pytest
 from playwright.sync_api import expect
 
 from annotations import services
 from annotations.models import Annotation, Flag
 from annotations.moderation import services as moderation
+from seminar.models import Role
 
-from ..conftest import PASSWORD
+from ..conftest import PASSWORD, member
 from .conftest import LAPTOP, PHONE, log_in, screenshot
 from .test_annotator import HIGHLIGHTS, SWEET_SPOT, annotate, open_reading, screen, wait_ready
 
@@ -209,3 +212,50 @@ def test_a_moderator_who_acts_second_is_told_and_sees_the_new_state(
     finally:
         context.close()
     assert errors == []
+
+
+def test_a_reply_stays_with_its_author_under_a_hidden_post(
+    open_page, seminar, instructor, student, student2, blog_reading
+):
+    """Hiding Lena's critique and her page comment takes them from the class, not Sam's
+    replies from Sam: he sees his replies where they were, under "Hidden by a moderator", and
+    nothing of what was hidden; Ana, a classmate, sees none of it."""
+    critique = annotate(blog_reading, student, SWEET_SPOT, text=CRITIQUE)
+    comment = services.comment_create(
+        reading=blog_reading, author=student, text="A page comment to hide"
+    )
+    on_critique, _ = services.reply_create(
+        parent=critique, author=student2, text="Fair point, put kindly."
+    )
+    on_comment, _ = services.reply_create(
+        parent=comment, author=student2, text="My reply to the comment"
+    )
+    for post in (critique, comment):
+        moderation.annotation_moderate(
+            annotation=post, moderator=instructor, action="hide", reason=REASON
+        )
+
+    sam = open_reading(open_page, student2, blog_reading)
+    card = sam.locator(f'.thread-card[data-thread="{critique.pk}"]')
+    holder = card.locator(f"#annotation-{critique.pk}")
+    expect(holder).to_have_class(re.compile(r"\bis-placeholder\b"))
+    expect(holder.locator(".post-text")).to_have_text("Hidden by a moderator")
+    expect(holder.get_by_role("button")).to_have_count(0)
+    expect(card.locator(f".replies #annotation-{on_critique.pk}")).to_contain_text(
+        "Fair point, put kindly."
+    )
+    for words in (CRITIQUE, REASON, "Lena"):
+        expect(card).not_to_contain_text(words)
+    thread = sam.locator(f'.comment-thread[data-thread="{comment.pk}"]')
+    expect(thread.locator(f"#annotation-{comment.pk} .comment-text")).to_have_text(
+        "Hidden by a moderator"
+    )
+    expect(thread.locator(f"#annotation-{on_comment.pk}")).to_contain_text(
+        "My reply to the comment"
+    )
+    expect(thread).not_to_contain_text("A page comment to hide")
+    screen(sam, "moderation-reply-under-hidden-laptop")
+
+    ana = open_reading(open_page, member(seminar, "ana", "Ana Silva", Role.STUDENT), blog_reading)
+    expect(ana.locator(".is-placeholder")).to_have_count(0)
+    expect(ana.locator("body")).not_to_contain_text("Fair point, put kindly.")

@@ -14,7 +14,8 @@ export function buildThreads(items, { index, revision, latest = revision }) {
       node.parent = parent;
       parent.children.push(node);
     } else if (!item.parent) tops.push(node);
-    // A reply whose thread we may not see has nowhere to go; the server should not send it.
+    // The server sends a placeholder for a concealed parent ("Hidden by a moderator"), so
+    // a reply always finds its place; one that still cannot is not shown.
   }
   const passages = [];
   const orphans = [];

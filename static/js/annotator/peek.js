@@ -19,7 +19,7 @@ export class Peek {
   show(hits, nodes) {
     this.hits = hits;
     const item = nodes.get(hits[0].id)?.item;
-    const who = item && !item.deleted ? ` by ${item.author.name}` : "";
+    const who = item && !item.deleted && !item.placeholder ? ` by ${item.author.name}` : "";
     const more = hits.length > 1 ? ` and ${plural(hits.length - 1, "more")}` : "";
     this.text.textContent = `${KIND_LABELS[hits[0].kind] || "Annotation"}${who}${more}`;
     this.bar.hidden = false;

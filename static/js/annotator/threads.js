@@ -19,11 +19,18 @@ const MAX_LEVEL = 3;
 const QUOTE_CHARS = 240;
 
 function authorName(item) {
-  return item.deleted ? "" : item.author?.name || "Unknown";
+  return item.deleted || item.placeholder ? "" : item.author?.name || "Unknown";
+}
+
+// A placeholder stands for a post this reader may not see, above one of their own: it keeps
+// the thread's shape and says why, with nothing of the post (annotations/permissions.py).
+function placeholderText(item) {
+  return item.status === "pending" ? "Awaiting a moderator's approval" : "Hidden by a moderator";
 }
 
 function badges(item) {
   const out = [];
+  if (item.placeholder) return out;
   const role = item.author?.role;
   if (!item.deleted && ROLE_LABELS[role]) {
     out.push(el("span", { className: `author-role author-role-${role}`, text: ROLE_LABELS[role] }));
@@ -57,7 +64,7 @@ function badges(item) {
 // A hidden post, as its author and the moderators see it: marked, with the moderator's reason
 // (prominent for the author, who is the one it is written for).
 function moderationNote(item) {
-  if (item.status !== "hidden" || item.deleted) return null;
+  if (item.status !== "hidden" || item.deleted || item.placeholder) return null;
   const mine = item.author?.is_me;
   const note = el(
     "div",
@@ -82,6 +89,7 @@ function moderationNote(item) {
 
 function body(item, className) {
   if (item.deleted) return el("p", { className: `${className} tombstone`, text: "This post was deleted" });
+  if (item.placeholder) return el("p", { className: `${className} tombstone placeholder`, text: placeholderText(item) });
   const div = el("div", { className });
   div.append(sanitizedHtml(item.html));
   return div;
@@ -119,7 +127,7 @@ function actions(node) {
   const who = authorName(item);
   const row = el("div", { className: "post-actions" });
   if (item.can_reply) row.append(actionButton("reply", item, "Reply", who ? ` to ${who}` : ""));
-  if (!item.deleted) {
+  if (!item.deleted && !item.placeholder) {
     if (!item.author?.is_me) row.append(helpfulButton(item));
     else if (item.votes) {
       const said = `${plural(item.votes, "person", "people")} found this helpful`;
@@ -157,7 +165,7 @@ function actions(node) {
 function postCard(node, { inReplyTo = null, kindBadge = false } = {}) {
   const { item } = node;
   const card = el("div", {
-    className: `post-card${item.deleted ? " is-deleted" : ""}${item.author?.is_me ? " is-mine" : ""}${item.status === "hidden" ? " is-hidden" : ""}`,
+    className: `post-card${item.deleted ? " is-deleted" : ""}${item.author?.is_me ? " is-mine" : ""}${item.status === "hidden" ? " is-hidden" : ""}${item.placeholder ? " is-placeholder" : ""}`,
     id: `annotation-${item.id}`,
     tabIndex: -1,
     dataset: { id: String(item.id) },
@@ -169,9 +177,9 @@ function postCard(node, { inReplyTo = null, kindBadge = false } = {}) {
   const name = authorName(item);
   if (name) meta.append(el("span", { className: "post-author", text: name }));
   meta.append(...badges(item));
-  const time = timeElement(item.created);
+  const time = item.placeholder ? null : timeElement(item.created);
   if (time) meta.append(time);
-  card.append(meta);
+  if (meta.childNodes.length) card.append(meta);
   if (inReplyTo !== null) {
     card.append(el("p", { className: "in-reply-to", text: inReplyTo ? `in reply to ${inReplyTo}` : "in reply to a deleted post" }));
   }
@@ -210,7 +218,8 @@ export function passageThread(thread) {
   const { top, passage } = thread;
   const { item } = top;
   const quote = truncate(passage.exact || "", QUOTE_CHARS);
-  const label = `${KIND_LABELS[item.kind] || "Annotation"}${item.deleted ? "" : ` by ${authorName(item)}`} on “${truncate(passage.exact || "", 60)}”`;
+  const by = item.deleted ? "" : item.placeholder ? `, ${placeholderText(item).toLowerCase()},` : ` by ${authorName(item)}`;
+  const label = `${KIND_LABELS[item.kind] || "Annotation"}${by} on “${truncate(passage.exact || "", 60)}”`;
   const li = el("li", {
     className: `thread thread-${item.kind}${passage.current ? "" : " is-stale"}${item.pinned ? " is-pinned" : ""}${item.status === "hidden" ? " is-hidden" : ""}`,
     dataset: { thread: String(item.id) },
@@ -282,7 +291,7 @@ export function commentThread(thread, number) {
     dataset: { thread: String(item.id) },
   });
   const article = el("article", {
-    className: `comment${item.deleted ? " is-deleted" : ""}${item.status === "hidden" ? " is-hidden" : ""}`,
+    className: `comment${item.deleted ? " is-deleted" : ""}${item.status === "hidden" ? " is-hidden" : ""}${item.placeholder ? " is-placeholder" : ""}`,
     id: `annotation-${item.id}`,
     tabIndex: -1,
     dataset: { id: String(item.id) },
@@ -297,8 +306,9 @@ export function commentThread(thread, number) {
   if (item.author?.imported && !item.deleted) {
     meta.append(el("span", { className: "badge text-bg-light border", title: "Imported with the reading", text: "imported" }));
   }
-  const time = el("time", { className: "comment-time", dateTime: item.created, text: longDate(item.created) });
-  meta.append(time);
+  if (!item.placeholder) {
+    meta.append(el("time", { className: "comment-time", dateTime: item.created, text: longDate(item.created) }));
+  }
   main.append(meta);
   const hiddenNote = moderationNote(item);
   if (hiddenNote) main.append(hiddenNote);
