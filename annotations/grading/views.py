@@ -209,7 +209,11 @@ def my_grades(request, slug):
 def score_post(request, slug, pk):
     """The no-script way to score a post (the page's script uses PUT /api/…/score)."""
     seminar = access_grading(request.user, slug)
-    annotation = get_object_or_404(Annotation, pk=pk, reading__seminar=seminar)
+    # Only what the grader may see: a private note is a 404, as in the API (never a 302 that
+    # would confirm it exists).
+    annotation = get_object_or_404(
+        Annotation.objects.visible_to(request.user), pk=pk, reading__seminar=seminar
+    )
     try:
         value = int(request.POST.get("score", ""))
         gradebook.score_set(
