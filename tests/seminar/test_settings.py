@@ -16,7 +16,9 @@ ROOT = Path(__file__).resolve().parents[2]
 
 def run_python(*args, **env):
     """A fresh interpreter in the project, without SECRET_KEY or DEBUG unless given."""
-    base = {k: v for k, v in os.environ.items() if k not in {"SECRET_KEY", "DEBUG"}}
+    # DJANGO_ALLOW_ASYNC_UNSAFE is the browser tests' (tests/browser/conftest.py), not a server's.
+    unset = {"SECRET_KEY", "DEBUG", "DJANGO_ALLOW_ASYNC_UNSAFE"}
+    base = {k: v for k, v in os.environ.items() if k not in unset}
     return subprocess.run(
         [sys.executable, *args],
         cwd=ROOT,
