@@ -1,4 +1,7 @@
-"""Template context for every page: the unread notification count in the navigation bar."""
+"""Template context for every page: the unread notification count in the navigation bar, and
+whether people may erase their own account (SEMINAR_SELF_ERASURE)."""
+
+from django.conf import settings
 
 from annotations.notifications.services import unread_count
 
@@ -13,4 +16,4 @@ def notifications(request):
     def unread():
         return unread_count(user)
 
-    return {"unread_notifications": unread}
+    return {"unread_notifications": unread, "self_erasure": settings.SEMINAR_SELF_ERASURE}

@@ -209,6 +209,9 @@ AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "registration/lockout.html"
 AXES_CLIENT_IP_CALLABLE = "seminar.throttling.client_address"  # one rule for the address
 SEMINAR_THROTTLES = {}
+# Whether people may erase their own account (annotations.privacy); off: the admin does it
+# on request with `manage.py erase_account`.
+SEMINAR_SELF_ERASURE = env_bool("SEMINAR_SELF_ERASURE")
 
 LOGGING = {
     "version": 1,

@@ -12,6 +12,7 @@ from annotations.grading.api import router as grading_api
 from annotations.moderation import views as moderation
 from annotations.moderation.api import router as moderation_api
 from annotations.notifications import views as notifications
+from annotations.privacy import views as privacy
 from annotations.revisions import views as revisions
 from seminar.api import api
 from seminar.views import accounts, seminars
@@ -52,6 +53,7 @@ urlpatterns = [
         form_page(auth_views.PasswordResetConfirmView, "Choose a new password", "Set password"),
         name="password_reset_confirm",
     ),
+    path("accounts/erase/", privacy.account_erase_view, name="account_erase"),
     path("accounts/", include("django.contrib.auth.urls")),
     path("join/", seminars.join, name="join"),
     path("join/<str:token>/", seminars.join_invite, name="join_invite"),
