@@ -238,15 +238,20 @@ def _author_check(annotation, actor):
         raise NotPermitted("Only its author can do that to a post.")
 
 
-@transaction.atomic
-def annotation_update(*, annotation, editor=None, text=None, kind=None, tags=None, visibility=None):
-    """The author's edit (`editor`: who asks). Changing a thread's visibility changes its
-    replies' too."""
-    annotation = (
+def _locked(annotation):
+    """The post again, row-locked for this transaction: two edits or deletes take turns."""
+    return (
         Annotation.objects.select_for_update(of=("self",))
         .select_related("reading__seminar", "author")
         .get(pk=annotation.pk)
     )
+
+
+@transaction.atomic
+def annotation_update(*, annotation, editor=None, text=None, kind=None, tags=None, visibility=None):
+    """The author's edit (`editor`: who asks). Changing a thread's visibility changes its
+    replies' too."""
+    annotation = _locked(annotation)
     _author_check(annotation, editor)
     if not post_may_be_edited(mine=True, status=annotation.status):
         if annotation.status == Status.HIDDEN:
@@ -334,11 +339,7 @@ def annotation_delete(*, annotation, actor=None):
     """The author's soft delete (`actor`: who asks): the row stays (evidence), shown as a
     tombstone while it has replies. A hidden or waiting post leaves moderation's hands by
     it, so the audit log records it, with the author as the one who acted."""
-    annotation = (
-        Annotation.objects.select_for_update(of=("self",))
-        .select_related("reading__seminar", "author")
-        .get(pk=annotation.pk)
-    )
+    annotation = _locked(annotation)
     _author_check(annotation, actor)
     if not post_may_be_deleted(mine=True, status=annotation.status):
         raise Conflict("This post was already deleted.")
