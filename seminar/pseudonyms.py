@@ -10,8 +10,9 @@ staff.
 """
 
 import hashlib
+from collections.abc import Iterable
 
-from django.db import transaction
+from django.db import models, transaction
 
 from seminar.models import STAFF_ROLES, Membership, Seminar
 
@@ -132,7 +133,7 @@ def _numbered(base: str, taken: set[str]) -> str:
     return f"{base} {number}"
 
 
-def name_students(salt: str, members) -> dict[int, str]:
+def name_students(salt: str, members: Iterable[tuple[int, str, str]]) -> dict[int, str]:
     """User id -> pseudonym of each student, from (user id, role, stored pseudonym) rows.
 
     Rows come in joining order. A stored name is kept; a student without one (a membership
@@ -151,11 +152,11 @@ def name_students(salt: str, members) -> dict[int, str]:
     return names
 
 
-def _members(seminar):
+def _members(seminar: Seminar) -> models.QuerySet[Membership]:
     return Membership.objects.filter(seminar=seminar).order_by("joined", "id")
 
 
-def people(seminar) -> tuple[dict[int, str], dict[int, str]]:
+def people(seminar: Seminar) -> tuple[dict[int, str], dict[int, str]]:
     """(user id -> role, user id -> pseudonym of each student) for the seminar, in one query."""
     members = list(_members(seminar).values_list("user_id", "role", "pseudonym"))
     roles = {user_id: role for user_id, role, _ in members}
@@ -163,7 +164,7 @@ def people(seminar) -> tuple[dict[int, str], dict[int, str]]:
 
 
 @transaction.atomic
-def pseudonym_assign(*, seminar) -> None:
+def pseudonym_assign(*, seminar: Seminar) -> None:
     """Store a pseudonym for every student of the seminar who has none yet."""
     # Joins to one seminar take turns here, so two newcomers cannot claim the same name.
     Seminar.objects.select_for_update().filter(pk=seminar.pk).values_list("pk").first()

@@ -4,6 +4,9 @@ Services raise `ServiceError` with a message a person can act on; views show it 
 form and the API returns it as a 400.
 """
 
+import datetime
+from collections.abc import Container
+
 from django.db import IntegrityError, transaction
 from django.db.models import Max
 from django.utils.text import slugify
@@ -22,9 +25,10 @@ from seminar.models import (
     new_join_code,
 )
 from seminar.pseudonyms import pseudonym_assign
+from seminar.textblocks import Rendered
 
 
-def unique_slug(text, *, taken, fallback):
+def unique_slug(text: str, *, taken: Container[str], fallback: str) -> str:
     base = slugify(text)[:60].strip("-") or fallback
     slug, n = base, 2
     while slug in taken:
@@ -36,14 +40,14 @@ def unique_slug(text, *, taken, fallback):
 @transaction.atomic
 def seminar_create(
     *,
-    title,
-    creator,
-    term="",
-    description="",
-    anonymous_peers=False,
-    premoderation=False,
-    tas_moderate=True,
-):
+    title: str,
+    creator: User,
+    term: str = "",
+    description: str = "",
+    anonymous_peers: bool = False,
+    premoderation: bool = False,
+    tas_moderate: bool = True,
+) -> Seminar:
     taken = set(Seminar.objects.values_list("slug", flat=True))
     seminar = Seminar.objects.create(
         title=title,
@@ -62,14 +66,14 @@ def seminar_create(
 @transaction.atomic
 def seminar_update(
     *,
-    seminar,
-    title,
-    term="",
-    description="",
-    anonymous_peers=False,
-    premoderation=False,
-    tas_moderate=True,
-):
+    seminar: Seminar,
+    title: str,
+    term: str = "",
+    description: str = "",
+    anonymous_peers: bool = False,
+    premoderation: bool = False,
+    tas_moderate: bool = True,
+) -> Seminar:
     seminar.title, seminar.term, seminar.description = title, term, description
     seminar.anonymous_peers = anonymous_peers
     seminar.premoderation, seminar.tas_moderate = premoderation, tas_moderate
@@ -88,7 +92,7 @@ def seminar_update(
 
 
 @transaction.atomic
-def seminar_regenerate_codes(*, seminar):
+def seminar_regenerate_codes(*, seminar: Seminar) -> Seminar:
     """New join code and invite link; the old ones stop working at once."""
     seminar.join_code = new_join_code()
     seminar.invite_token = new_invite_token()
@@ -96,7 +100,7 @@ def seminar_regenerate_codes(*, seminar):
     return seminar
 
 
-def _with_pseudonym(membership):
+def _with_pseudonym(membership: Membership) -> Membership:
     # Stored on arrival so that it never changes while the student belongs to the seminar.
     if membership.role == Role.STUDENT and not membership.pseudonym:
         pseudonym_assign(seminar=membership.seminar)
@@ -104,7 +108,7 @@ def _with_pseudonym(membership):
     return membership
 
 
-def _join(*, user, seminar):
+def _join(*, user: User, seminar: Seminar) -> Membership:
     membership, _ = Membership.objects.get_or_create(
         seminar=seminar, user=user, defaults={"role": Role.STUDENT}
     )
@@ -112,7 +116,7 @@ def _join(*, user, seminar):
 
 
 @transaction.atomic
-def membership_join_by_code(*, user, code):
+def membership_join_by_code(*, user: User, code: str) -> Membership:
     code = (code or "").strip().upper().replace(" ", "").replace("-", "")
     seminar = Seminar.objects.filter(join_code=code).first() if code else None
     if seminar is None:
@@ -124,7 +128,7 @@ def membership_join_by_code(*, user, code):
 
 
 @transaction.atomic
-def membership_join_by_invite(*, user, token):
+def membership_join_by_invite(*, user: User, token: str) -> Membership:
     seminar = Seminar.objects.filter(invite_token=token).first() if token else None
     if seminar is None:
         raise ServiceError(
@@ -134,7 +138,7 @@ def membership_join_by_invite(*, user, token):
 
 
 @transaction.atomic
-def membership_add(*, seminar, who, role):
+def membership_add(*, seminar: Seminar, who: str, role: str) -> Membership:
     """Add an existing account, found by username or email, with a role."""
     who = (who or "").strip()
     user = (
@@ -156,12 +160,12 @@ def membership_add(*, seminar, who, role):
     return _with_pseudonym(membership)
 
 
-def _instructor_count(seminar):
+def _instructor_count(seminar: Seminar) -> int:
     return Membership.objects.filter(seminar=seminar, role=Role.INSTRUCTOR).count()
 
 
 @transaction.atomic
-def membership_set_role(*, membership, role):
+def membership_set_role(*, membership: Membership, role: str) -> Membership:
     membership = Membership.objects.select_for_update().get(pk=membership.pk)
     if (
         membership.role == Role.INSTRUCTOR
@@ -175,14 +179,14 @@ def membership_set_role(*, membership, role):
 
 
 @transaction.atomic
-def membership_remove(*, membership):
+def membership_remove(*, membership: Membership) -> None:
     membership = Membership.objects.select_for_update().get(pk=membership.pk)
     if membership.role == Role.INSTRUCTOR and _instructor_count(membership.seminar) == 1:
         raise ServiceError("A seminar needs at least one instructor.")
     membership.delete()
 
 
-def _next_position(seminar):
+def _next_position(seminar: Seminar) -> int:
     top = Reading.objects.filter(seminar=seminar).aggregate(top=Max("position"))["top"]
     return 0 if top is None else top + 1
 
@@ -190,17 +194,17 @@ def _next_position(seminar):
 @transaction.atomic
 def reading_create(
     *,
-    seminar,
-    creator,
-    title,
-    rendered,
-    source,
-    format,
-    byline="",
-    date=None,
-    due=None,
-    status=ReadingStatus.DRAFT,
-):
+    seminar: Seminar,
+    creator: User,
+    title: str,
+    rendered: Rendered,
+    source: str,
+    format: str,
+    byline: str = "",
+    date: datetime.date | None = None,
+    due: datetime.datetime | None = None,
+    status: str = ReadingStatus.DRAFT,
+) -> Reading:
     """A reading with its first revision, from text already parsed by textformats."""
     title = (title or "").strip()
     if not title:
@@ -221,7 +225,15 @@ def reading_create(
     return reading
 
 
-def _add_revision(*, reading, editor, source, format, rendered, note=""):
+def _add_revision(
+    *,
+    reading: Reading,
+    editor: User,
+    source: str,
+    format: str,
+    rendered: Rendered,
+    note: str = "",
+) -> ReadingRevision:
     last = reading.revisions.aggregate(top=Max("number"))["top"] or 0
     try:
         revision = ReadingRevision.objects.create(
@@ -245,7 +257,15 @@ def _add_revision(*, reading, editor, source, format, rendered, note=""):
 
 
 @transaction.atomic
-def reading_update(*, reading, title, byline="", date=None, due=None, status):
+def reading_update(
+    *,
+    reading: Reading,
+    title: str,
+    byline: str = "",
+    date: datetime.date | None = None,
+    due: datetime.datetime | None = None,
+    status: str,
+) -> Reading:
     title = (title or "").strip()
     if not title:
         raise ServiceError("Give the reading a title.")
@@ -261,7 +281,9 @@ def reading_update(*, reading, title, byline="", date=None, due=None, status):
 
 
 @transaction.atomic
-def reading_revise(*, reading, editor, source, format, note=""):
+def reading_revise(
+    *, reading: Reading, editor: User, source: str, format: str, note: str = ""
+) -> ReadingRevision | None:
     """A new immutable revision when the text changed; None when it did not.
 
     Re-anchoring annotations is added by the annotations app around this call, in the same
@@ -280,7 +302,7 @@ def reading_revise(*, reading, editor, source, format, note=""):
 
 
 @transaction.atomic
-def reading_move(*, reading, offset):
+def reading_move(*, reading: Reading, offset: int) -> Reading:
     """Move a reading up (offset -1) or down (+1) in its seminar's order."""
     readings = list(Reading.objects.select_for_update().filter(seminar=reading.seminar_id))
     index = next(i for i, r in enumerate(readings) if r.pk == reading.pk)

@@ -6,19 +6,19 @@ import secrets
 from django.db import transaction
 from django.utils import timezone
 
-from seminar.models import ApiToken
+from seminar.models import ApiToken, User
 from seminar.services import ServiceError
 
 PREFIX = "sem_"
 MAX_TOKENS = 20
 
 
-def _hash(key):
+def _hash(key: str) -> str:
     return hashlib.sha256(key.encode()).hexdigest()
 
 
 @transaction.atomic
-def token_create(*, user, name):
+def token_create(*, user: User, name: str) -> tuple[ApiToken, str]:
     """Returns (token row, the full key); the key is never retrievable again."""
     name = " ".join((name or "").split())[:80]
     if not name:
@@ -31,14 +31,14 @@ def token_create(*, user, name):
 
 
 @transaction.atomic
-def token_revoke(*, token):
+def token_revoke(*, token: ApiToken) -> ApiToken:
     if token.revoked is None:
         token.revoked = timezone.now()
         token.save(update_fields=["revoked"])
     return token
 
 
-def user_for_key(key):
+def user_for_key(key: str | None) -> User | None:
     """The active owner of a key, or None. Marks the token used (at most once a minute)."""
     if not key or not key.startswith(PREFIX):
         return None

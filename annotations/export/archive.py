@@ -18,15 +18,27 @@ so the archive goes out (to an HTTP response or a file) as it is made, in flat m
 manifest comes last, when every file's hash is known.
 """
 
+from __future__ import annotations
+
+import datetime
 import hashlib
 import json
 import zipfile
+from collections.abc import Iterable, Iterator
+from typing import TYPE_CHECKING, Any
 
 from django.utils import timezone
 
 from annotations.export import csvfile, datafile, htmlfile, jsonld, markdown
 from annotations.grading import gradebook
 from annotations.spreadsheets import stream_csv
+
+if TYPE_CHECKING:
+    from annotations.export.jobs import Progress
+    from annotations.export.snapshot import Scope
+    from seminar.models import Reading, Seminar
+
+Entry = tuple[str, Iterable[str | bytes]]  # (path in the archive, its chunks)
 
 FLUSH_BYTES = 256 * 1024
 # An uploaded page is kept as plain text: an .html file opened from the unzipped archive
@@ -63,7 +75,12 @@ def _encoded(chunks):
         yield chunk.encode() if isinstance(chunk, str) else chunk
 
 
-def stream_zip(entries, *, manifest, when=None):
+def stream_zip(
+    entries: Iterable[Entry],
+    *,
+    manifest: dict[str, Any],
+    when: datetime.datetime | None = None,
+) -> Iterator[bytes]:
     """Yield the bytes of a ZIP holding `entries` ([(path, chunks)]) and, last,
     manifest.json: `manifest` (a dict) plus the files' paths, sizes and SHA-256."""
     when = timezone.localtime(when or timezone.now())
@@ -94,7 +111,7 @@ def stream_zip(entries, *, manifest, when=None):
     yield sink.drain()
 
 
-def grade_rows(scope):
+def grade_rows(scope: Scope) -> Iterator[list[Any]]:
     """The gradebook, long: a row per student and reading (names masked like everywhere).
 
     A student's posts on one reading at a time (`gradebook.reading_cells`): the whole
@@ -155,7 +172,7 @@ manifest.json lists every file with its SHA-256.
 """
 
 
-def folder_name(index, reading):
+def folder_name(index: int, reading: Reading) -> str:
     return f"readings/{index:02d}-{reading.slug}/"
 
 
@@ -168,7 +185,13 @@ def _revision_files(reading, folder):
         yield f"{folder}revisions/{number}.source.{SOURCE_EXTENSIONS.get(fmt, 'txt')}", [source]
 
 
-def entries(scope, counts, *, exported, progress=None):
+def entries(
+    scope: Scope,
+    counts: datafile.Counts,
+    *,
+    exported: datetime.datetime,
+    progress: Progress | None = None,
+) -> Iterator[Entry]:
     """[(path, chunks)] of the seminar archive; `counts` fills in as data.json is written."""
     tick = progress.tick if progress else None
     yield "data.json", datafile.stream(scope, counts, exported=exported, progress=tick)
@@ -187,7 +210,12 @@ def entries(scope, counts, *, exported, progress=None):
     yield "README.txt", [README.format(title=scope.seminar.title, when=when)]
 
 
-def stream(scope, *, exported=None, progress=None):
+def stream(
+    scope: Scope,
+    *,
+    exported: datetime.datetime | None = None,
+    progress: Progress | None = None,
+) -> Iterator[bytes]:
     """The seminar archive as ZIP bytes."""
     exported = exported or timezone.now()
     counts = datafile.Counts()
@@ -208,6 +236,6 @@ def stream(scope, *, exported=None, progress=None):
     )
 
 
-def filename(seminar, exported=None):
+def filename(seminar: Seminar, exported: datetime.datetime | None = None) -> str:
     stamp = timezone.localtime(exported or timezone.now()).strftime("%Y%m%d-%H%M")
     return f"{seminar.slug}-archive-{stamp}.zip"

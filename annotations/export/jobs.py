@@ -33,6 +33,7 @@ from django.utils import timezone
 from annotations.export import archive
 from annotations.export.snapshot import Options, Scope
 from annotations.models import ExportJob, JobStatus
+from seminar.models import Seminar, User
 
 logger = logging.getLogger(__name__)
 
@@ -41,37 +42,37 @@ RETENTION_DAYS = 7
 OUR_FILE = re.compile(r"\d+-[0-9a-f]{16}-.+\.(zip|part)")
 
 
-def export_root():
+def export_root() -> Path:
     return Path(getattr(settings, "EXPORT_ROOT", None) or settings.BASE_DIR / "var" / "exports")
 
 
 class Progress:
     """Counts work done and saves the percentage now and then (not on every row)."""
 
-    def __init__(self, job_id, *, annotations, readings, every=1.0):
+    def __init__(self, job_id: int, *, annotations: int, readings: int, every: float = 1.0) -> None:
         self.job_id = job_id
         # data.json reads each annotation once, and each reading's four formats read its
         # annotations again: weigh the work by annotation rows.
         self.total = max(1, annotations * 5 + readings)
-        self.done = 0
+        self.done: float = 0
         self.readings = readings
         self.annotations = annotations
         self.every = every
-        self.saved_at = None  # the first tick saves
+        self.saved_at: float | None = None  # the first tick saves
 
-    def tick(self, n=1):
+    def tick(self, n: int = 1) -> None:
         self.done += n
         self._save()
 
-    def reading_done(self):
+    def reading_done(self) -> None:
         share = (self.annotations * 4) / max(1, self.readings)
         self.done += share + 1
         self._save()
 
-    def percent(self):
+    def percent(self) -> int:
         return min(99, int(100 * self.done / self.total))
 
-    def _save(self, *, force=False):
+    def _save(self, *, force: bool = False) -> None:
         now = time.monotonic()
         if force or self.saved_at is None or now - self.saved_at >= self.every:
             self.saved_at = now
@@ -81,20 +82,20 @@ class Progress:
 
 
 @transaction.atomic
-def export_job_start(*, seminar, user, options):
+def export_job_start(*, seminar: Seminar, user: User, options: Options) -> ExportJob:
     """Save a queued job and start it in the background once the job is committed."""
     job = ExportJob.objects.create(seminar=seminar, requested_by=user, options=options.as_dict())
     transaction.on_commit(lambda: launch(job.pk))
     return job
 
 
-def launch(job_id):
+def launch(job_id: int) -> threading.Thread:
     thread = threading.Thread(target=run, args=(job_id,), name=f"export-{job_id}", daemon=True)
     thread.start()
     return thread
 
 
-def retention():
+def retention() -> timedelta | None:
     """How long archives are kept (EXPORT_RETENTION_DAYS), or None: for ever."""
     days = getattr(settings, "EXPORT_RETENTION_DAYS", RETENTION_DAYS)
     return None if days is None else timedelta(days=days)
@@ -107,7 +108,7 @@ class Pruned:
     bytes: int = 0
 
 
-def _unlink(path, pruned, *, dry_run):
+def _unlink(path: Path, pruned: Pruned, *, dry_run: bool) -> None:
     try:
         size = path.stat().st_size
         if not dry_run:
@@ -118,7 +119,7 @@ def _unlink(path, pruned, *, dry_run):
     pruned.bytes += size
 
 
-def export_jobs_prune(*, older_than=None, dry_run=False):
+def export_jobs_prune(*, older_than: timedelta | None = None, dry_run: bool = False) -> Pruned:
     """Delete export jobs (any status) finished, or last heard of, more than `older_than`
     ago (default: the retention setting) with their files, then files of ours under
     EXPORT_ROOT that no job names and that are as old. Returns what went (or would go)."""
@@ -156,14 +157,14 @@ def export_jobs_prune(*, older_than=None, dry_run=False):
     return pruned
 
 
-def _prune_quietly():
+def _prune_quietly() -> None:
     try:
         export_jobs_prune()
     except Exception:  # pruning must never cost a user their archive
         logger.exception("Pruning old exports failed")
 
 
-def run(job_id):
+def run(job_id: int) -> None:
     """Build the archive of one job; never raises (a failure is saved on the job). Old
     archives are pruned first."""
     _prune_quietly()

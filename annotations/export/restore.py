@@ -23,11 +23,15 @@ Anything wrong, down to the last record, raises `RestoreError` with a sentence t
 what, and the transaction saves nothing.
 """
 
+import datetime
 import itertools
+import os
+from collections.abc import Callable, Iterable
 from decimal import Decimal
 from functools import cache
+from typing import IO, Any
 
-from django.db import DataError, IntegrityError, connection, transaction
+from django.db import DataError, IntegrityError, connection, models, transaction
 from django.utils.dateparse import parse_date, parse_datetime
 
 from annotations.export import datafile, reader
@@ -66,7 +70,7 @@ __all__ = ["RestoreError", "seminar_restore"]
 BATCH = 1000
 
 
-def _when(value):
+def _when(value: object) -> datetime.datetime | None:
     if value is None:
         return None
     parsed = parse_datetime(value) if isinstance(value, str) else None
@@ -75,7 +79,7 @@ def _when(value):
     return parsed
 
 
-def _day(value):
+def _day(value: object) -> datetime.date | None:
     if value is None:
         return None
     parsed = parse_date(value) if isinstance(value, str) else None
@@ -85,11 +89,11 @@ def _day(value):
 
 
 @cache
-def _values(choices):
+def _values(choices: type[models.Choices]) -> frozenset[Any]:
     return frozenset(choices.values)
 
 
-def _choice(value, choices, what, *, null=False):
+def _choice(value: Any, choices: type[models.Choices], what: str, *, null: bool = False) -> Any:
     if value is None and null:
         return None
     if value not in _values(choices):
@@ -97,7 +101,7 @@ def _choice(value, choices, what, *, null=False):
     return value
 
 
-def _restamp(model, rows):
+def _restamp(model: type[models.Model], rows: Iterable[tuple[int, dict[str, Any]]]) -> None:
     """Put timestamps back that Django filled in on insert: rows are (pk, {field: value})."""
     rows = [r for r in rows if r[1]]
     if not rows:
@@ -117,7 +121,12 @@ def _restamp(model, rows):
         cursor.executemany(sql, params)
 
 
-def _bulk(model, records, build, stamp):
+def _bulk(
+    model: type[models.Model],
+    records: Iterable[Any],
+    build: Callable[[Any], models.Model],
+    stamp: Callable[[Any], dict[str, Any]],
+) -> None:
     """Insert a row per record, BATCH at a time, then set their auto timestamps back."""
     records = iter(records)
     while batch := list(itertools.islice(records, BATCH)):
@@ -455,7 +464,7 @@ class Restorer:
         )
 
 
-def seminar_restore(*, file):
+def seminar_restore(*, file: str | os.PathLike[str] | IO[bytes]) -> Seminar:
     """A new seminar from an archive (a path or a binary file): the Seminar, or RestoreError."""
     try:
         with reader.opened(file) as sections, transaction.atomic():

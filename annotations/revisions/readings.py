@@ -12,14 +12,14 @@ import datetime
 from django.db import transaction
 from django.utils import timezone
 
-from annotations.revisions.services import reading_revise_and_reanchor
+from annotations.revisions.services import Summary, reading_revise_and_reanchor
 from annotations.services import comment_create
 from seminar import textformats
-from seminar.models import ReadingStatus
+from seminar.models import Reading, ReadingRevision, ReadingStatus, Seminar, User
 from seminar.services import ServiceError, reading_create, reading_update
 
 
-def parse_upload(*, data, filename):
+def parse_upload(*, data: bytes, filename: str) -> textformats.ParsedReading:
     """Bytes of an uploaded file -> ParsedReading, or ServiceError saying what to fix."""
     try:
         fmt = textformats.format_for_filename(filename)
@@ -29,7 +29,7 @@ def parse_upload(*, data, filename):
         raise ServiceError(str(exc)) from exc
 
 
-def parse_pasted(*, source, format):
+def parse_pasted(*, source: str, format: str) -> textformats.ParsedReading:
     try:
         return textformats.parse_document(source, format=format)
     except textformats.TextFormatError as exc:
@@ -39,15 +39,15 @@ def parse_pasted(*, source, format):
 @transaction.atomic
 def reading_import(
     *,
-    seminar,
-    creator,
-    parsed,
-    title="",
-    byline="",
-    date=None,
-    due=None,
-    status=ReadingStatus.DRAFT,
-):
+    seminar: Seminar,
+    creator: User,
+    parsed: textformats.ParsedReading,
+    title: str = "",
+    byline: str = "",
+    date: datetime.date | None = None,
+    due: datetime.datetime | None = None,
+    status: str = ReadingStatus.DRAFT,
+) -> Reading:
     """Create the reading and its reader comments; what the form says wins over the file."""
     reading = reading_create(
         seminar=seminar,
@@ -79,7 +79,19 @@ def reading_import(
 
 
 @transaction.atomic
-def reading_save(*, reading, editor, title, byline, date, due, status, source, format, note=""):
+def reading_save(
+    *,
+    reading: Reading,
+    editor: User,
+    title: str,
+    byline: str,
+    date: datetime.date | None,
+    due: datetime.datetime | None,
+    status: str,
+    source: str,
+    format: str,
+    note: str = "",
+) -> tuple[ReadingRevision | None, Summary | None]:
     """Details and text together: a bad text leaves the details unsaved too.
 
     Returns (new revision, re-anchoring Summary), or (None, None) when the text is the same."""

@@ -9,13 +9,14 @@ bring them back.
 
 from collections import defaultdict
 from dataclasses import dataclass, field
+from typing import Any
 
 from django.db import connection, transaction
 
-from annotations.anchoring import ORPHANED, Anchor, reanchor
+from annotations.anchoring import ORPHANED, Anchor, Placement, reanchor
 from annotations.models import Annotation
 from seminar import textformats
-from seminar.models import Reading, ReadingRevision
+from seminar.models import Reading, ReadingRevision, User
 from seminar.services import ServiceError, reading_revise
 
 PLACEMENT_FIELDS = (
@@ -37,28 +38,28 @@ class Summary:
     orphaned: int = 0
     statuses: dict[int, str] = field(default_factory=dict)
 
-    def as_dict(self):
+    def as_dict(self) -> dict[str, int]:
         return {"anchored": self.anchored, "moved": self.moved, "orphaned": self.orphaned}
 
-    def __str__(self):
+    def __str__(self) -> str:
         return (
             f"{self.anchored} stay on their words, {self.moved} moved with them, "
             f"{self.orphaned} no longer in the text"
         )
 
 
-def _plan(reading, new_text):
+def _plan(reading: Reading, new_text: str) -> list[tuple[dict[str, Any], Placement]]:
     """[(row, placement)] for every passage annotation of the reading, against new_text."""
     rows = list(
         Annotation.objects.filter(reading=reading, start__isnull=False)
         .order_by("id")
         .values(*PLACEMENT_FIELDS)
     )
-    by_revision = defaultdict(list)
+    by_revision: defaultdict[int, list[dict[str, Any]]] = defaultdict(list)
     for row in rows:
         by_revision[row["anchored_revision_id"]].append(row)
     texts = dict(ReadingRevision.objects.filter(pk__in=by_revision).values_list("pk", "text"))
-    plan = []
+    plan: list[tuple[dict[str, Any], Placement]] = []
     for revision_id, group in by_revision.items():
         anchors = [
             Anchor(r["start"], r["end"], r["quote_exact"], r["quote_prefix"], r["quote_suffix"])
@@ -68,7 +69,7 @@ def _plan(reading, new_text):
     return plan
 
 
-def _summarize(plan):
+def _summarize(plan: list[tuple[dict[str, Any], Placement]]) -> Summary:
     summary = Summary()
     for row, placement in plan:
         setattr(summary, placement.status, getattr(summary, placement.status) + 1)
@@ -76,7 +77,7 @@ def _summarize(plan):
     return summary
 
 
-def preview_revision(*, reading, source, format):
+def preview_revision(*, reading: Reading, source: str, format: str) -> Summary:
     """What saving this text would do to the annotations, without saving anything."""
     try:
         rendered = textformats.render_body(source, format=format)
@@ -96,7 +97,9 @@ UPDATED = (
 )
 
 
-def apply_placements(*, revision, plan):
+def apply_placements(
+    *, revision: ReadingRevision, plan: list[tuple[dict[str, Any], Placement]]
+) -> None:
     """Write every placement in a few statements, not one per row.
 
     `bulk_update` builds a CASE expression per field per row: 10,000 annotations took 35 s
@@ -138,7 +141,9 @@ PG_BATCH = 2000  # 16,000 parameters a statement, well under PostgreSQL's 65,535
 
 
 @transaction.atomic
-def reading_revise_and_reanchor(*, reading, editor, source, format, note=""):
+def reading_revise_and_reanchor(
+    *, reading: Reading, editor: User, source: str, format: str, note: str = ""
+) -> tuple[ReadingRevision | None, Summary | None]:
     """A new revision and every annotation re-anchored to it: (revision, Summary), or
     (None, None) when the text did not change."""
     # The same lock as annotation_create takes: no passage is placed on the old text while
@@ -156,7 +161,9 @@ def reading_revise_and_reanchor(*, reading, editor, source, format, note=""):
 
 
 @transaction.atomic
-def reading_restore(*, reading, revision, editor):
+def reading_restore(
+    *, reading: Reading, revision: ReadingRevision, editor: User
+) -> tuple[ReadingRevision | None, Summary | None]:
     """Bring back an earlier revision's text as a new revision; annotations re-anchor."""
     if revision.reading_id != reading.pk:
         raise ServiceError("That revision belongs to another reading.")
