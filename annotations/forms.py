@@ -114,6 +114,12 @@ class PolicyForm(forms.Form):
     grace_minutes = forms.IntegerField(
         min_value=0, max_value=10080, label="Grace period (minutes)", initial=0
     )
+    count_hidden = forms.BooleanField(
+        required=False,
+        label="Count posts hidden by a moderator",
+        help_text="Graders see hidden posts, marked, and may score them either way. Left "
+        "unticked, they add nothing to the grade and show as “hidden, not counted”.",
+    )
 
 
 class GradeForm(forms.Form):

@@ -437,6 +437,11 @@ class GradingPolicy(models.Model):
     grace_minutes = models.PositiveIntegerField(
         default=0, help_text="Minutes after the due date that still count as on time."
     )
+    count_hidden = models.BooleanField(
+        default=False,
+        help_text="Whether a post hidden by a moderator counts towards the grade. Graders see "
+        "and may score it either way; not counted, it shows as “hidden, not counted”.",
+    )
 
     def __str__(self):
         return f"Grading policy of {self.seminar}"

@@ -180,12 +180,3 @@ def can_moderate_annotation(user, annotation):
 def sees_names(user, seminar):
     """Instructors and TAs always see students' names, even in an anonymous seminar."""
     return not seminar.anonymous_peers or role_in(user, seminar) in STAFF_ROLES
-
-
-def can_grade(user, seminar):
-    """Instructors and TAs score posts and grade."""
-    return role_in(user, seminar) in STAFF_ROLES
-
-
-def can_release_grades(user, seminar):
-    return role_in(user, seminar) == "instructor"

@@ -9,8 +9,9 @@ from django.views.decorators.http import require_POST
 
 from annotations.forms import CommentForm, ReadingCreateForm
 from annotations.grading import gradebook
+from annotations.grading.permissions import can_grade
 from annotations.models import Annotation, Score
-from annotations.permissions import can_comment, can_grade
+from annotations.permissions import can_comment
 from annotations.presenting import Presenter
 from annotations.revisions.readings import parse_pasted, parse_upload, reading_import
 from annotations.services import comment_create

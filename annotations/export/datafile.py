@@ -48,7 +48,14 @@ VERSION = 2
 
 SEMINAR_FIELDS = ("title", "slug", "term", "description", "anonymous_peers", "premoderation")
 SEMINAR_FIELDS += ("tas_moderate", "created", "updated")
-POLICY_FIELDS = ("score_max", "descriptors", "best_n", "late_penalty", "grace_minutes")
+POLICY_FIELDS = (
+    "score_max",
+    "descriptors",
+    "best_n",
+    "late_penalty",
+    "grace_minutes",
+    "count_hidden",
+)
 READING_FIELDS = ("title", "slug", "byline", "date", "due", "status", "position")
 READING_FIELDS += ("created", "updated")
 REVISION_FIELDS = ("number", "format", "source", "html", "text", "works_cited", "note", "created")

@@ -251,8 +251,10 @@ class Restorer:
         )
         pseudonym_assign(seminar=seminar)  # students an archive of version 1 has no name for
         if self.policy:
+            # An archive made before hidden posts could count has no count_hidden: not counted.
+            policy = {"count_hidden": False, **self.policy}
             GradingPolicy.objects.create(
-                seminar=seminar, **{f: self.policy[f] for f in datafile.POLICY_FIELDS}
+                seminar=seminar, **{f: policy[f] for f in datafile.POLICY_FIELDS}
             )
         return seminar
 

@@ -4,7 +4,7 @@ from django.http import Http404
 from ninja import Field, Router, Schema
 
 from annotations.grading import gradebook
-from annotations.permissions import can_grade
+from annotations.grading.permissions import can_grade
 from annotations.schemas import access_annotation_api
 from seminar.api import access_seminar_api
 
@@ -34,6 +34,8 @@ class CellOut(Schema):
     posts: int
     words: int
     late: int
+    hidden: int = Field(description="Hidden posts the policy leaves out of the grade.")
+    mark: str = Field(description='"missing", "hidden, not counted", or empty.')
     suggested: float | None
     explanation: str
     final: float | None
@@ -72,6 +74,8 @@ def get_gradebook(request, seminar_id: int):
                 "posts": c.participation.posts,
                 "words": c.participation.words,
                 "late": c.participation.late,
+                "hidden": c.hidden_not_counted,
+                "mark": c.mark,
                 "suggested": c.suggestion.grade,
                 "explanation": c.suggestion.explanation,
                 "final": c.final,

@@ -47,12 +47,19 @@ def moodle_rows(students, readings, cells):
         row = [first, last, s.email, s.username]
         for r in readings:
             cell = cells[(r.pk, s.pk)]
-            row += [_grade(cell), cell.feedback]
+            row += [_grade(cell), _feedback(cell)]
         yield row
 
 
 def _grade(cell):
     return "" if cell.final is None else round(cell.final, 1)
+
+
+def _feedback(cell):
+    # A hidden post left out of the grade is said in words, so an empty grade is not read
+    # as work never done. Canvas has no such column (any other column becomes an assignment),
+    # so there the grade is simply empty, as for nothing to grade.
+    return "\n".join(part for part in (cell.feedback, cell.hidden_note) if part)
 
 
 @login_required

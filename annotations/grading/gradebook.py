@@ -5,6 +5,9 @@ posts with their scores and marks, grades, releases, policy), then computed in P
 annotations.grading.policy; `reading_cells` computes the same cells a student at a time, for
 exports that must not hold every post. Write paths for scores, grades and releases are here
 too.
+
+What is graded is `gradable_posts`: a hidden post is in it (marked, scored, counted as the
+policy says), a private note or a deleted post never is.
 """
 
 from dataclasses import dataclass
@@ -41,6 +44,19 @@ def as_rules(policy):
         best_n=policy.best_n,
         late_penalty=policy.late_penalty,
         grace_minutes=policy.grace_minutes,
+        count_hidden=policy.count_hidden,
+    )
+
+
+def gradable_posts(seminar):
+    """The seminar's posts as graders see them in grading: every status but deleted (never
+    graded) and every visibility but private (a note is its author's alone: no grader may
+    read it, so no grade counts it). Hidden and waiting posts are in: they are the student's
+    work, which a grader must see to judge, marked in every grading view."""
+    return (
+        Annotation.objects.filter(reading__seminar=seminar)
+        .exclude(status=Status.DELETED)
+        .exclude(visibility=Visibility.PRIVATE)
     )
 
 
@@ -64,6 +80,9 @@ class Cell:
     released: bool
     # Decided by grading.is_late, so a "late" badge and the penalty can never disagree.
     late_posts: frozenset = frozenset()
+    # Hidden by a moderator: marked on every grading view, counted only if the policy says.
+    hidden_posts: frozenset = frozenset()
+    counts_hidden: bool = False
 
     @property
     def final(self):
@@ -77,7 +96,29 @@ class Cell:
 
     @property
     def missing(self):
+        """No post at all: a hidden post is work done, never "missing"."""
         return not self.posts
+
+    @property
+    def hidden_not_counted(self):
+        """How many of the student's posts are hidden and, by the policy, left out."""
+        return 0 if self.counts_hidden else len(self.hidden_posts)
+
+    @property
+    def hidden_note(self):
+        """The words for the posts left out ("2 hidden posts, not counted"), or "" if none."""
+        count = self.hidden_not_counted
+        return grading.hidden_note(count) if count else ""
+
+    @property
+    def mark(self):
+        """What the gradebook writes on a cell besides its grade: "missing" for no post,
+        "hidden, not counted" when every post is hidden and the policy leaves them out."""
+        if self.missing:
+            return "missing"
+        if self.hidden_not_counted == len(self.posts):
+            return "hidden, not counted"
+        return ""
 
     @property
     def feedback(self):
@@ -96,12 +137,8 @@ def _post_query(seminar, student_ids, reading_ids):
         .values("n")
     )
     return (
-        Annotation.objects.filter(
-            reading__seminar=seminar, reading_id__in=reading_ids, author_id__in=student_ids
-        )
-        .exclude(status__in=[Status.DELETED, Status.HIDDEN])
-        # A private note is its author's alone: no grader may read it, so no grade counts it.
-        .exclude(visibility=Visibility.PRIVATE)
+        gradable_posts(seminar)
+        .filter(reading_id__in=reading_ids, author_id__in=student_ids)
         .annotate(helpful=Subquery(helpful, output_field=IntegerField()))
         .values_list(
             "id",
@@ -114,6 +151,7 @@ def _post_query(seminar, student_ids, reading_ids):
             "author_id",
             "score__value",
             "helpful",
+            "status",
         )
         .order_by("created", "id")
     )
@@ -122,7 +160,7 @@ def _post_query(seminar, student_ids, reading_ids):
 def _as_posts(rows):
     """((reading id, author id), grading.Post) of each row, in the rows' order."""
     for row in rows:
-        pk, kind, created, text, start, end, reading_id, author_id, score, helpful = row
+        pk, kind, created, text, start, end, reading_id, author_id, score, helpful, status = row
         post = grading.Post(
             id=pk,
             kind=kind,
@@ -131,6 +169,7 @@ def _as_posts(rows):
             passage=(start, end) if start is not None else None,
             helpful=helpful or 0,
             score=score,
+            hidden=status == Status.HIDDEN,
         )
         yield (reading_id, author_id), post
 
@@ -163,6 +202,8 @@ def _cell(reading, student, mine, rules, grade, released):
         grade=grade,
         released=released,
         late_posts=frozenset(p.id for p in mine if grading.is_late(p, reading.due, rules)),
+        hidden_posts=frozenset(p.id for p in mine if p.hidden),
+        counts_hidden=rules.count_hidden,
     )
 
 
@@ -219,6 +260,8 @@ def score_set(*, annotation, grader, value, comment=""):
         raise ServiceError(f"A score is a whole number from 0 to {policy.score_max}.")
     if annotation.status == Status.DELETED:
         raise ServiceError("This post was deleted.")
+    if annotation.visibility == Visibility.PRIVATE:
+        raise ServiceError("A private note is its author's alone: it is never graded.")
     score, _ = Score.objects.update_or_create(
         annotation=annotation,
         defaults={"value": value, "comment": (comment or "").strip()[:2000], "grader": grader},
@@ -261,7 +304,9 @@ def scores_above(seminar, score_max):
 
 
 @transaction.atomic
-def policy_save(*, seminar, score_max, descriptors, best_n, late_penalty, grace_minutes):
+def policy_save(
+    *, seminar, score_max, descriptors, best_n, late_penalty, grace_minutes, count_hidden=False
+):
     if not 1 <= score_max <= 10:
         raise PolicyError(
             "The rubric scale goes from 0 to a number between 1 and 10.", field="score_max"
@@ -290,6 +335,7 @@ def policy_save(*, seminar, score_max, descriptors, best_n, late_penalty, grace_
             "best_n": best_n,
             "late_penalty": late_penalty,
             "grace_minutes": grace_minutes,
+            "count_hidden": bool(count_hidden),
         },
     )
     return policy

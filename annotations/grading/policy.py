@@ -12,6 +12,11 @@ scored, the missing ones count 0, so a grade never rises by posting less. A scor
 scale counts as the scale's top and says so: the policy refuses a scale below existing scores,
 but a restored archive or a score saved while the scale changed could still hold one, and a
 grade over 100 would explain nothing.
+
+A post hidden by a moderator is still the student's work: graders see it and may score it,
+and `count_hidden` says whether it counts. Not counted (the default), it adds nothing to the
+grade or the participation figures, and the explanation names it, "1 hidden post, not
+counted", so a student who did post is never read as missing.
 """
 
 from __future__ import annotations
@@ -26,6 +31,7 @@ class Policy:
     best_n: int = 3
     late_penalty: int = 25  # percent
     grace_minutes: int = 0
+    count_hidden: bool = False
 
 
 @dataclass(frozen=True)
@@ -37,6 +43,17 @@ class Post:
     passage: tuple[int, int] | None = None
     helpful: int = 0
     score: int | None = None
+    hidden: bool = False  # hidden by a moderator
+
+
+def counts(post, policy):
+    """Whether the post counts towards the grade: a hidden one only if the policy says so."""
+    return policy.count_hidden or not post.hidden
+
+
+def hidden_note(count):
+    """The words for hidden posts that do not count: "2 hidden posts, not counted"."""
+    return f"{count} hidden post{'s' if count != 1 else ''}, not counted"
 
 
 @dataclass
@@ -47,6 +64,7 @@ class Participation:
     passages: int = 0
     helpful: int = 0
     late: int = 0
+    hidden: int = 0  # hidden posts left out by the policy; they are in no other figure
 
     @property
     def posts(self):
@@ -75,6 +93,9 @@ def participation(posts, due, policy):
     result = Participation()
     passages = set()
     for post in posts:
+        if not counts(post, policy):
+            result.hidden += 1
+            continue
         if post.kind == "reply":
             result.replies += 1
         else:
@@ -103,6 +124,20 @@ def _term(points, post, late, policy):
 
 
 def suggest(posts, due, policy):
+    hidden = sum(not counts(p, policy) for p in posts)
+    suggestion = _suggest([p for p in posts if counts(p, policy)], due, policy)
+    if hidden:
+        note = hidden_note(hidden)
+        if hidden == len(posts):  # nothing else to explain
+            suggestion.explanation = f"{note[0].upper()}{note[1:]}."
+        else:
+            base = suggestion.explanation
+            end = "." if base.endswith(".") else ""  # a sentence stays a sentence
+            suggestion.explanation = f"{base.rstrip('.')}; {note}{end}"
+    return suggestion
+
+
+def _suggest(posts, due, policy):
     scored = [p for p in posts if p.score is not None]
     if not scored:
         return Suggestion(None, "No scored posts yet.")

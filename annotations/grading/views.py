@@ -10,8 +10,8 @@ from django.views.decorators.http import require_POST
 
 from annotations.forms import GradeForm, PolicyForm
 from annotations.grading import gradebook
+from annotations.grading.permissions import can_grade, can_release_grades
 from annotations.models import Annotation
-from annotations.permissions import can_grade, can_release_grades
 from seminar.access import access_reading, access_seminar
 from seminar.models import Membership, Role
 from seminar.services import ServiceError
@@ -74,6 +74,7 @@ def policy(request, slug):
         "best_n": current.best_n,
         "late_penalty": current.late_penalty,
         "grace_minutes": current.grace_minutes,
+        "count_hidden": current.count_hidden,
         "descriptors": "\n".join(current.descriptors),
     }
     form = PolicyForm(request.POST or None, initial=initial)
@@ -86,6 +87,7 @@ def policy(request, slug):
                 best_n=data["best_n"],
                 late_penalty=data["late_penalty"],
                 grace_minutes=data["grace_minutes"],
+                count_hidden=data["count_hidden"],
                 descriptors=data["descriptors"].splitlines(),
             )
         except gradebook.PolicyError as exc:

@@ -77,3 +77,27 @@ def test_participation_counts():
         counts.late,
         counts.posts,
     ) == (2, 1, 49, 1, 3, 1, 3)
+
+
+def test_hidden_posts_count_only_if_the_policy_says_so():
+    posts = [post(1, 3, hidden=True), post(2, 1), post(3, None, hidden=True, kind="reply")]
+    left_out = suggest(posts, DUE, Policy(score_max=3, best_n=1))
+    assert left_out.grade == 33.3  # the hidden 3 is not counted: only the 1
+    assert left_out.explanation == (
+        "Best 1 of 1 scored post: 1 = 1 of 3 → 33.3; 2 hidden posts, not counted"
+    )
+    figures = participation(posts, DUE, Policy())
+    assert (figures.posts, figures.replies, figures.hidden) == (1, 0, 2)
+    counted = suggest(posts, DUE, Policy(score_max=3, best_n=1, count_hidden=True))
+    assert (counted.grade, counted.explanation) == (
+        100.0,
+        "Best 1 of 2 scored posts: 3 = 3 of 3 → 100",
+    )
+    assert participation(posts, DUE, Policy(count_hidden=True)).hidden == 0
+
+
+def test_hidden_posts_alone_are_named_never_missing():
+    only = suggest([post(1, 2, hidden=True)], DUE, Policy())
+    assert (only.grade, only.explanation) == (None, "1 hidden post, not counted.")
+    unscored = suggest([post(1, None), post(2, 2, hidden=True)], DUE, Policy())
+    assert unscored.explanation == "No scored posts yet; 1 hidden post, not counted."

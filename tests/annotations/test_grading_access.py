@@ -143,3 +143,19 @@ def test_a_student_reaches_only_their_own_grades(client, seminar, student, stude
     assert client.get(reverse("my_grades", args=[seminar.slug])).url == own
     other = reverse("student_grades", args=[seminar.slug, student2.pk])
     assert client.get(other).status_code == 404
+
+
+def test_the_grading_rules_live_in_one_place(instructor, ta, student, seminar):
+    """can_grade and can_release_grades are grading's own rules, in its permissions module,
+    and nowhere else."""
+    import annotations.permissions
+    from annotations.grading.permissions import can_grade, can_release_grades
+
+    assert not hasattr(annotations.permissions, "can_grade")
+    assert not hasattr(annotations.permissions, "can_release_grades")
+    assert [can_grade(u, seminar) for u in (instructor, ta, student)] == [True, True, False]
+    assert [can_release_grades(u, seminar) for u in (instructor, ta, student)] == [
+        True,
+        False,
+        False,
+    ]

@@ -155,3 +155,31 @@ def test_the_keyboard_reaches_every_score_of_a_0_to_10_scale(
     expect(page.locator("#suggestion")).to_contain_text("10 + 7 + 1 = 18 of 30 → 60")
     scores = {s.annotation_id: s.value for s in Score.objects.all()}
     assert scores == {posts[0].pk: 10, posts[1].pk: 7, posts[2].pk: 1}
+
+
+def test_a_hidden_post_is_scored_and_marked_not_counted(
+    open_page, seminar, instructor, student, blog_reading, posts
+):
+    """A moderator hid Lena's second post: the grader still walks to it and scores it with
+    the keyboard; it is marked "hidden, not counted" and the suggestion leaves it out."""
+    from annotations.moderation.services import annotation_moderate
+
+    annotation_moderate(annotation=posts[1], moderator=instructor, action="hide", reason="Rude")
+    page = open_page(LAPTOP)
+    log_in(page, instructor.username, PASSWORD)
+    page.goto(grading_url(seminar, blog_reading, student))
+    hidden = page.locator(f"[data-post='{posts[1].pk}']")
+    expect(hidden.locator(".hidden-badge")).to_have_text("hidden, not counted")
+    expect(page.locator(".hidden-badge")).to_have_count(1)
+    page.keyboard.press("3")
+    page.keyboard.press("j")
+    assert focused_post(page) == str(posts[1].pk)
+    page.keyboard.press("3")
+    expect(hidden.locator(".score-status")).to_have_text("Scored 3")
+    page.keyboard.press("j")
+    page.keyboard.press("1")
+    expect(page.locator("#suggestion")).to_contain_text(
+        "Best 3 of 2 scored posts: 3 + 1 + 0 = 4 of 9 → 44.4 (1 missing post count 0); "
+        "1 hidden post, not counted"
+    )
+    assert Score.objects.get(annotation=posts[1]).value == 3

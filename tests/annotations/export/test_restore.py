@@ -144,6 +144,10 @@ def test_export_restore_export_loses_nothing(named_discussion, options):
         for archive in (before, after):
             for row in archive["grades.csv"]:
                 del row["posts"], row["words"], row["late"]
+                # ... and names the hidden posts it leaves out, which a restore cannot know.
+                row["explanation"] = re.sub(
+                    r"(; )?\d+ hidden posts?, not counted", "", row["explanation"]
+                )
     data = before["data.json"]
     assert {a["status"] for a in data["annotations"]} >= (
         {"published", "hidden", "deleted", "pending"}
