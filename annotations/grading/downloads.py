@@ -3,7 +3,7 @@
 from django.contrib.auth.decorators import login_required
 from django.http import StreamingHttpResponse
 
-from annotations.grading import gradebook
+from annotations.grading import display, gradebook
 from annotations.grading.views import access_grading
 from annotations.spreadsheets import stream_csv
 
@@ -15,6 +15,9 @@ def canvas_rows(students, readings, cells):
     # a "Points Possible" row tells Canvas each column is out of 100. The username goes in
     # SIS Login ID only: SIS User ID is the institution's student number, and a username
     # that happened to equal someone's number would put the grade on the wrong student.
+    # No unit in these headers: Canvas names the assignment after the header and matches a
+    # later import by it, so "(out of 100)" would make a new assignment; the unit is in the
+    # "Points Possible" row, which is where Canvas reads it.
     yield [
         "Student",
         "ID",
@@ -37,10 +40,11 @@ def canvas_rows(students, readings, cells):
 
 def moodle_rows(students, readings, cells):
     # Moodle's CSV grade import maps "Email address" to the user, and each grade column
-    # (and its feedback column) to a grade item chosen during import.
+    # (and its feedback column) to a grade item chosen during import, by hand: the header is
+    # only read by the person mapping it, so it can say what the grade is out of.
     header = ["First name", "Last name", "Email address", "ID number"]
     for r in readings:
-        header += [r.title, f"{r.title} (feedback)"]
+        header += [display.grade_header(r.title), f"{r.title} (feedback)"]
     yield header
     for s in students:
         first, _, last = (s.display_name or s.username).partition(" ")

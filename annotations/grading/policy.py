@@ -4,7 +4,9 @@ Pure Python (no Django): given a student's posts on one reading (each with its r
 if any), the reading's due date and the seminar's policy, `suggest` returns the suggested
 grade out of 100 *and* the sentence that shows how it was computed:
 
-    Best 3 of 4 scored posts: 3 + 2 + 1.5 (late: 2 − 25%) = 6.5 of 9 → 72.2
+    Best 3 of 4 scored posts: 3 + 2 + 1.5 (late: 2 − 25%) = 6.5 of 9 → 72.2%
+
+(the grade written with its unit by annotations.grading.display, as on every page).
 
 Rules: a post written after the due date plus the grace period loses `late_penalty` percent
 of its score; the `best_n` highest (after penalties) count; when fewer than `best_n` posts are
@@ -23,6 +25,8 @@ from __future__ import annotations
 
 import datetime
 from dataclasses import dataclass, field
+
+from annotations.grading import display
 
 
 @dataclass(frozen=True)
@@ -158,7 +162,8 @@ def _suggest(posts, due, policy):
         terms += ["0"] * missing
     head = f"Best {policy.best_n} of {len(scored)} scored post{'s' if len(scored) != 1 else ''}"
     explanation = (
-        f"{head}: {' + '.join(terms)} = {_number(round(total, 2))} of {out_of} → {_number(grade)}"
+        f"{head}: {' + '.join(terms)} = {_number(round(total, 2))} of {out_of} "
+        f"→ {display.grade(grade)}"
     )
     if missing:
         explanation += f" ({missing} missing post{'s' if missing != 1 else ''} count 0)"

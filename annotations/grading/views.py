@@ -9,7 +9,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
 from annotations.forms import GradeForm, PolicyForm
-from annotations.grading import gradebook
+from annotations.grading import display, gradebook
 from annotations.grading.permissions import can_grade, can_release_grades
 from annotations.models import Annotation
 from seminar.access import access_reading, access_seminar
@@ -120,6 +120,8 @@ def grade_student(request, slug, reading_slug, student_id):
         request.POST or None,
         initial={"final": cell.grade.final if cell.grade else None, "feedback": cell.feedback},
     )
+    # The unit, as on every grade the page shows ("72.2%"): a grade is out of 100.
+    form.fields["final"].label = f"Final grade ({display.OUT_OF})"
     if request.method == "POST" and form.is_valid():
         gradebook.grade_set(
             reading=reading, student=student, grader=request.user, **form.cleaned_data

@@ -106,7 +106,7 @@ async function showSuggestion() {
   if (!cell) return;
   summary.querySelector("#suggestion").textContent = `Suggested: ${cell.explanation}`;
   if (!cell.overridden) {
-    summary.querySelector(".grade-value").textContent = cell.final === null ? "—" : cell.final.toFixed(1);
+    summary.querySelector(".grade-value").textContent = cell.final === null ? "—" : `${cell.final.toFixed(1)}%`;
     summary.querySelector(".grade-origin").textContent = cell.final === null ? "nothing scored yet" : "suggested";
   }
 }

@@ -64,7 +64,7 @@ def test_suggested_grade_follows_the_policy(seminar, instructor, student, blog_r
     _students, _readings, cells = gradebook.build(seminar)
     cell = cells[(blog_reading.pk, student.pk)]
     assert cell.suggestion.grade == 66.7  # (3 + 2 + 1) / 9
-    assert cell.suggestion.explanation == "Best 3 of 3 scored posts: 3 + 2 + 1 = 6 of 9 → 66.7"
+    assert cell.suggestion.explanation == "Best 3 of 3 scored posts: 3 + 2 + 1 = 6 of 9 → 66.7%"
     gradebook.policy_save(
         seminar=seminar, score_max=3, descriptors=[], best_n=2, late_penalty=0, grace_minutes=0
     )
@@ -247,6 +247,8 @@ def test_canvas_and_moodle_csvs(client, instructor, student, blog_reading):
     url = reverse("grades_export", args=[blog_reading.seminar.slug])
     canvas = read_csv(client.get(url, {"lms": "canvas"}))
     assert canvas[0][:5] == ["Student", "ID", "SIS User ID", "SIS Login ID", "Section"]
+    # No unit in Canvas's header (it names the assignment and matches re-imports by it):
+    # the unit is the "Points Possible" row.
     assert canvas[0][5] == f"{blog_reading.title} (Seminar {blog_reading.pk})"
     assert canvas[1][0] == "Points Possible" and canvas[1][5] == "100"
     assert canvas[2][0].startswith("'=HYPERLINK")  # inert in a spreadsheet
@@ -258,7 +260,12 @@ def test_canvas_and_moodle_csvs(client, instructor, student, blog_reading):
 
     moodle = read_csv(client.get(url, {"lms": "moodle"}))
     assert moodle[0][:4] == ["First name", "Last name", "Email address", "ID number"]
-    assert moodle[0][4:6] == [blog_reading.title, f"{blog_reading.title} (feedback)"]
+    # Moodle's columns are mapped by hand: the grade's header says what it is out of.
+    assert moodle[0][4:6] == [
+        f"{blog_reading.title} (out of 100)",
+        f"{blog_reading.title} (feedback)",
+    ]
+    assert float(moodle[1][4]) == 33.3  # the cell stays a bare number an LMS can read
     assert moodle[1][2] == student.email
     assert moodle[1][5] == 'Good, but, "quoted"\nand multi-line'
 

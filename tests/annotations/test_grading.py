@@ -18,7 +18,7 @@ def test_best_n_of_more_posts():
     result = suggest(posts, DUE, Policy(score_max=3, best_n=3))
     # 3 + 3 + 2 = 8 of 9 -> 88.9
     assert result.grade == 88.9
-    assert result.explanation == "Best 3 of 4 scored posts: 3 + 3 + 2 = 8 of 9 → 88.9"
+    assert result.explanation == "Best 3 of 4 scored posts: 3 + 3 + 2 = 8 of 9 → 88.9%"
     assert [pid for pid, _, _ in result.counted] == [1, 4, 3]
 
 
@@ -84,14 +84,14 @@ def test_hidden_posts_count_only_if_the_policy_says_so():
     left_out = suggest(posts, DUE, Policy(score_max=3, best_n=1))
     assert left_out.grade == 33.3  # the hidden 3 is not counted: only the 1
     assert left_out.explanation == (
-        "Best 1 of 1 scored post: 1 = 1 of 3 → 33.3; 2 hidden posts, not counted"
+        "Best 1 of 1 scored post: 1 = 1 of 3 → 33.3%; 2 hidden posts, not counted"
     )
     figures = participation(posts, DUE, Policy())
     assert (figures.posts, figures.replies, figures.hidden) == (1, 0, 2)
     counted = suggest(posts, DUE, Policy(score_max=3, best_n=1, count_hidden=True))
     assert (counted.grade, counted.explanation) == (
         100.0,
-        "Best 1 of 2 scored posts: 3 = 3 of 3 → 100",
+        "Best 1 of 2 scored posts: 3 = 3 of 3 → 100.0%",
     )
     assert participation(posts, DUE, Policy(count_hidden=True)).hidden == 0
 

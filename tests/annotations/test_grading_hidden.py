@@ -133,10 +133,10 @@ def test_a_hidden_post_beside_a_counted_one_is_named(
     gradebook.score_set(annotation=shown, grader=instructor, value=2)
     client.force_login(instructor)
     lena = cells_of(client.get(reverse("gradebook", args=[seminar.slug])).content.decode())[0]
-    assert visible_text(lena) == f"22.2 1 {NOT_COUNTED.replace('hidden', 'hidden post')}"
+    assert visible_text(lena) == f"22.2% 1 {NOT_COUNTED.replace('hidden', 'hidden post')}"
     _students, _readings, cells = gradebook.build(seminar)
     assert cells[(blog_reading.pk, student.pk)].suggestion.explanation == (
-        "Best 3 of 1 scored post: 2 + 0 + 0 = 2 of 9 → 22.2 (2 missing posts count 0); "
+        "Best 3 of 1 scored post: 2 + 0 + 0 = 2 of 9 → 22.2% (2 missing posts count 0); "
         "1 hidden post, not counted"
     )
 
@@ -191,13 +191,13 @@ def test_with_the_policy_counting_hidden_posts_they_count(
     cell = cells[(blog_reading.pk, student.pk)]
     assert cell.suggestion.grade == 33.3 and cell.mark == "" and cell.hidden_not_counted == 0
     assert cell.suggestion.explanation == (
-        "Best 3 of 1 scored post: 3 + 0 + 0 = 3 of 9 → 33.3 (2 missing posts count 0)"
+        "Best 3 of 1 scored post: 3 + 0 + 0 = 3 of 9 → 33.3% (2 missing posts count 0)"
     )
     assert cell.participation.posts == 1
     html = client.get(walk_url(seminar, blog_reading, student)).content.decode()
     assert ">hidden, counted</span>" in card(html, hidden) and NOT_COUNTED not in html
     lena = cells_of(client.get(reverse("gradebook", args=[seminar.slug])).content.decode())[0]
-    assert visible_text(lena) == "33.3"
+    assert visible_text(lena) == "33.3%"
     policy_page = client.get(reverse("grading_policy", args=[seminar.slug])).content.decode()
     assert re.search(r'<input type="checkbox" name="count_hidden"[^>]*checked', policy_page)
 

@@ -8,7 +8,7 @@ import re
 import pytest
 from django.urls import reverse
 
-from annotations.grading import gradebook
+from annotations.grading import display, gradebook
 from annotations.models import DEFAULT_DESCRIPTORS
 from annotations.services import annotation_create
 
@@ -51,8 +51,8 @@ def test_an_override_shows_the_suggested_grade_beside_it(client, instructor, sem
     html = client.get(reverse("gradebook", args=[seminar.slug])).content.decode()
     lena, _sam = cells_of(html)
     # Visible on the page, not only in a tooltip, so the instructor can explain the change.
-    assert visible_text(lena).startswith("80.0 final suggested 33.3")
-    assert '<small class="d-block text-body-secondary grade-suggested">suggested 33.3</small>' in (
+    assert visible_text(lena).startswith("80.0% final suggested 33.3%")
+    assert '<small class="d-block text-body-secondary grade-suggested">suggested 33.3%</small>' in (
         lena
     )
 
@@ -64,7 +64,7 @@ def test_an_override_without_scores_says_nothing_was_suggested(
     client.force_login(instructor)
     lena = cells_of(client.get(reverse("gradebook", args=[seminar.slug])).content.decode())[0]
     # Missing work stays marked beside the grade typed for it.
-    assert visible_text(lena) == "missing 0.0 final nothing suggested"
+    assert visible_text(lena) == "missing 0.0% final nothing suggested"
 
 
 def test_a_suggestion_that_stands_shows_no_second_figure(
@@ -74,7 +74,7 @@ def test_a_suggestion_that_stands_shows_no_second_figure(
     gradebook.score_set(annotation=post, grader=instructor, value=3)
     client.force_login(instructor)
     lena = cells_of(client.get(reverse("gradebook", args=[seminar.slug])).content.decode())[0]
-    assert visible_text(lena) == "33.3" and "grade-suggested" not in lena
+    assert visible_text(lena) == "33.3%" and "grade-suggested" not in lena
 
 
 def test_missing_work_is_marked(client, instructor, seminar, graded):
@@ -156,7 +156,7 @@ def test_late_badges_follow_the_grace_period(client, instructor, seminar, blog_r
     assert ">late</span>" not in card(in_grace)
     assert ">late</span>" in card(late) and "50% off" in card(late)
     # The penalty agrees: only the 19:00 post loses half.
-    assert "2 + 1 (late: 2 − 50%) = 3 of 6 → 50" in html
+    assert "2 + 1 (late: 2 − 50%) = 3 of 6 → 50.0%" in html
     assert "1 late (due" in html
 
 
@@ -181,3 +181,32 @@ def test_a_private_note_is_neither_graded_nor_shown_to_graders(
     assert "remember to ask about Chad" not in page
     _students, _readings, cells = gradebook.build(seminar)
     assert cells[(blog_reading.pk, student.pk)].participation.posts == 1
+
+
+def test_grades_and_scores_carry_their_unit(client, instructor, seminar, blog_reading, student):
+    """A post scored 2 of 3 once read "22.2", with no % and no "of 100" (issue 13): every
+    page writes a grade as a percentage and a post's score against its scale."""
+    post = critique(blog_reading, student, "The sweet spot claim is premature.")
+    gradebook.score_set(annotation=post, grader=instructor, value=2)
+    gradebook.grades_release(reading=blog_reading, by=instructor)
+    client.force_login(instructor)
+    lena = cells_of(client.get(reverse("gradebook", args=[seminar.slug])).content.decode())[0]
+    assert visible_text(lena) == "22.2%"
+    assert "→ 22.2%" in lena  # the explanation in its title
+    walk = client.get(
+        reverse("grade_student", args=[seminar.slug, blog_reading.slug, student.pk])
+    ).content.decode()
+    assert '<span class="grade-value">22.2%</span>' in walk
+    assert "Final grade (out of 100)" in walk
+    client.force_login(student)
+    mine = client.get(reverse("my_grades", args=[seminar.slug]), follow=True).content.decode()
+    assert re.search(r'class="[^"]*student-grade">22\.2%</span>', mine)
+    assert "<strong>2 / 3</strong>" in mine
+    assert "= 2 of 9 → 22.2%" in mine
+
+
+def test_the_unit_rule():
+    assert display.grade(88.888) == "88.9%" and display.grade(100) == "100.0%"
+    assert display.grade(None) == "—" and display.score(None, 3) == "—"
+    assert display.score(8, 9) == "8 / 9"
+    assert display.grade_header("Week 1") == "Week 1 (out of 100)"

@@ -103,7 +103,7 @@ def test_a_score_above_the_scale_counts_as_its_top_and_says_so():
     assert result.grade == 100.0
     assert result.explanation == (
         "Best 3 of 3 scored posts: 2 (scored 3, scale now 0–2) + 2 (scored 3, scale now 0–2)"
-        " + 2 (scored 3, scale now 0–2) = 6 of 6 → 100"
+        " + 2 (scored 3, scale now 0–2) = 6 of 6 → 100.0%"
     )
 
 
@@ -112,7 +112,7 @@ def test_late_and_above_the_scale_both_show():
     result = suggest([Post(1, "critique", late, score=3)], DUE, Policy(score_max=2, best_n=1))
     assert result.grade == 75.0  # 2 - 25% = 1.5 of 2
     assert result.explanation == (
-        "Best 1 of 1 scored post: 1.5 (scored 3, scale now 0–2; late: 2 − 25%) = 1.5 of 2 → 75"
+        "Best 1 of 1 scored post: 1.5 (scored 3, scale now 0–2; late: 2 − 25%) = 1.5 of 2 → 75.0%"
     )
 
 

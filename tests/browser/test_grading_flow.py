@@ -65,7 +65,7 @@ def test_instructor_grades_with_the_keyboard_and_the_student_reads_it(
     page.keyboard.press("2")
     expect(page.locator(f"[data-post='{posts[1].pk}'] .score-status")).to_have_text("Scored 2")
     expect(page.locator("#suggestion")).to_contain_text(
-        "Best 3 of 3 scored posts: 3 + 3 + 2 = 8 of 9 → 88.9"
+        "Best 3 of 3 scored posts: 3 + 3 + 2 = 8 of 9 → 88.9%"
     )
     scores = {s.annotation_id: s.value for s in Score.objects.all()}
     assert scores == {posts[0].pk: 3, posts[1].pk: 2, posts[2].pk: 3}
@@ -86,6 +86,7 @@ def test_instructor_grades_with_the_keyboard_and_the_student_reads_it(
     page.get_by_label("Feedback to the student").fill(FEEDBACK)
     page.get_by_role("button", name="Save grade").click()
     expect(page.locator(".messages")).to_contain_text("Grade for Lena Ortiz saved.")
+    expect(page.locator(".grade-value")).to_have_text("88.9%")  # with its unit
     page.get_by_role("button", name="Release this reading's grades").click()
     expect(page.locator(".messages")).to_contain_text("released to students")
     page.set_viewport_size(PHONE)
@@ -93,7 +94,7 @@ def test_instructor_grades_with_the_keyboard_and_the_student_reads_it(
     page.set_viewport_size(LAPTOP)
 
     page.goto(f"/s/{seminar.slug}/grades/")
-    expect(page.get_by_role("row", name="Lena Ortiz")).to_contain_text("88.9")
+    expect(page.get_by_role("row", name="Lena Ortiz")).to_contain_text("88.9%")
     screenshot(page, "gradebook-laptop")
 
     # The student reads the grade, how it was reached, and the feedback.
@@ -101,10 +102,11 @@ def test_instructor_grades_with_the_keyboard_and_the_student_reads_it(
     log_in(mine, student.username, PASSWORD)
     mine.goto(f"/s/{seminar.slug}/grades/mine/")
     card = mine.locator("section.card", has_text=blog_reading.title)
-    expect(card.locator(".student-grade")).to_have_text("88.9")
-    expect(card).to_contain_text("Best 3 of 3 scored posts: 3 + 3 + 2 = 8 of 9 → 88.9")
+    expect(card.locator(".student-grade")).to_have_text("88.9%")
+    expect(card).to_contain_text("Best 3 of 3 scored posts: 3 + 3 + 2 = 8 of 9 → 88.9%")
     expect(card.locator(".feedback")).to_contain_text(FEEDBACK)
     expect(card.locator(".scored-posts")).to_contain_text("Good distinction.")
+    expect(card.locator(".scored-posts")).to_contain_text("3 / 3")
     screenshot(mine, "grades-student-laptop")
 
 
@@ -152,7 +154,7 @@ def test_the_keyboard_reaches_every_score_of_a_0_to_10_scale(
     assert focused_post(page) == str(posts[1].pk)
     page.keyboard.press("7")
     expect(second).to_have_text("Scored 7")
-    expect(page.locator("#suggestion")).to_contain_text("10 + 7 + 1 = 18 of 30 → 60")
+    expect(page.locator("#suggestion")).to_contain_text("10 + 7 + 1 = 18 of 30 → 60.0%")
     scores = {s.annotation_id: s.value for s in Score.objects.all()}
     assert scores == {posts[0].pk: 10, posts[1].pk: 7, posts[2].pk: 1}
 
@@ -179,7 +181,7 @@ def test_a_hidden_post_is_scored_and_marked_not_counted(
     page.keyboard.press("j")
     page.keyboard.press("1")
     expect(page.locator("#suggestion")).to_contain_text(
-        "Best 3 of 2 scored posts: 3 + 1 + 0 = 4 of 9 → 44.4 (1 missing post count 0); "
+        "Best 3 of 2 scored posts: 3 + 1 + 0 = 4 of 9 → 44.4% (1 missing post count 0); "
         "1 hidden post, not counted"
     )
     assert Score.objects.get(annotation=posts[1]).value == 3

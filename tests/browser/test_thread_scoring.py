@@ -60,7 +60,8 @@ def test_instructor_scores_in_the_thread_and_the_gradebook_follows(
     # The gradebook's suggestion follows: best 3 posts, one scored 2 of 3.
     cell = gradebook_cell(page, seminar, blog_reading, student)
     assert cell["suggested"] == pytest.approx(22.2)
-    assert cell["explanation"].startswith("Best 3 of 1 scored post: 2 + 0 + 0 = 2 of 9")
+    assert isinstance(cell["suggested"], float)  # numbers stay numbers in the API
+    assert cell["explanation"].startswith("Best 3 of 1 scored post: 2 + 0 + 0 = 2 of 9 → 22.2%")
 
     # A comment to the student: the disclosure after the scale, then Save comment.
     page.keyboard.press("Tab")
