@@ -31,6 +31,10 @@ Visibility, the rule everything else stands on (docs/moderation.md says it for p
   waiting post, writes one ModerationEvent row: the audit log misses no step of a post.
 """
 
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
 from annotations.models import CONCEALED, AnchorStatus, Annotation, Status, Visibility
 from seminar.models import STAFF_ROLES
 
@@ -43,6 +47,11 @@ from seminar.permissions import (  # noqa: F401
     can_view_seminar,
     role_in,
 )
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import AnonymousUser
+
+    from seminar.models import Reading, Seminar, User
 
 # The rules, on plain facts. `mine`: the person wrote the post; `takes_part`: they are a
 # member who can see the reading; `status`: the post's own status.
@@ -100,28 +109,28 @@ def is_concealed(status: str) -> bool:
 # The same rules, for a person and a model instance.
 
 
-def can_comment(user, reading):
+def can_comment(user: User | AnonymousUser, reading: Reading) -> bool:
     """Any member who can see the reading may join its discussion."""
     return can_view_reading(user, reading)
 
 
-def can_view_annotation(user, annotation):
+def can_view_annotation(user: User | AnonymousUser, annotation: Annotation) -> bool:
     return Annotation.objects.visible_to(user).filter(pk=annotation.pk).exists()
 
 
-def is_author(user, annotation):
+def is_author(user: User | AnonymousUser, annotation: Annotation) -> bool:
     return user.is_authenticated and annotation.author_id == user.pk
 
 
-def can_edit_annotation(user, annotation):
+def can_edit_annotation(user: User | AnonymousUser, annotation: Annotation) -> bool:
     return post_may_be_edited(mine=is_author(user, annotation), status=annotation.status)
 
 
-def can_delete_annotation(user, annotation):
+def can_delete_annotation(user: User | AnonymousUser, annotation: Annotation) -> bool:
     return post_may_be_deleted(mine=is_author(user, annotation), status=annotation.status)
 
 
-def can_reattach(user, annotation):
+def can_reattach(user: User | AnonymousUser, annotation: Annotation) -> bool:
     return post_may_be_reattached(
         has_passage=annotation.start is not None,
         status=annotation.status,
@@ -131,14 +140,14 @@ def can_reattach(user, annotation):
     )
 
 
-def thread_locked(annotation):
+def thread_locked(annotation: Annotation) -> bool:
     """The post's own lock or its thread's: a moderator locks a thread at its top."""
     if annotation.locked:
         return True
     return bool(annotation.thread_id) and annotation.thread.locked
 
 
-def can_reply(user, annotation):
+def can_reply(user: User | AnonymousUser, annotation: Annotation) -> bool:
     return post_may_be_replied_to(
         takes_part=can_comment(user, annotation.reading),
         mine=is_author(user, annotation),
@@ -147,7 +156,9 @@ def can_reply(user, annotation):
     )
 
 
-def posts_need_approval(user, seminar, *, visibility=None):
+def posts_need_approval(
+    user: User | AnonymousUser, seminar: Seminar, *, visibility: str | None = None
+) -> bool:
     """In a pre-moderated seminar, students' posts wait for a moderator. A private note does
     not: no moderator may read it, so holding it would only show it to one or strand it."""
     if visibility == Visibility.PRIVATE:
@@ -155,7 +166,7 @@ def posts_need_approval(user, seminar, *, visibility=None):
     return seminar.premoderation and role_in(user, seminar) not in STAFF_ROLES
 
 
-def can_flag(user, annotation):
+def can_flag(user: User | AnonymousUser, annotation: Annotation) -> bool:
     return post_may_be_flagged(
         takes_part=can_comment(user, annotation.reading),
         mine=is_author(user, annotation),
@@ -163,7 +174,7 @@ def can_flag(user, annotation):
     )
 
 
-def can_vote(user, annotation):
+def can_vote(user: User | AnonymousUser, annotation: Annotation) -> bool:
     return post_may_be_voted_on(
         takes_part=can_comment(user, annotation.reading),
         mine=is_author(user, annotation),
@@ -171,12 +182,12 @@ def can_vote(user, annotation):
     )
 
 
-def can_moderate_annotation(user, annotation):
+def can_moderate_annotation(user: User | AnonymousUser, annotation: Annotation) -> bool:
     return post_may_be_moderated(
         moderator=can_moderate(user, annotation.reading.seminar), status=annotation.status
     )
 
 
-def sees_names(user, seminar):
+def sees_names(user: User | AnonymousUser, seminar: Seminar) -> bool:
     """Instructors and TAs always see students' names, even in an anonymous seminar."""
     return not seminar.anonymous_peers or role_in(user, seminar) in STAFF_ROLES

@@ -9,6 +9,11 @@ called on the row's facts; `present_all` adds the placeholders that keep a reply
 thread whole under a hidden parent.
 """
 
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import TYPE_CHECKING, Any
+
 from django.db.models import Count, Exists, IntegerField, OuterRef, Q, Subquery
 
 from annotations.models import CONTENT_FIELDS, Annotation, Flag, Status, Vote
@@ -25,6 +30,11 @@ from annotations.permissions import (
 )
 from seminar.models import STAFF_ROLES
 from seminar.pseudonyms import people
+
+if TYPE_CHECKING:
+    from django.db.models import QuerySet
+
+    from seminar.models import Reading, User
 
 # A presented row: the post's content (models.CONTENT_FIELDS) with the ids and joins the
 # presenter needs.
@@ -66,7 +76,7 @@ PLACE_FIELDS = (
 )
 
 
-def rows(queryset, user):
+def rows(queryset: QuerySet[Annotation], user: User) -> QuerySet[Annotation, dict[str, Any]]:
     """Dict rows with vote and open-flag counts and what `user` did, in one query."""
     votes = Vote.objects.filter(annotation=OuterRef("pk"))
     flags = Flag.objects.filter(annotation=OuterRef("pk"), dismissed__isnull=True)
@@ -84,13 +94,19 @@ def rows(queryset, user):
     ).values(*FIELDS, "vote_total", "voted_by_me", "open_flags", "flagged_by_me")
 
 
-def visible_rows(user, reading):
+def visible_rows(user: User, reading: Reading) -> QuerySet[Annotation, dict[str, Any]]:
     queryset = Annotation.objects.visible_to(user).filter(reading=reading)
     return rows(queryset.order_by("created", "id"), user)
 
 
 class Presenter:
-    def __init__(self, user, reading, *, known_people=None):
+    def __init__(
+        self,
+        user: User,
+        reading: Reading,
+        *,
+        known_people: tuple[dict[int, str], dict[int, str]] | None = None,
+    ) -> None:
         self.user = user
         self.reading = reading
         # Pass `known_people` (from seminar.pseudonyms.people) to present several readings
@@ -101,7 +117,7 @@ class Presenter:
         self.moderator = can_moderate(user, reading.seminar)
         self.url = reading.get_absolute_url()
 
-    def author_of(self, annotation):
+    def author_of(self, annotation: Annotation) -> dict[str, Any]:
         """The same author dict, for a model instance (server-rendered lists)."""
         user = annotation.author
         return self.author(
@@ -114,7 +130,7 @@ class Presenter:
             }
         )
 
-    def author(self, a):
+    def author(self, a: dict[str, Any]) -> dict[str, Any]:
         deleted = a["status"] == Status.DELETED
         author_id = a["author_id"]
         if author_id is None:
@@ -144,7 +160,7 @@ class Presenter:
             "imported": False,
         }
 
-    def target(self, a):
+    def target(self, a: dict[str, Any]) -> dict[str, Any] | None:
         if a["start"] is None:
             return None
         return {
@@ -163,7 +179,7 @@ class Presenter:
             ],
         }
 
-    def present(self, a):
+    def present(self, a: dict[str, Any]) -> dict[str, Any]:
         """One visible post, as the API shows it to this person."""
         return {
             **self._place(a),
@@ -177,7 +193,7 @@ class Presenter:
             "target": self.target(a),
         }
 
-    def _place(self, a):
+    def _place(self, a: dict[str, Any]) -> dict[str, Any]:
         return {
             "id": a["id"],
             "reading": a["reading_id"],
@@ -193,7 +209,7 @@ class Presenter:
             "locked": bool(a["locked"] or a.get("thread__locked")),
         }
 
-    def _content(self, a):
+    def _content(self, a: dict[str, Any]) -> dict[str, Any]:
         deleted = a["status"] == Status.DELETED
         return {
             "text": "" if deleted else a["text"],
@@ -203,10 +219,10 @@ class Presenter:
             "deleted": deleted,
         }
 
-    def _mine(self, a):
+    def _mine(self, a: dict[str, Any]) -> bool:
         return a["author_id"] is not None and a["author_id"] == self.user.pk
 
-    def _moderation(self, a):
+    def _moderation(self, a: dict[str, Any]) -> dict[str, Any]:
         mine = self._mine(a)
         return {
             # Why it was hidden: for its author and the moderators only.
@@ -215,7 +231,7 @@ class Presenter:
             "flagged": bool(a["flagged_by_me"]),
         }
 
-    def _actions(self, a):
+    def _actions(self, a: dict[str, Any]) -> dict[str, bool]:
         """The permissions.py rules, on this row's facts."""
         mine, status = self._mine(a), a["status"]
         member = self.my_role is not None
@@ -241,7 +257,7 @@ class Presenter:
             ),
         }
 
-    def present_all(self, rows):
+    def present_all(self, rows: Iterable[dict[str, Any]]) -> list[dict[str, Any]]:
         """Every visible post of the list, oldest first, with a placeholder for each post
         this person may not see that stands between one they may see and its thread's top
         (permissions.py: a reply's author keeps their reply under a hidden parent). One more
@@ -266,7 +282,7 @@ class Presenter:
                 post_id = places[post_id]["parent_id"]
         return sorted([*items, *holders.values()], key=lambda i: (i["created"], i["id"]))
 
-    def placeholder(self, a, places):
+    def placeholder(self, a: dict[str, Any], places: dict[int, dict[str, Any]]) -> dict[str, Any]:
         """A post this person may not see, standing in its thread for what hangs under it:
         "hidden" or "pending" after the nearest concealed post at or above it."""
         cause, up = a, a

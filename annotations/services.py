@@ -6,6 +6,11 @@ them) and raises a domain error of seminar/errors.py with a message a person can
 saved when one is raised.
 """
 
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import TYPE_CHECKING, Any
+
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
@@ -37,12 +42,19 @@ from annotations.rendering import MAX_TEXT_CHARS, render_markdown
 from seminar.errors import Conflict, NotPermitted, ServiceError
 from seminar.models import Reading
 
+if TYPE_CHECKING:
+    from datetime import datetime
+
+    from django.db.models import TextChoices
+
+    from seminar.models import ReadingRevision, User
+
 MAX_TAGS = 10
 MAX_TAG_CHARS = 40
 TOP_KINDS = (*PASSAGE_KINDS, Kind.COMMENT)
 
 
-def clean_text(text):
+def clean_text(text: str | None) -> str:
     text = (text or "").replace("\r\n", "\n").replace("\x00", "").strip()
     if not text:
         raise ServiceError("Write something before posting.")
@@ -54,7 +66,7 @@ def clean_text(text):
     return text
 
 
-def clean_tags(tags):
+def clean_tags(tags: Iterable[Any] | None) -> list[str]:
     cleaned, seen = [], set()
     for tag in tags or []:
         if not isinstance(tag, str):
@@ -72,20 +84,20 @@ def clean_tags(tags):
     return cleaned
 
 
-def clean_choice(value, choices, what):
+def clean_choice(value: str, choices: type[TextChoices], what: str) -> str:
     values = [c.value for c in choices]
     if value not in values:
         raise ServiceError(f"Unknown {what} “{value}”: use one of {', '.join(values)}.")
     return value
 
 
-def _existing(author, client_id):
+def _existing(author: User | None, client_id: str) -> Annotation | None:
     if author is None or not client_id:
         return None
     return Annotation.objects.filter(author=author, client_id=client_id).first()
 
 
-def _save_new(annotation):
+def _save_new(annotation: Annotation) -> tuple[Annotation, bool]:
     # A retried request can race its first attempt: the unique (author, client_id) decides.
     try:
         with transaction.atomic():
@@ -101,17 +113,17 @@ def _save_new(annotation):
 @transaction.atomic
 def annotation_create(
     *,
-    reading,
-    author,
-    kind,
-    text,
-    tags=(),
-    visibility=Visibility.SEMINAR,
-    quote=None,
-    client_id="",
-    author_name="",
-    created=None,
-):
+    reading: Reading,
+    author: User | None,
+    kind: str,
+    text: str,
+    tags: Iterable[str] = (),
+    visibility: str = Visibility.SEMINAR,
+    quote: dict[str, Any] | None = None,
+    client_id: str = "",
+    author_name: str = "",
+    created: datetime | None = None,
+) -> tuple[Annotation, bool]:
     """A top-level post: a passage annotation when `quote` is given, else a page comment.
 
     `quote` is a dict with `exact` and optional `prefix`, `suffix`, `start`, `end` against the
@@ -152,7 +164,7 @@ def annotation_create(
     return _save_new(annotation)
 
 
-def _lock_current_text(reading):
+def _lock_current_text(reading: Reading) -> None:
     """Lock the reading's row and read its current revision afresh: an edit that committed
     after the caller loaded the reading must not leave a passage on the old text, never to
     be re-anchored. Edits take the same lock (revisions.reading_revise_and_reanchor)."""
@@ -160,7 +172,7 @@ def _lock_current_text(reading):
     reading.refresh_from_db(fields=["current_revision"])
 
 
-def _place(annotation, revision, quote):
+def _place(annotation: Annotation, revision: ReadingRevision, quote: dict[str, Any]) -> None:
     try:
         anchor = anchoring.locate(
             revision.text,
@@ -183,7 +195,9 @@ def _place(annotation, revision, quote):
 
 
 @transaction.atomic
-def reply_create(*, parent, author, text, client_id=""):
+def reply_create(
+    *, parent: Annotation, author: User, text: str, client_id: str = ""
+) -> tuple[Annotation, bool]:
     """A reply in parent's thread; it takes the thread's visibility. Returns (reply, created)."""
     client_id = (client_id or "")[:64]
     if first := _existing(author, client_id):
@@ -218,7 +232,7 @@ def reply_create(*, parent, author, text, client_id=""):
     return reply, created
 
 
-def _no_reply(parent, author, root):
+def _no_reply(parent: Annotation, author: User, root: Annotation) -> ServiceError | NotPermitted:
     """Why `post_may_be_replied_to` said no, in words."""
     if not can_comment(author, parent.reading):
         return NotPermitted("Only members of the seminar can reply.")
@@ -232,13 +246,13 @@ def _no_reply(parent, author, root):
     )
 
 
-def _author_check(annotation, actor):
+def _author_check(annotation: Annotation, actor: User | None) -> None:
     """`actor=None`: a trusted caller acting for the author (commands, imports, tests)."""
     if actor is not None and annotation.author_id != actor.pk:
         raise NotPermitted("Only its author can do that to a post.")
 
 
-def _locked(annotation):
+def _locked(annotation: Annotation) -> Annotation:
     """The post again, row-locked for this transaction: two edits or deletes take turns."""
     return (
         Annotation.objects.select_for_update(of=("self",))
@@ -248,7 +262,15 @@ def _locked(annotation):
 
 
 @transaction.atomic
-def annotation_update(*, annotation, editor=None, text=None, kind=None, tags=None, visibility=None):
+def annotation_update(
+    *,
+    annotation: Annotation,
+    editor: User | None = None,
+    text: str | None = None,
+    kind: str | None = None,
+    tags: Iterable[str] | None = None,
+    visibility: str | None = None,
+) -> Annotation:
     """The author's edit (`editor`: who asks). Changing a thread's visibility changes its
     replies' too."""
     annotation = _locked(annotation)
@@ -295,7 +317,9 @@ def annotation_update(*, annotation, editor=None, text=None, kind=None, tags=Non
 
 
 @transaction.atomic
-def annotation_reattach(*, annotation, quote, actor=None):
+def annotation_reattach(
+    *, annotation: Annotation, quote: dict[str, Any], actor: User | None = None
+) -> Annotation:
     """Put an annotation (an orphan, usually) on a newly selected passage of the current
     text. `actor`: who asks (its author, or an instructor for an orphan)."""
     annotation = (
@@ -335,7 +359,7 @@ def annotation_reattach(*, annotation, quote, actor=None):
 
 
 @transaction.atomic
-def annotation_delete(*, annotation, actor=None):
+def annotation_delete(*, annotation: Annotation, actor: User | None = None) -> Annotation:
     """The author's soft delete (`actor`: who asks): the row stays (evidence), shown as a
     tombstone while it has replies. A hidden or waiting post leaves moderation's hands by
     it, so the audit log records it, with the author as the one who acted."""
@@ -360,7 +384,9 @@ def annotation_delete(*, annotation, actor=None):
 DELETED_BY_AUTHOR = "Deleted by its author"
 
 
-def moderation_event_write(*, annotation, actor, action, reason, before):
+def moderation_event_write(
+    *, annotation: Annotation, actor: User, action: str, reason: str, before: str
+) -> ModerationEvent:
     """The one writer of the audit log: one append-only ModerationEvent for one change of a
     post, naming who acted as they are named now. `annotation_moderate`
     (annotations/moderation/services.py) and the author's own delete of a concealed post
@@ -378,12 +404,12 @@ def moderation_event_write(*, annotation, actor, action, reason, before):
     )
 
 
-def vote_count(annotation):
+def vote_count(annotation: Annotation) -> int:
     return Vote.objects.filter(annotation=annotation).count()
 
 
 @transaction.atomic
-def vote_add(*, annotation, user):
+def vote_add(*, annotation: Annotation, user: User) -> int:
     mine = annotation.author_id == user.pk
     takes_part = can_comment(user, annotation.reading)
     if not post_may_be_voted_on(takes_part=takes_part, mine=mine, status=annotation.status):
@@ -397,12 +423,19 @@ def vote_add(*, annotation, user):
 
 
 @transaction.atomic
-def vote_remove(*, annotation, user):
+def vote_remove(*, annotation: Annotation, user: User) -> int:
     Vote.objects.filter(annotation=annotation, user=user).delete()
     return vote_count(annotation)
 
 
-def comment_create(*, reading, author, text, author_name="", created=None):
+def comment_create(
+    *,
+    reading: Reading,
+    author: User | None,
+    text: str,
+    author_name: str = "",
+    created: datetime | None = None,
+) -> Annotation:
     """A page-level comment: the numbered discussion under the reading."""
     comment, _ = annotation_create(
         reading=reading,

@@ -9,6 +9,11 @@ Moderators see what `Annotation.objects.visible_to` shows them, like everyone el
 student's private note is never in their queue, and acting on it is a 404.
 """
 
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import TYPE_CHECKING
+
 from django.db import IntegrityError, transaction
 from django.db.models import Count, Exists, Max, OuterRef, Q
 from django.utils import timezone
@@ -27,9 +32,14 @@ from annotations.permissions import can_comment, can_moderate, post_may_be_flagg
 from annotations.services import moderation_event_write
 from seminar.errors import Conflict, NotFound, NotPermitted, ServiceError
 
+if TYPE_CHECKING:
+    from django.db.models import QuerySet
+
+    from seminar.models import Seminar, User
+
 
 @transaction.atomic
-def flag_create(*, annotation, user, reason, note=""):
+def flag_create(*, annotation: Annotation, user: User, reason: str, note: str = "") -> Flag:
     if reason not in FlagReason.values:
         raise ServiceError(f"Unknown reason “{reason}”: use one of {', '.join(FlagReason.values)}.")
     if reason == FlagReason.OTHER and not (note or "").strip():
@@ -73,7 +83,7 @@ TELLS_AUTHOR = {
 }
 
 
-def _check(annotation, action):
+def _check(annotation: Annotation, action: str) -> None:
     allowed, _after = TRANSITIONS[action]
     if annotation.status not in allowed:
         raise Conflict(
@@ -95,7 +105,9 @@ def _check(annotation, action):
 
 
 @transaction.atomic
-def annotation_moderate(*, annotation, moderator, action, reason=""):
+def annotation_moderate(
+    *, annotation: Annotation, moderator: User, action: str, reason: str = ""
+) -> Annotation:
     """Apply one moderation action and write its one audit row. Returns the post."""
     if action not in Action.values:
         raise ServiceError(f"Unknown action “{action}”: use one of {', '.join(Action.values)}.")
@@ -152,7 +164,9 @@ def annotation_moderate(*, annotation, moderator, action, reason=""):
     return annotation
 
 
-def moderation_queue(*, seminar, moderator):
+def moderation_queue(
+    *, seminar: Seminar, moderator: User
+) -> tuple[QuerySet[Annotation], QuerySet[Annotation], QuerySet[Annotation]]:
     """Posts that need a moderator: open flags, waiting for approval, recently hidden.
 
     Only posts the moderator may see, and never a private note (not even their own): the
@@ -178,7 +192,7 @@ def moderation_queue(*, seminar, moderator):
     return flagged, pending, hidden
 
 
-def open_flag_reasons(annotation_ids):
+def open_flag_reasons(annotation_ids: Iterable[int]) -> dict[int, list[str]]:
     """{annotation id: ["Off topic", "Other: …"]} for the open flags, in one query."""
     reasons = {}
     flags = Flag.objects.filter(annotation_id__in=annotation_ids, dismissed__isnull=True)

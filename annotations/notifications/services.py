@@ -11,6 +11,10 @@ a moderator" and the link opens the post they can see. Nothing is emailed about 
 recipient may not see when the email would go: an email cannot be taken back.
 """
 
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
 from django.conf import settings
 from django.core.mail import send_mail
 from django.db import transaction
@@ -19,10 +23,17 @@ from django.utils.text import Truncator
 
 from annotations.models import Annotation, Notification, NotificationKind, Status, Visibility
 
+if TYPE_CHECKING:
+    from django.db.models import QuerySet
+
+    from seminar.models import User
+
 EXCERPT_CHARS = 140
 
 
-def notify(*, user, kind, annotation, reason=""):
+def notify(
+    *, user: User | None, kind: str, annotation: Annotation, reason: str = ""
+) -> Notification | None:
     if user is None or not user.is_active:
         return None
     notification = Notification.objects.create(
@@ -33,7 +44,7 @@ def notify(*, user, kind, annotation, reason=""):
     return notification
 
 
-def notify_reply(*, reply):
+def notify_reply(*, reply: Annotation) -> Notification | None:
     """Tell the author of the post replied to, once the reply is visible to them."""
     parent = reply.parent
     if reply.status != Status.PUBLISHED or parent is None or parent.author_id is None:
@@ -43,7 +54,7 @@ def notify_reply(*, reply):
     return notify(user=parent.author, kind=NotificationKind.REPLY, annotation=reply)
 
 
-def listed_notifications(user):
+def listed_notifications(user: User) -> QuerySet[Notification]:
     """The notifications `user` sees in their list, each annotated with `seen` (may they see
     the post it is about) and `parent_seen` (the post that one answered). One query."""
     visible = Annotation.objects.visible_to(user)
@@ -57,12 +68,12 @@ def listed_notifications(user):
     )
 
 
-def unread_count(user):
+def unread_count(user: User) -> int:
     """The number on the navigation bar: the unread ones of the same list."""
     return listed_notifications(user).filter(read__isnull=True).count()
 
 
-def excerpt(notification):
+def excerpt(notification: Notification) -> str:
     """What the post says, as far as the recipient may see it now."""
     annotation = notification.annotation
     if notification.seen:
@@ -79,7 +90,7 @@ def excerpt(notification):
     return "Hidden by a moderator."
 
 
-def link(notification):
+def link(notification: Notification) -> str:
     """Where opening it goes: the post, else the one it answered (which they can see)."""
     annotation = notification.annotation
     if notification.seen or annotation.parent_id is None:
@@ -87,7 +98,7 @@ def link(notification):
     return f"{annotation.reading.get_absolute_url()}#annotation-{annotation.parent_id}"
 
 
-def describe(notification):
+def describe(notification: Notification) -> str:
     kind = NotificationKind(notification.kind)
     reading = notification.annotation.reading.title
     if kind == NotificationKind.REPLY:
@@ -98,7 +109,7 @@ def describe(notification):
     return text
 
 
-def _email(notification):
+def _email(notification: Notification) -> None:
     # A reply deep under a hidden post is no news to a peer: an email cannot be taken back.
     user, annotation = notification.user, notification.annotation
     if not Annotation.objects.visible_to(user).filter(pk=annotation.pk).exists():
