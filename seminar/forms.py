@@ -11,6 +11,13 @@ class SignupForm(UserCreationForm):
     display_name = forms.CharField(
         max_length=80, required=False, help_text="How classmates see you, e.g. “Ada L.”"
     )
+    join_code = forms.CharField(
+        max_length=20,
+        required=False,
+        label="Join code",
+        help_text="Optional: a seminar's code from your instructor joins you to it at once.",
+        widget=forms.TextInput(attrs={"autocomplete": "off", "autocapitalize": "characters"}),
+    )
 
     class Meta(UserCreationForm.Meta):
         model = User

@@ -179,8 +179,11 @@ def membership_set_role(*, membership: Membership, role: str) -> Membership:
 
 
 @transaction.atomic
-def membership_remove(*, membership: Membership) -> None:
+def membership_remove(*, membership: Membership, by: User | None = None) -> None:
+    """Take a member off the roster; `by`, the person doing it, may not remove themselves."""
     membership = Membership.objects.select_for_update().get(pk=membership.pk)
+    if by is not None and membership.user_id == by.pk:
+        raise ServiceError("You cannot remove yourself from the seminar.")
     if membership.role == Role.INSTRUCTOR and _instructor_count(membership.seminar) == 1:
         raise ServiceError("A seminar needs at least one instructor.")
     membership.delete()
@@ -280,6 +283,21 @@ def reading_update(
     return reading
 
 
+def _same_line_ends(source: str) -> str:
+    return source.replace("\r\n", "\n").replace("\r", "\n")
+
+
+def reading_text_changed(*, reading: Reading, source: str, format: str) -> bool:
+    """Whether saving this text would make a new revision.
+
+    A browser posts a textarea with CRLF line ends and the form strips the ends: the text
+    shown in the edit box and sent back unchanged is the same text."""
+    current = reading.current_revision
+    if current is None or current.format != format:
+        return True
+    return _same_line_ends(source).strip() != _same_line_ends(current.source).strip()
+
+
 @transaction.atomic
 def reading_revise(
     *, reading: Reading, editor: User, source: str, format: str, note: str = ""
@@ -289,8 +307,7 @@ def reading_revise(
     Re-anchoring annotations is added by the annotations app around this call, in the same
     transaction (DESIGN.md: seminar never imports annotations).
     """
-    current = reading.current_revision
-    if current and current.source == source and current.format == format:
+    if not reading_text_changed(reading=reading, source=source, format=format):
         return None
     try:
         rendered = textformats.render_body(source, format=format)

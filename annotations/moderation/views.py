@@ -50,6 +50,9 @@ def bulk(request, slug):
     action = request.POST.get("action", "")
     reason = request.POST.get("reason", "")
     ids = [int(i) for i in request.POST.getlist("ids") if i.isdigit()]
+    if action not in dict(BULK_ACTIONS):
+        messages.error(request, "Choose an action for the ticked posts first.")
+        return redirect("moderation_queue", slug=seminar.slug)
     if not ids:
         messages.error(request, "Tick the posts to act on first.")
         return redirect("moderation_queue", slug=seminar.slug)
@@ -79,6 +82,30 @@ def bulk(request, slug):
     return redirect("moderation_queue", slug=seminar.slug)
 
 
+# A decision on a post settles its open flags (Flag.dismissed is when): hiding or deleting
+# the post agrees with the report; approving, restoring or dismissing does not.
+UPHOLDS = {Action.HIDE, Action.DELETE}
+SETTLES = UPHOLDS | {Action.APPROVE, Action.UNHIDE, Action.DISMISS}
+
+
+def _flag_outcomes(flags):
+    """Set `outcome` on each settled flag: "Flag upheld" or "Flag dismissed"."""
+    settled = [f for f in flags if f.dismissed]
+    decisions = ModerationEvent.objects.filter(
+        annotation_id__in={f.annotation_id for f in settled}, action__in=SETTLES
+    ).order_by("created", "id")
+    by_post = {}
+    for event in decisions.only("annotation_id", "action", "created"):
+        by_post.setdefault(event.annotation_id, []).append(event)
+    for flag in settled:
+        # The decision is the first one written once the flag was settled.
+        decision = next(
+            (e for e in by_post.get(flag.annotation_id, []) if e.created >= flag.dismissed), None
+        )
+        upheld = decision is not None and decision.action in UPHOLDS
+        flag.outcome = "Flag upheld" if upheld else "Flag dismissed"
+
+
 @login_required
 def audit(request, slug):
     seminar = access_seminar(request.user, slug, allowed=can_moderate)
@@ -93,6 +120,7 @@ def audit(request, slug):
         .select_related("user", "annotation__reading", "annotation__author")
         .order_by("-created")[:500]
     )
+    _flag_outcomes(flags)
     timeline = sorted(
         [("action", e.created, e) for e in events] + [("flag", f.created, f) for f in flags],
         key=lambda item: item[1],

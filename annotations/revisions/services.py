@@ -14,7 +14,7 @@ from typing import Any
 from django.db import connection, transaction
 
 from annotations.anchoring import ORPHANED, Anchor, Placement, reanchor
-from annotations.models import Annotation
+from annotations.models import Annotation, Status
 from seminar import textformats
 from seminar.models import Reading, ReadingRevision, User
 from seminar.services import ServiceError, reading_revise
@@ -28,6 +28,7 @@ PLACEMENT_FIELDS = (
     "quote_suffix",
     "anchored_revision_id",
     "anchor_status",
+    "status",
 )
 
 
@@ -70,8 +71,11 @@ def _plan(reading: Reading, new_text: str) -> list[tuple[dict[str, Any], Placeme
 
 
 def _summarize(plan: list[tuple[dict[str, Any], Placement]]) -> Summary:
+    """The counts people read; a deleted post still moves with the text but is not counted."""
     summary = Summary()
     for row, placement in plan:
+        if row["status"] == Status.DELETED:
+            continue
         setattr(summary, placement.status, getattr(summary, placement.status) + 1)
         summary.statuses[row["id"]] = placement.status
     return summary

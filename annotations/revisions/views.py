@@ -14,7 +14,7 @@ from annotations.revisions.readings import reading_save
 from annotations.revisions.services import preview_revision, reading_restore
 from seminar.access import access_reading
 from seminar.permissions import can_edit_reading
-from seminar.services import ServiceError
+from seminar.services import ServiceError, reading_text_changed
 
 
 def fingerprint(source, format, base):
@@ -46,9 +46,8 @@ def reading_edit(request, slug, reading_slug):
     context = {"form": form, "seminar": reading.seminar, "reading": reading}
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
-        changed = revision is None or (data["source"], data["format"]) != (
-            revision.source,
-            revision.format,
+        changed = reading_text_changed(
+            reading=reading, source=data["source"], format=data["format"]
         )
         stamp = fingerprint(data["source"], data["format"], revision)
         has_passages = reading.annotations.filter(start__isnull=False).exists()

@@ -4,11 +4,12 @@ from django.contrib import messages
 from django.contrib.auth import login
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
+from django.db import transaction
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
-from seminar import throttling, tokens
+from seminar import services, throttling, tokens
 from seminar.forms import ProfileForm, SignupForm, TokenForm
 from seminar.models import ApiToken
 from seminar.services import ServiceError
@@ -26,15 +27,43 @@ def safe_next(request, default="dashboard"):
 def signup(request):
     if request.user.is_authenticated:
         return redirect(safe_next(request))
-    form = SignupForm(request.POST or None)
+    form = SignupForm(request.POST or None, initial={"join_code": request.GET.get("code", "")})
+    wait = None
     if request.method == "POST" and form.is_valid():
-        user = form.save()
-        login(request, user, backend="django.contrib.auth.backends.ModelBackend")
-        messages.success(request, f"Welcome, {user.name}. Join a seminar with its code.")
-        return redirect(safe_next(request))
-    return render(
-        request, "registration/signup.html", {"form": form, "next": safe_next(request, "")}
+        code = form.cleaned_data["join_code"].strip()
+        # The same count of wrong codes as /join/ (there is no account yet: the address).
+        guesser = throttling.client_address(request)
+        wait = throttling.blocked("join-code", guesser) if code else None
+        if wait:
+            form.add_error("join_code", throttling.wait_message(wait))
+        else:
+            try:
+                with transaction.atomic():  # a wrong code makes no account
+                    user = form.save()
+                    membership = (
+                        services.membership_join_by_code(user=user, code=code) if code else None
+                    )
+            except ServiceError as exc:
+                form.add_error("join_code", str(exc))
+                throttling.record("join-code", guesser)
+            else:
+                login(request, user, backend="django.contrib.auth.backends.ModelBackend")
+                if membership:
+                    messages.success(
+                        request, f"Welcome, {user.name}. You are in {membership.seminar.title}."
+                    )
+                    return redirect(membership.seminar)
+                messages.success(request, f"Welcome, {user.name}. Join a seminar with its code.")
+                return redirect(safe_next(request))
+    response = render(
+        request,
+        "registration/signup.html",
+        {"form": form, "next": safe_next(request, "")},
+        status=429 if wait else 200,
     )
+    if wait:
+        response["Retry-After"] = str(wait)
+    return response
 
 
 def profile_page(request, *, form=None, token_form=None, new_key=None, status=200):

@@ -196,7 +196,7 @@ def member_remove(request, slug, pk):
     seminar = access_seminar(request.user, slug, allowed=can_manage_roster)
     membership = get_object_or_404(Membership, seminar=seminar, pk=pk)
     try:
-        services.membership_remove(membership=membership)
+        services.membership_remove(membership=membership, by=request.user)
     except services.ServiceError as exc:
         messages.error(request, str(exc))
     else:

@@ -171,6 +171,25 @@ def test_bulk_actions_from_the_queue_page(client, instructor, student2, seminar,
     assert ModerationEvent.objects.filter(action="approve").count() == 3
 
 
+def test_the_bulk_action_starts_unchosen_and_applying_none_changes_nothing(
+    client, instructor, student2, seminar, blog_reading
+):
+    seminar.premoderation = True
+    seminar.save()
+    post = annotation_create(reading=blog_reading, author=student2, kind="comment", text="Hi")[0]
+    client.force_login(instructor)
+    page = client.get(reverse("moderation_queue", args=[seminar.slug])).text
+    select = page[page.index('id="bulk-action"') : page.index("</select>")]
+    assert '<option value="" selected>Choose an action…</option>' in select
+    assert '<option value="approve" selected' not in select
+    for data in ({"ids": [post.pk]}, {"action": "", "ids": [post.pk]}):
+        response = client.post(reverse("moderation_bulk", args=[seminar.slug]), data, follow=True)
+        assert "Choose an action for the ticked posts first." in response.text
+    post.refresh_from_db()
+    assert post.status == "pending"
+    assert not ModerationEvent.objects.exists()
+
+
 def test_premoderation_holds_posts_and_edits_until_approved(
     client, student, student2, instructor, seminar, blog_reading
 ):
@@ -320,6 +339,23 @@ def test_audit_page_shows_the_flag_and_the_action(client, instructor, student2, 
     assert "Flagged" in page and "Disrespectful: personal" in page
     assert "Hid" in page and "Keep it about the argument" in page
     assert page.index("Keep it about the argument") < page.index("Disrespectful: personal")
+
+
+def test_the_audit_page_says_whether_a_flag_was_upheld_or_dismissed(
+    client, instructor, student, student2, critique, blog_reading
+):
+    flag_create(annotation=critique, user=student2, reason="disrespectful")
+    annotation_moderate(annotation=critique, moderator=instructor, action="hide", reason="Rude")
+    fine = annotation_create(reading=blog_reading, author=student2, kind="comment", text="Fine")[0]
+    flag_create(annotation=fine, user=student, reason="spam")
+    annotation_moderate(annotation=fine, moderator=instructor, action="dismiss")
+    client.force_login(instructor)
+    page = client.get(reverse("moderation_audit", args=[critique.reading.seminar.slug])).text
+    assert "settled" not in page
+    rows = page.split('<tr class="audit-flag">')[1:]
+    spam, rude = rows  # newest first
+    assert "Flag dismissed" in spam and "Spam" in spam
+    assert "Flag upheld" in rude and "Disrespectful" in rude
 
 
 def test_the_author_sees_awaiting_approval_on_their_own_post(

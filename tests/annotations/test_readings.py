@@ -16,6 +16,8 @@ from seminar.models import Reading, ReadingRevision
 from tests.seminar.blog_source import blog_comments, blog_works_cited
 from tests.texts import ARTICLE, BLOG, COURSE, NEWS, REPORT, reading_path
 
+from .placements import annotate_everywhere
+
 # file -> (title, date or None, paragraphs a person counts in the body; see
 # tests/seminar/test_textformats.py for how each count breaks down)
 EXPECTED = {
@@ -242,6 +244,47 @@ def test_editing_the_text_makes_a_new_revision_and_keeps_the_old(client, instruc
     assert "A new closing paragraph." in blog_reading.current_revision.text
     first.refresh_from_db()
     assert "A new closing paragraph." not in first.text
+
+
+def test_publishing_a_draft_with_its_text_unchanged_makes_no_revision(
+    client, instructor, draft_reading
+):
+    client.force_login(instructor)
+    first = draft_reading.current_revision
+    # What a browser sends back from the edit box untouched: CRLF line ends, ends trimmed.
+    source = "\n" + first.source.replace("\n", "\r\n") + "\r\n"
+    response = client.post(
+        reverse("reading_edit", args=[draft_reading.seminar.slug, draft_reading.slug]),
+        {
+            "title": draft_reading.title,
+            "status": "published",
+            "format": first.format,
+            "source": source,
+        },
+        follow=True,
+    )
+    assert "Saved. The text did not change." in response.text
+    assert "Saved as revision" not in response.text
+    draft_reading.refresh_from_db()
+    assert draft_reading.status == "published"
+    assert draft_reading.current_revision == first
+    assert draft_reading.revisions.count() == 1
+
+
+def test_saving_the_same_text_over_annotations_asks_no_confirmation(
+    client, instructor, student, blog_reading
+):
+    annotate_everywhere(blog_reading, student)
+    client.force_login(instructor)
+    source = blog_reading.current_revision.source.replace("\n", "\r\n")
+    response = client.post(
+        reverse("reading_edit", args=[blog_reading.seminar.slug, blog_reading.slug]),
+        {"title": "Renamed", "status": "published", "format": "text", "source": source},
+    )
+    assert response.status_code == 302
+    blog_reading.refresh_from_db()
+    assert blog_reading.title == "Renamed"
+    assert blog_reading.revisions.count() == 1
 
 
 def test_a_bad_edit_saves_neither_text_nor_details(client, instructor, blog_reading):

@@ -7,8 +7,12 @@ import pytest
 from django.urls import reverse
 
 from annotations.models import Annotation
-from annotations.revisions.services import reading_restore, reading_revise_and_reanchor
-from annotations.services import annotation_create
+from annotations.revisions.services import (
+    preview_revision,
+    reading_restore,
+    reading_revise_and_reanchor,
+)
+from annotations.services import annotation_create, annotation_delete
 from seminar.models import Reading
 from tests.apicalls import api
 from tests.texts import ALL, ARTICLE, BLOG, REPORT, reading_text
@@ -217,6 +221,21 @@ def test_edit_page_previews_then_saves_with_a_summary(client, instructor, studen
     assert orphans > 0
 
 
+def test_the_preview_does_not_count_a_deleted_post(client, instructor, student, blog_reading):
+    made = annotate_everywhere(blog_reading, student)
+    gone = made[0]
+    annotation_delete(annotation=gone, actor=student)
+    source = blog_reading.current_revision.source
+    cut = source.replace(source.split("\n\n")[2], "")
+    summary = preview_revision(reading=blog_reading, source=cut, format="text")
+    assert summary.anchored + summary.moved + summary.orphaned == len(made) - 1
+    assert gone.pk not in summary.statuses
+    client.force_login(instructor)
+    preview = edit(client, blog_reading, cut)
+    assert f"<strong>{summary.anchored}</strong> stay on their words" in preview.text
+    assert f"<strong>{summary.orphaned}</strong> will no longer be in the text" in preview.text
+
+
 def test_a_confirmation_for_another_text_previews_again(client, instructor, student, blog_reading):
     annotate_everywhere(blog_reading, student)
     client.force_login(instructor)
@@ -315,7 +334,7 @@ def test_an_edit_confirmed_after_someone_else_saved_is_previewed_again(
         quote={"exact": "believe it has found the sweet spot of timing and method this time"},
     )
     client.force_login(instructor)
-    mine = source.replace("Mali", "Mali (West Africa)", 1)
+    mine = source.replace("Chad", "Chad (West Africa)", 1)
     stamp = re.search(r'name="confirm" value="([0-9a-f]+)"', edit(client, blog_reading, mine).text)
     reading_revise_and_reanchor(
         reading=blog_reading, editor=instructor, source=source + "\n\nOther.", format="text"

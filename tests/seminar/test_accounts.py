@@ -6,7 +6,7 @@ import re
 from django.core import mail
 from django.urls import reverse
 
-from seminar.models import User
+from seminar.models import Membership, Role, User
 from tests.conftest import PASSWORD
 
 
@@ -40,6 +40,40 @@ def test_sign_up_refuses_a_used_email(client, student):
     assert response.status_code == 200
     assert "already uses this email" in response.text
     assert not User.objects.filter(username="other").exists()
+
+
+def signup_data(username, **extra):
+    return {
+        "username": username,
+        "email": f"{username}@example.org",
+        "password1": "a long enough passphrase",
+        "password2": "a long enough passphrase",
+        **extra,
+    }
+
+
+def test_sign_up_with_a_join_code_joins_the_seminar(client, seminar):
+    assert 'name="join_code"' in client.get(reverse("signup")).text
+    code = f" {seminar.join_code.lower()} "
+    response = client.post(reverse("signup"), signup_data("ada", join_code=code), follow=True)
+    ada = User.objects.get(username="ada")
+    assert Membership.objects.get(seminar=seminar, user=ada).role == Role.STUDENT
+    assert response.redirect_chain[-1][0] == seminar.get_absolute_url()
+    assert f"You are in {seminar.title}." in response.text
+
+
+def test_sign_up_with_a_wrong_join_code_makes_no_account(client, seminar):
+    response = client.post(reverse("signup"), signup_data("ada", join_code="WRONG123"))
+    assert response.status_code == 200
+    form = response.context["form"]
+    assert "No seminar has that join code" in form.errors["join_code"][0]
+    assert not User.objects.filter(username="ada").exists()
+    assert "_auth_user_id" not in client.session
+
+
+def test_sign_up_without_a_join_code_joins_nothing(client, seminar):
+    client.post(reverse("signup"), signup_data("ada"))
+    assert not Membership.objects.filter(user__username="ada").exists()
 
 
 def test_log_in_and_out(client, student):

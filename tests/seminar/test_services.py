@@ -116,6 +116,32 @@ def test_instructor_removes_a_member(client, seminar, instructor, student):
     assert not Membership.objects.filter(pk=membership.pk).exists()
 
 
+def test_nobody_removes_themselves_from_the_roster(seminar, instructor):
+    colleague = make_user("diallo", "Dr. Diallo")
+    services.membership_add(seminar=seminar, who="diallo", role=Role.INSTRUCTOR)
+    membership = Membership.objects.get(seminar=seminar, user=instructor)
+    with pytest.raises(services.ServiceError, match="cannot remove yourself"):
+        services.membership_remove(membership=membership, by=instructor)
+    assert Membership.objects.filter(pk=membership.pk).exists()
+    # A co-instructor may.
+    services.membership_remove(membership=membership, by=colleague)
+    assert not Membership.objects.filter(pk=membership.pk).exists()
+
+
+def test_the_roster_offers_no_remove_button_on_your_own_row(client, seminar, instructor, ta):
+    make_user("diallo", "Dr. Diallo")
+    services.membership_add(seminar=seminar, who="diallo", role=Role.INSTRUCTOR)
+    client.force_login(instructor)
+    page = client.get(reverse("roster", args=[seminar.slug])).text
+    assert f'aria-label="Remove {ta.name}"' in page
+    assert 'aria-label="Remove Dr. Diallo"' in page
+    assert f'aria-label="Remove {instructor.name}"' not in page
+    mine = Membership.objects.get(seminar=seminar, user=instructor)
+    response = client.post(reverse("member_remove", args=[seminar.slug, mine.pk]), follow=True)
+    assert "You cannot remove yourself from the seminar." in response.text
+    assert Membership.objects.filter(pk=mine.pk).exists()
+
+
 def test_the_last_instructor_cannot_leave_or_be_demoted(seminar, instructor):
     membership = Membership.objects.get(seminar=seminar, user=instructor)
     with pytest.raises(services.ServiceError, match="at least one instructor"):

@@ -8,8 +8,9 @@ from django.core.cache import cache
 from django.core.management import call_command
 from django.db import connection
 from django.test import Client
+from django.urls import reverse
 
-from seminar.models import Membership
+from seminar.models import Membership, User
 from seminar.tokens import token_create
 from tests.apicalls import api
 from tests.conftest import PASSWORD
@@ -49,6 +50,34 @@ def test_one_address_guessing_many_accounts_is_locked(student, student2, setting
     right = {"username": student2.username, "password": PASSWORD}
     assert guesser.post(LOGIN, right).status_code == 429  # by address
     assert Client(REMOTE_ADDR="10.0.0.10").post(LOGIN, right).status_code == 302
+
+
+@pytest.mark.django_db
+def test_join_codes_at_sign_up_count_with_those_at_join(client, seminar, outsider):
+    def sign_up(username, code):
+        return client.post(
+            reverse("signup"),
+            {
+                "username": username,
+                "email": f"{username}@example.org",
+                "password1": "a long enough passphrase",
+                "password2": "a long enough passphrase",
+                "join_code": code,
+            },
+        )
+
+    for n in range(5):
+        assert sign_up(f"guess{n}", f"WRONG{n:03d}").status_code == 200
+    client.force_login(outsider)
+    for n in range(5, 10):
+        assert client.post("/join/", {"code": f"WRONG{n:03d}"}).status_code == 400
+    client.logout()
+    response = sign_up("ada", seminar.join_code)
+    assert response.status_code == 429
+    assert "Too many attempts. Try again in 15 minutes." in response.text
+    assert not User.objects.filter(username__in=["ada", "guess0"]).exists()
+    client.force_login(outsider)
+    assert client.post("/join/", {"code": seminar.join_code}).status_code == 429
 
 
 @pytest.mark.django_db
