@@ -45,10 +45,8 @@ def _key(name: str, ident: str) -> str:
     return f"throttle:{name}:{digest}"
 
 
-def retry_after(name: str, ident: str, *, allowed: int = 0) -> int | None:
-    """Seconds until `ident` may try `name` again, or None if it may now. With `allowed`,
-    that many attempts beyond the limit are let through (a write that was counted)."""
-    state = cache.get(_key(name, ident))
+def _wait(name: str, state, *, allowed: int = 0) -> int | None:
+    """Seconds left in a window whose count reached the limit (plus `allowed`), else None."""
     if not state:
         return None
     count, ends = state
@@ -56,6 +54,11 @@ def retry_after(name: str, ident: str, *, allowed: int = 0) -> int | None:
     if left <= 0 or count < limit_for(name).count + allowed:
         return None
     return left
+
+
+def retry_after(name: str, ident: str) -> int | None:
+    """Seconds until `ident` may try `name` again, or None if it may now."""
+    return _wait(name, cache.get(_key(name, ident)))
 
 
 def record(name: str, ident: str) -> int | None:
@@ -70,7 +73,7 @@ def record(name: str, ident: str) -> int | None:
     # A read-modify-write: two workers racing may each count once for two attempts, which
     # errs by one attempt per race, never by a window.
     cache.set(key, state, timeout=max(1, int(state[1] - now) + 1))
-    return retry_after(name, ident, allowed=1)
+    return _wait(name, state, allowed=1)  # this attempt itself was let through
 
 
 def reset(name: str, ident: str) -> None:

@@ -14,7 +14,7 @@ from django.urls import reverse
 from annotations.models import Annotation
 from seminar.models import Reading, ReadingRevision
 from tests.seminar.blog_source import blog_comments, blog_works_cited
-from tests.texts import ARTICLE, BLOG, COURSE, NEWS, REPORT, reading_path
+from tests.texts import ARTICLE, BLOG, COURSE, NEWS, REPORT, SWEET_SPOT, reading_path
 
 from .placements import annotate_everywhere
 
@@ -144,7 +144,7 @@ def test_blog_page_looks_like_the_post(client, student, blog_reading):
     # The canonical text is the body without markup: no reader comment, no title.
     text = blog_reading.current_revision.text
     assert "After yesterdays seminar" not in text
-    assert "believe it has found the sweet spot of timing and method this time" in text
+    assert SWEET_SPOT in text
     assert blog_reading.current_revision.works_cited == blog_works_cited()
     for entry in blog_works_cited():
         assert entry in unescape(page)

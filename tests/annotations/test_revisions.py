@@ -15,7 +15,7 @@ from annotations.revisions.services import (
 from annotations.services import annotation_create, annotation_delete
 from seminar.models import Reading
 from tests.apicalls import api
-from tests.texts import ALL, ARTICLE, BLOG, REPORT, reading_text
+from tests.texts import ALL, ARTICLE, BLOG, REPORT, SWEET_SPOT, reading_text
 
 from ..conftest import import_reading
 from .placements import annotate_everywhere, check
@@ -108,7 +108,7 @@ def test_restoring_an_earlier_revision_brings_orphans_back(
 ):
     first = blog_reading.current_revision
     text = first.text
-    quote = "believe it has found the sweet spot of timing and method this time"
+    quote = SWEET_SPOT
     start = text.index(quote)
     made, _ = annotation_create(
         reading=blog_reading,
@@ -331,7 +331,7 @@ def test_an_edit_confirmed_after_someone_else_saved_is_previewed_again(
         author=student,
         kind="critique",
         text="?",
-        quote={"exact": "believe it has found the sweet spot of timing and method this time"},
+        quote={"exact": SWEET_SPOT},
     )
     client.force_login(instructor)
     mine = source.replace("Chad", "Chad (West Africa)", 1)
@@ -359,7 +359,7 @@ def test_an_instructor_reattaches_an_orphan_but_not_a_placed_passage(
 ):
     first = blog_reading.current_revision
     orphaned_quote = "the second most feared commander in the basin"
-    placed_quote = "believe it has found the sweet spot of timing and method this time"
+    placed_quote = SWEET_SPOT
     orphan, _ = annotation_create(
         reading=blog_reading,
         author=student,
@@ -413,7 +413,7 @@ def test_a_passage_posted_from_a_stale_page_lands_on_the_current_text(
         format="text",
     )
     fresh.refresh_from_db()
-    quote = "believe it has found the sweet spot of timing and method this time"
+    quote = SWEET_SPOT
     made, _ = annotation_create(
         reading=stale, author=student, kind="critique", text="x", quote={"exact": quote}
     )
@@ -432,7 +432,7 @@ def test_put_of_the_same_text_reports_orphans_as_orphans(client, instructor, stu
         author=student,
         kind="critique",
         text="?",
-        quote={"exact": "believe it has found the sweet spot of timing and method this time"},
+        quote={"exact": SWEET_SPOT},
     )
     changed = first.source.replace(quote, "a rumour")
     client.force_login(instructor)

@@ -7,6 +7,7 @@ from playwright.sync_api import expect
 
 from annotations.models import Score
 from annotations.services import annotation_create
+from tests.texts import SWEET_SPOT
 
 from ..conftest import PASSWORD
 from .conftest import LAPTOP, PHONE, log_in, screenshot
@@ -15,7 +16,7 @@ pytestmark = pytest.mark.browser
 
 PASSAGES = [
     ("foreign aid and support", "Aid is not the same as support: which is meant?"),
-    ("believe it has found the sweet spot of timing and method this time", "Premature claim."),
+    (SWEET_SPOT, "Premature claim."),
     ("thrown the insurgents’ chain of command into disorder", "What evidence of the effect?"),
 ]
 FEEDBACK = "Sharp questions. Next time, bring a source for the chain-of-command claim."

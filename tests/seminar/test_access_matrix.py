@@ -101,16 +101,13 @@ def fill(route, values, name=None):
 
 
 SEMINAR_PAGES = [(r, n) for r, n in page_routes() if "<slug:slug>" in r]
-API_OPERATIONS = [
-    (path, method, op["operationId"])
+OPERATIONS = [
+    (path, method, op)
     for path, ops in ninja_api.get_openapi_schema()["paths"].items()
     for method, op in ops.items()
 ]
-BODY_TAKEN = {
-    op["operationId"]: "requestBody" in op
-    for ops in ninja_api.get_openapi_schema()["paths"].values()
-    for op in ops.values()
-}
+API_OPERATIONS = [(path, method, op["operationId"]) for path, method, op in OPERATIONS]
+BODY_TAKEN = {op["operationId"]: "requestBody" in op for _, _, op in OPERATIONS}
 
 
 def operation_name(operation_id):

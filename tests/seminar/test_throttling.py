@@ -4,7 +4,6 @@ included, and counted in the shared database cache that every worker reads."""
 
 import pytest
 from django.core import mail
-from django.core.cache import cache
 from django.core.management import call_command
 from django.db import connection
 from django.test import Client
@@ -155,4 +154,3 @@ def test_counters_live_in_the_shared_database_cache(settings, client, outsider):
         cursor.execute(f"SELECT cache_key FROM {table}")  # noqa: S608 - our own table name
         keys = [row[0] for row in cursor.fetchall()]
     assert any("throttle:join-code:" in key for key in keys)
-    cache.clear()
