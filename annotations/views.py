@@ -15,7 +15,7 @@ from annotations.permissions import can_comment
 from annotations.presenting import Presenter
 from annotations.revisions.readings import parse_pasted, parse_upload, reading_import
 from annotations.services import comment_create
-from seminar.access import access_reading, access_seminar
+from seminar.access import access_reading, access_staff_reading, access_staff_seminar
 from seminar.permissions import can_add_reading, can_edit_reading, can_teach
 from seminar.services import ServiceError, reading_move
 
@@ -90,7 +90,7 @@ def comment_post(request, slug, reading_slug):
 
 @login_required
 def reading_create(request, slug):
-    seminar = access_seminar(request.user, slug, allowed=can_add_reading)
+    seminar = access_staff_seminar(request.user, slug, allowed=can_add_reading)
     form = ReadingCreateForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
@@ -126,7 +126,7 @@ def reading_create(request, slug):
 @login_required
 @require_POST
 def reading_reorder(request, slug, reading_slug):
-    reading = access_reading(request.user, slug, reading_slug, allowed=can_edit_reading)
+    reading = access_staff_reading(request.user, slug, reading_slug, allowed=can_edit_reading)
     offset = -1 if request.POST.get("direction") == "up" else 1
     reading_move(reading=reading, offset=offset)
     return redirect(reading.seminar)

@@ -1,7 +1,10 @@
 """Fetching objects for a request: the object, or a 404 to whoever may not see it.
 
 Outsiders get 404, never 403, so that a seminar's existence does not leak. A member who may
-see a thing but not change it gets 403.
+see a thing but not change it gets 403. The teaching staff's own pages (grading, moderation,
+exports, the roster's controls, settings, a reading's editor and history) are 404 to
+students too: that such a page exists is the staff's business. A TA refused one of them
+(releasing grades, editing the text) gets 403.
 """
 
 from django.core.exceptions import PermissionDenied
@@ -9,7 +12,7 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404
 
 from seminar.models import Reading, Seminar
-from seminar.permissions import can_view_reading, can_view_seminar
+from seminar.permissions import can_teach, can_view_reading, can_view_seminar
 
 
 def access_seminar(user, slug, *, allowed=None):
@@ -29,6 +32,26 @@ def access_reading(user, slug, reading_slug, *, allowed=None):
     )
     if not can_view_reading(user, reading):
         raise Http404("No such reading.")
+    if allowed is not None and not allowed(user, reading):
+        raise PermissionDenied
+    return reading
+
+
+def access_staff_seminar(user, slug, *, allowed=can_teach):
+    """The seminar, for a page of the teaching staff's: 404 unless the user teaches it."""
+    seminar = access_seminar(user, slug)
+    if not can_teach(user, seminar):
+        raise Http404("No such page.")
+    if not allowed(user, seminar):
+        raise PermissionDenied
+    return seminar
+
+
+def access_staff_reading(user, slug, reading_slug, *, allowed=None):
+    """The reading, for a page of the teaching staff's: 404 unless the user teaches it."""
+    reading = access_reading(user, slug, reading_slug)
+    if not can_teach(user, reading.seminar):
+        raise Http404("No such page.")
     if allowed is not None and not allowed(user, reading):
         raise PermissionDenied
     return reading

@@ -3,13 +3,12 @@
 `GET /api/readings/{id}/export?format=csv|jsonld|html|md` and `GET /api/seminars/{id}/export`
 stream the same files as the export page; `POST /api/seminars/{id}/exports` starts a
 background archive and `GET /api/exports/{id}` reports its progress (the page polls it).
-Instructors and TAs only; a student gets 403, anyone outside the seminar 404.
+Instructors and TAs only; anyone else gets 404, students too (seminar.access: a staff page).
 """
 
 import datetime
 from typing import Literal
 
-from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 from ninja import Router, Schema, Status
@@ -23,8 +22,6 @@ from annotations.models import ExportJob
 from seminar.api import access_reading_api, access_seminar_api
 
 router = Router(tags=["exports"])
-
-DENIED = "Only the seminar's instructors and TAs export its discussions."
 
 
 class ExportOptionsIn(Schema):
@@ -73,7 +70,7 @@ def export_reading(
 ):
     reading = access_reading_api(request.user, reading_id)
     if not can_export(request.user, reading.seminar):
-        raise PermissionDenied(DENIED)
+        raise Http404
     scope = Scope(reading.seminar, _options(request, include_hidden, pseudonyms), reading=reading)
     name = f"{reading.seminar.slug}-{reading.slug}.{format}"
     return download(stream_format(scope, format, excel=excel), fmt=format, filename=name)
@@ -85,7 +82,7 @@ def export_seminar(
 ):
     seminar = access_seminar_api(request.user, seminar_id)
     if not can_export(request.user, seminar):
-        raise PermissionDenied(DENIED)
+        raise Http404
     scope = Scope(seminar, _options(request, include_hidden, pseudonyms))
     return download(archive.stream(scope), fmt="zip", filename=archive.filename(seminar))
 
@@ -94,7 +91,7 @@ def export_seminar(
 def start_export(request, seminar_id: int, payload: ExportOptionsIn):
     seminar = access_seminar_api(request.user, seminar_id)
     if not can_export(request.user, seminar):
-        raise PermissionDenied(DENIED)
+        raise Http404
     options = _options(request, payload.include_hidden, payload.pseudonyms)
     job = export_job_start(seminar=seminar, user=request.user, options=options)
     return Status(202, job_out(job))

@@ -27,7 +27,7 @@ from annotations.export.jobs import export_job_start
 from annotations.export.permissions import can_export, can_export_own
 from annotations.export.snapshot import Options, Scope
 from annotations.models import ExportJob, JobStatus
-from seminar.access import access_reading, access_seminar
+from seminar.access import access_seminar, access_staff_reading, access_staff_seminar
 
 
 def options_from(request, query=None):
@@ -40,7 +40,7 @@ def _excel(request):
 
 @login_required
 def export_page(request, slug):
-    seminar = access_seminar(request.user, slug, allowed=can_export)
+    seminar = access_staff_seminar(request.user, slug, allowed=can_export)
     options = options_from(request)
     query = urlencode({k: "1" for k in ("include_hidden", "pseudonyms") if getattr(options, k)})
     context = {
@@ -58,7 +58,7 @@ def export_page(request, slug):
 @login_required
 @require_POST
 def export_start(request, slug):
-    seminar = access_seminar(request.user, slug, allowed=can_export)
+    seminar = access_staff_seminar(request.user, slug, allowed=can_export)
     options = options_from(request, request.POST)
     export_job_start(seminar=seminar, user=request.user, options=options)
     messages.success(request, "The archive is being built. This page shows its progress.")
@@ -67,7 +67,7 @@ def export_start(request, slug):
 
 @login_required
 def export_download(request, slug, job_id):
-    seminar = access_seminar(request.user, slug, allowed=can_export)
+    seminar = access_staff_seminar(request.user, slug, allowed=can_export)
     job = get_object_or_404(ExportJob, pk=job_id, seminar=seminar, status=JobStatus.DONE)
     try:
         file = open(job.file_path, "rb")  # noqa: SIM115 - FileResponse closes it
@@ -82,14 +82,14 @@ def export_download(request, slug, job_id):
 
 @login_required
 def seminar_archive(request, slug):
-    seminar = access_seminar(request.user, slug, allowed=can_export)
+    seminar = access_staff_seminar(request.user, slug, allowed=can_export)
     scope = Scope(seminar, options_from(request))
     return download(archive.stream(scope), fmt="zip", filename=archive.filename(seminar))
 
 
 @login_required
 def seminar_annotations(request, slug, fmt):
-    seminar = access_seminar(request.user, slug, allowed=can_export)
+    seminar = access_staff_seminar(request.user, slug, allowed=can_export)
     if fmt not in LIST_FORMATS:
         raise Http404
     scope = Scope(seminar, options_from(request))
@@ -99,7 +99,7 @@ def seminar_annotations(request, slug, fmt):
 
 @login_required
 def reading_export(request, slug, reading_slug, fmt):
-    reading = access_reading(
+    reading = access_staff_reading(
         request.user, slug, reading_slug, allowed=lambda u, r: can_export(u, r.seminar)
     )
     if fmt not in READING_FORMATS:

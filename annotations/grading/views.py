@@ -2,7 +2,6 @@
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -12,30 +11,20 @@ from annotations.forms import GradeForm, PolicyForm
 from annotations.grading import display, gradebook
 from annotations.grading.permissions import can_grade, can_release_grades
 from annotations.models import Annotation
-from seminar.access import access_reading, access_seminar
+from seminar.access import access_seminar, access_staff_reading, access_staff_seminar
 from seminar.models import Membership, Role
 from seminar.services import ServiceError
 
 
 def access_grading(user, slug, *, allowed=can_grade):
-    """The seminar, for grading pages. Students and outsiders get a 404, never a 403: that
-    there are grades to see is nobody's business but the graders'. A TA, who grades but may
-    not change the policy or release grades, gets a 403 for those."""
-    seminar = access_seminar(user, slug)
-    if not can_grade(user, seminar):
-        raise Http404("No such page.")
-    if not allowed(user, seminar):
-        raise PermissionDenied
-    return seminar
+    """The seminar, for grading pages: a staff page (seminar.access), 404 to students."""
+    return access_staff_seminar(user, slug, allowed=allowed)
 
 
 def _access_grading_reading(user, slug, reading_slug, *, allowed=can_grade):
-    reading = access_reading(user, slug, reading_slug)
-    if not can_grade(user, reading.seminar):
-        raise Http404("No such page.")
-    if not allowed(user, reading.seminar):
-        raise PermissionDenied
-    return reading
+    return access_staff_reading(
+        user, slug, reading_slug, allowed=lambda u, r: allowed(u, r.seminar)
+    )
 
 
 def _student(seminar, student_id):

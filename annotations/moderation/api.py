@@ -1,6 +1,7 @@
 """Moderation endpoints of the JSON API: flags, actions and the queue (docs/api.md)."""
 
 from django.core.exceptions import PermissionDenied
+from django.http import Http404
 from ninja import Field, Router, Schema, Status
 
 from annotations.models import Annotation
@@ -9,6 +10,7 @@ from annotations.permissions import can_flag, can_moderate
 from annotations.presenting import Presenter, rows
 from annotations.schemas import AnnotationOut, access_annotation_api, present_one
 from seminar.api import access_seminar_api
+from seminar.permissions import can_teach
 from seminar.pseudonyms import people
 
 router = Router(tags=["moderation"])
@@ -69,6 +71,8 @@ def moderate_annotation(request, annotation_id: int, payload: ModerationIn):
 @router.get("/seminars/{seminar_id}/moderation", response=QueueOut)
 def moderation_queue(request, seminar_id: int):
     seminar = access_seminar_api(request.user, seminar_id)
+    if not can_teach(request.user, seminar):
+        raise Http404  # a staff page (seminar.access): students may not know of it
     if not can_moderate(request.user, seminar):
         raise PermissionDenied("Only the seminar's moderators can see its queue.")
     flagged, pending, hidden = moderation.moderation_queue(seminar=seminar, moderator=request.user)

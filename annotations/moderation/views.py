@@ -9,7 +9,7 @@ from django.views.decorators.http import require_POST
 from annotations.models import Action, Annotation, Flag, ModerationEvent
 from annotations.moderation.services import annotation_moderate, moderation_queue, open_flag_reasons
 from annotations.permissions import can_moderate
-from seminar.access import access_seminar
+from seminar.access import access_staff_seminar
 from seminar.errors import NotFound, NotPermitted, ServiceError
 
 BULK_ACTIONS = [
@@ -25,7 +25,7 @@ BULK_ACTIONS = [
 
 @login_required
 def queue(request, slug):
-    seminar = access_seminar(request.user, slug, allowed=can_moderate)
+    seminar = access_staff_seminar(request.user, slug, allowed=can_moderate)
     flagged, pending, hidden = moderation_queue(seminar=seminar, moderator=request.user)
     flagged, pending, hidden = list(flagged), list(pending), list(hidden)
     reasons = open_flag_reasons({a.pk for a in flagged})
@@ -46,7 +46,7 @@ def queue(request, slug):
 @login_required
 @require_POST
 def bulk(request, slug):
-    seminar = access_seminar(request.user, slug, allowed=can_moderate)
+    seminar = access_staff_seminar(request.user, slug, allowed=can_moderate)
     action = request.POST.get("action", "")
     reason = request.POST.get("reason", "")
     ids = [int(i) for i in request.POST.getlist("ids") if i.isdigit()]
@@ -108,7 +108,7 @@ def _flag_outcomes(flags):
 
 @login_required
 def audit(request, slug):
-    seminar = access_seminar(request.user, slug, allowed=can_moderate)
+    seminar = access_staff_seminar(request.user, slug, allowed=can_moderate)
     events = list(
         ModerationEvent.objects.filter(seminar=seminar)
         .select_related("moderator", "annotation__reading", "annotation__author")

@@ -12,7 +12,7 @@ from annotations.revisions.diffs import diff_html
 from annotations.revisions.permissions import can_teach_reading
 from annotations.revisions.readings import reading_save
 from annotations.revisions.services import preview_revision, reading_restore
-from seminar.access import access_reading
+from seminar.access import access_staff_reading
 from seminar.permissions import can_edit_reading
 from seminar.services import ServiceError, reading_text_changed
 
@@ -31,7 +31,7 @@ def _orphan_quotes(reading, summary):
 
 @login_required
 def reading_edit(request, slug, reading_slug):
-    reading = access_reading(request.user, slug, reading_slug, allowed=can_edit_reading)
+    reading = access_staff_reading(request.user, slug, reading_slug, allowed=can_edit_reading)
     revision = reading.current_revision
     initial = {
         "title": reading.title,
@@ -78,7 +78,7 @@ def reading_edit(request, slug, reading_slug):
 
 @login_required
 def reading_history(request, slug, reading_slug):
-    reading = access_reading(request.user, slug, reading_slug, allowed=can_teach_reading)
+    reading = access_staff_reading(request.user, slug, reading_slug, allowed=can_teach_reading)
     revisions = list(reading.revisions.select_related("created_by").order_by("-number"))
     numbers = [r.number for r in revisions]
     newest = numbers[0] if numbers else 1
@@ -104,7 +104,7 @@ def reading_history(request, slug, reading_slug):
 @login_required
 def reading_restore_view(request, slug, reading_slug, number):
     """GET: what restoring would do to the annotations; POST with that preview's stamp: do it."""
-    reading = access_reading(request.user, slug, reading_slug, allowed=can_edit_reading)
+    reading = access_staff_reading(request.user, slug, reading_slug, allowed=can_edit_reading)
     revision = get_object_or_404(reading.revisions, number=number)
     current = reading.current_revision
     if current and (current.source, current.format) == (revision.source, revision.format):

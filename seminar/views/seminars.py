@@ -7,7 +7,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
 from seminar import services, throttling
-from seminar.access import access_seminar
+from seminar.access import access_seminar, access_staff_seminar
 from seminar.forms import JoinForm, MemberAddForm, RoleForm, SeminarForm
 from seminar.models import Membership, Reading, Seminar
 from seminar.permissions import (
@@ -72,7 +72,7 @@ def seminar_detail(request, slug):
 
 @login_required
 def seminar_edit(request, slug):
-    seminar = access_seminar(request.user, slug, allowed=can_manage_seminar)
+    seminar = access_staff_seminar(request.user, slug, allowed=can_manage_seminar)
     form = SeminarForm(request.POST or None, instance=seminar)
     if request.method == "POST" and form.is_valid():
         services.seminar_update(seminar=seminar, **form.cleaned_data)
@@ -84,7 +84,7 @@ def seminar_edit(request, slug):
 @login_required
 @require_POST
 def seminar_regenerate_codes(request, slug):
-    seminar = access_seminar(request.user, slug, allowed=can_manage_seminar)
+    seminar = access_staff_seminar(request.user, slug, allowed=can_manage_seminar)
     services.seminar_regenerate_codes(seminar=seminar)
     messages.success(request, "New join code and invite link made. The old ones no longer work.")
     return redirect("roster", slug=seminar.slug)
@@ -150,7 +150,7 @@ def join_invite(request, token):
 
 @login_required
 def roster(request, slug):
-    seminar = access_seminar(request.user, slug, allowed=can_manage_roster)
+    seminar = access_staff_seminar(request.user, slug, allowed=can_manage_roster)
     members = seminar.memberships.select_related("user").by_role()
     form = MemberAddForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
@@ -174,7 +174,7 @@ def roster(request, slug):
 @login_required
 @require_POST
 def member_role(request, slug, pk):
-    seminar = access_seminar(request.user, slug, allowed=can_manage_roster)
+    seminar = access_staff_seminar(request.user, slug, allowed=can_manage_roster)
     membership = get_object_or_404(Membership, seminar=seminar, pk=pk)
     form = RoleForm(request.POST)
     try:
@@ -193,7 +193,7 @@ def member_role(request, slug, pk):
 @login_required
 @require_POST
 def member_remove(request, slug, pk):
-    seminar = access_seminar(request.user, slug, allowed=can_manage_roster)
+    seminar = access_staff_seminar(request.user, slug, allowed=can_manage_roster)
     membership = get_object_or_404(Membership, seminar=seminar, pk=pk)
     try:
         services.membership_remove(membership=membership, by=request.user)

@@ -110,8 +110,8 @@ def test_the_audit_log_cannot_be_changed_or_deleted(client, instructor, critique
 def test_students_cannot_moderate(client, student2, critique, seminar):
     client.force_login(student2)
     assert moderate(client, critique, "hide", "no").status_code == 403
-    assert api(client, "get", f"/seminars/{seminar.pk}/moderation").status_code == 403
-    assert client.get(reverse("moderation_queue", args=[seminar.slug])).status_code == 403
+    assert api(client, "get", f"/seminars/{seminar.pk}/moderation").status_code == 404
+    assert client.get(reverse("moderation_queue", args=[seminar.slug])).status_code == 404
     assert not ModerationEvent.objects.exists()
 
 

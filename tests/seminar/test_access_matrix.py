@@ -190,3 +190,25 @@ def test_no_page_acts_on_a_private_note_by_its_id(request, client, world, who):
             url = fill(route, {**world, "pk": world["note"]}, name)
             assert client.post(url, {"score": "1", "comment": ""}).status_code == 404, url
     assert everything() == before
+
+
+def test_a_student_meets_404_not_403_on_every_staff_page(client, world, student2):
+    """Grading, moderation, exports, the roster, settings and a reading's editor are the
+    staff's: a student is told nothing, as an outsider is (seminar.access)."""
+    client.force_login(student2)
+    before = everything()
+    answers = {}
+    for route, name in SEMINAR_PAGES:
+        url = fill(route, world, name)
+        answers[name] = (client.get(url).status_code, client.post(url, {}).status_code)
+    assert [name for name, codes in answers.items() if 403 in codes] == []
+    for name in ("moderation_queue", "moderation_audit", "seminar_export", "gradebook", "roster"):
+        assert answers[name][0] == 404, name
+    assert everything() == before
+
+
+def test_a_student_meets_404_on_the_staff_api(client, world, student2):
+    client.force_login(student2)
+    for path, method, operation in API_OPERATIONS:
+        if "export" in path or path == "/api/seminars/{seminar_id}/moderation":
+            assert call_api(client, path, method, operation, world).status_code == 404, path

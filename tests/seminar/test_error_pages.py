@@ -13,8 +13,8 @@ def test_a_missing_page_is_the_sites_404(client, student):
     assert 'aria-label="Main"' in response.text and "Go to my seminars" in response.text
 
 
-def test_a_forbidden_action_is_the_sites_403(client, seminar, student):
-    client.force_login(student)
+def test_a_forbidden_action_is_the_sites_403(client, seminar, ta):
+    client.force_login(ta)
     response = client.get(f"/s/{seminar.slug}/edit/")
     assert response.status_code == 403
     assert "<h1>Not allowed</h1>" in response.text and 'aria-label="Main"' in response.text

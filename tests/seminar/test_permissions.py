@@ -1,8 +1,9 @@
 """The permission table: who may do what, asserted through the real pages.
 
 Anonymous people are sent to log in; outsiders get 404 (a seminar's existence does not leak),
-and so do members asking for something hidden from them (a draft, for students); members who
-may see but not change get 403. A refused write changes nothing in the database.
+and so do members asking for something hidden from them (a draft, for students) and students
+asking for a staff page (adding or editing readings, the roster, settings); members who may
+see but not change get 403 (a TA on an instructor's page). A refused write changes nothing in the database.
 """
 
 from types import SimpleNamespace
@@ -25,20 +26,20 @@ TABLE = {
     "view seminar": [302, 404, 200, 200, 200],
     "view published reading": [302, 404, 200, 200, 200],
     "view draft reading": [302, 404, 404, 200, 200],
-    "add reading": [302, 404, 403, 403, 200],
-    "edit reading": [302, 404, 403, 403, 200],
-    "manage roster": [302, 404, 403, 403, 200],
+    "add reading": [302, 404, 404, 403, 200],
+    "edit reading": [302, 404, 404, 403, 200],
+    "manage roster": [302, 404, 404, 403, 200],
     "comment": [302, 404, 302, 302, 302],
-    "POST add reading": [302, 404, 403, 403, 302],
-    "POST edit reading": [302, 404, 403, 403, 302],
+    "POST add reading": [302, 404, 404, 403, 302],
+    "POST edit reading": [302, 404, 404, 403, 302],
     "POST edit draft reading": [302, 404, 404, 403, 302],
-    "POST move reading": [302, 404, 403, 403, 302],
+    "POST move reading": [302, 404, 404, 403, 302],
     "POST move draft reading": [302, 404, 404, 403, 302],
-    "POST edit seminar": [302, 404, 403, 403, 302],
-    "POST add member": [302, 404, 403, 403, 302],
-    "POST change role": [302, 404, 403, 403, 302],
-    "POST remove member": [302, 404, 403, 403, 302],
-    "POST regenerate codes": [302, 404, 403, 403, 302],
+    "POST edit seminar": [302, 404, 404, 403, 302],
+    "POST add member": [302, 404, 404, 403, 302],
+    "POST change role": [302, 404, 404, 403, 302],
+    "POST remove member": [302, 404, 404, 403, 302],
+    "POST regenerate codes": [302, 404, 404, 403, 302],
 }
 WRITES = {action for action in TABLE if action.startswith("POST ")} | {"comment"}
 

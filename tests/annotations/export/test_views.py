@@ -37,7 +37,7 @@ def test_instructors_and_tas_open_the_export_page(client, discussion, instructor
         assert b"Build the archive" in response.content
 
 
-def test_students_get_403_and_outsiders_404(client, discussion, student, outsider):
+def test_students_and_outsiders_get_404(client, discussion, student, outsider):
     slug, reading = discussion.seminar.slug, discussion.reading.slug
     urls = [
         reverse("seminar_export", args=[slug]),
@@ -47,8 +47,8 @@ def test_students_get_403_and_outsiders_404(client, discussion, student, outside
         reverse("reading_export", args=[slug, reading, "html"]),
     ]
     client.force_login(student)
-    assert [client.get(u).status_code for u in urls] == [403] * len(urls)
-    assert client.post(reverse("seminar_export_start", args=[slug])).status_code == 403
+    assert [client.get(u).status_code for u in urls] == [404] * len(urls)
+    assert client.post(reverse("seminar_export_start", args=[slug])).status_code == 404
     client.force_login(outsider)
     assert [client.get(u).status_code for u in urls] == [404] * len(urls)
     assert client.get(reverse("my_export", args=[slug])).status_code == 404
@@ -128,4 +128,4 @@ def test_a_background_archive_is_built_and_downloaded(
     with zipfile.ZipFile(io.BytesIO(body(response))) as z:
         assert "data.json" in z.namelist()
     client.force_login(student)
-    assert client.get(job.download_url()).status_code == 403
+    assert client.get(job.download_url()).status_code == 404
