@@ -30,7 +30,7 @@ from typing import TYPE_CHECKING, Any
 from django.utils import timezone
 
 from annotations.export import csvfile, datafile, htmlfile, jsonld, markdown
-from annotations.grading import gradebook
+from annotations.grading import display, gradebook
 from annotations.spreadsheets import stream_csv
 
 if TYPE_CHECKING:
@@ -125,9 +125,9 @@ def grade_rows(scope: Scope) -> Iterator[list[Any]]:
         "posts",
         "words",
         "late",
-        "suggested",
+        display.grade_header("suggested"),
         "explanation",
-        "final",
+        display.grade_header("final"),
         "overridden",
         "feedback",
         "released",

@@ -73,9 +73,9 @@ function save(post, value) {
   enqueue(async () => {
     try {
       const saved = await request("PUT", post.dataset.scoreUrl, { score: Number(value), comment });
-      status.textContent = `Scored ${saved.score}`;
+      status.textContent = `Scored ${saved.score} / ${scoreMax}`;
       post.classList.add("scored");
-      announce(`Post ${number} scored ${saved.score}${saved.comment ? ", with a comment" : ""}.`);
+      announce(`Post ${number} scored ${saved.score} of ${scoreMax}${saved.comment ? ", with a comment" : ""}.`);
       refreshSuggestion();
     } catch (error) {
       status.textContent = "Not saved";

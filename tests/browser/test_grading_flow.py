@@ -50,21 +50,21 @@ def test_instructor_grades_with_the_keyboard_and_the_student_reads_it(
     assert focused_post(page) == str(posts[0].pk)
     status = page.locator("#grading-status")
     page.keyboard.press("3")
-    expect(page.locator(f"[data-post='{posts[0].pk}'] .score-status")).to_have_text("Scored 3")
-    expect(status).to_contain_text("Post 1 scored 3")
+    expect(page.locator(f"[data-post='{posts[0].pk}'] .score-status")).to_have_text("Scored 3 / 3")
+    expect(status).to_contain_text("Post 1 scored 3 of 3")
     page.keyboard.press("j")
     assert focused_post(page) == str(posts[1].pk)
     page.keyboard.press("1")
     page.keyboard.press("j")
     page.keyboard.press("3")
-    expect(page.locator(f"[data-post='{posts[2].pk}'] .score-status")).to_have_text("Scored 3")
+    expect(page.locator(f"[data-post='{posts[2].pk}'] .score-status")).to_have_text("Scored 3 / 3")
     # Back up one and change the score; a digit beyond the scale is refused in words.
     page.keyboard.press("k")
     assert focused_post(page) == str(posts[1].pk)
     page.keyboard.press("9")
     expect(status).to_have_text("Scores go from 0 to 3.")
     page.keyboard.press("2")
-    expect(page.locator(f"[data-post='{posts[1].pk}'] .score-status")).to_have_text("Scored 2")
+    expect(page.locator(f"[data-post='{posts[1].pk}'] .score-status")).to_have_text("Scored 2 / 3")
     expect(page.locator("#suggestion")).to_contain_text(
         "Best 3 of 3 scored posts: 3 + 3 + 2 = 8 of 9 → 88.9%"
     )
@@ -77,7 +77,7 @@ def test_instructor_grades_with_the_keyboard_and_the_student_reads_it(
     expect(page.locator(f"#comment-{posts[0].pk}")).to_be_focused()
     page.keyboard.type("Good distinction.")
     page.keyboard.press("Control+Enter")
-    expect(status).to_contain_text("Post 1 scored 3")
+    expect(status).to_contain_text("Post 1 scored 3 of 3")
     assert Score.objects.get(annotation=posts[0]).comment == "Good distinction."
     page.keyboard.press("Escape")
     assert focused_post(page) == str(posts[0].pk)
@@ -144,17 +144,17 @@ def test_the_keyboard_reaches_every_score_of_a_0_to_10_scale(
     assert focused_post(page) == str(posts[0].pk)
     page.keyboard.press("1")
     page.keyboard.press("0")
-    expect(first).to_have_text("Scored 10")
+    expect(first).to_have_text("Scored 10 / 10")
     page.keyboard.press("j")
     page.keyboard.press("1")
-    expect(second).to_have_text("Scored 1")  # the wait ran out
+    expect(second).to_have_text("Scored 1 / 10")  # the wait ran out
     page.keyboard.press("j")
     page.keyboard.press("1")
     page.keyboard.press("k")  # another key: the 1 is saved on the post it was typed on
-    expect(third).to_have_text("Scored 1")
+    expect(third).to_have_text("Scored 1 / 10")
     assert focused_post(page) == str(posts[1].pk)
     page.keyboard.press("7")
-    expect(second).to_have_text("Scored 7")
+    expect(second).to_have_text("Scored 7 / 10")
     expect(page.locator("#suggestion")).to_contain_text("10 + 7 + 1 = 18 of 30 → 60.0%")
     scores = {s.annotation_id: s.value for s in Score.objects.all()}
     assert scores == {posts[0].pk: 10, posts[1].pk: 7, posts[2].pk: 1}
@@ -178,7 +178,7 @@ def test_a_hidden_post_is_scored_and_marked_not_counted(
     page.keyboard.press("j")
     assert focused_post(page) == str(posts[1].pk)
     page.keyboard.press("3")
-    expect(hidden.locator(".score-status")).to_have_text("Scored 3")
+    expect(hidden.locator(".score-status")).to_have_text("Scored 3 / 3")
     page.keyboard.press("j")
     page.keyboard.press("1")
     expect(page.locator("#suggestion")).to_contain_text(

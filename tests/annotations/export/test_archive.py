@@ -7,7 +7,7 @@ import json
 
 from annotations.export import archive
 from annotations.export.snapshot import Options, Scope
-from annotations.grading import gradebook
+from annotations.grading import display, gradebook
 from annotations.revisions.readings import parse_upload, reading_import
 from seminar.models import Membership
 
@@ -54,7 +54,9 @@ def test_grades_are_a_row_per_student_and_reading(discussion):
     rows = list(csv.DictReader(io.StringIO(files["grades.csv"].decode())))
     assert len(rows) == 4  # two students, two readings
     lena = next(r for r in rows if r["student"] == "Lena Ortiz" and r["released"] == "true")
-    assert (lena["final"], lena["overridden"], lena["feedback"]) == ("91.5", "true", "Well argued.")
+    final = display.grade_header("final")
+    assert (lena[final], lena["overridden"], lena["feedback"]) == ("91.5", "true", "Well argued.")
+    assert final == "final (out of 100)" and "suggested (out of 100)" in rows[0]
 
 
 def test_with_pseudonyms_no_student_name_or_email_is_anywhere(discussion):
