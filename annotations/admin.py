@@ -70,9 +70,9 @@ class ModerationEventAdmin(admin.ModelAdmin):
 
 @admin.register(Notification)
 class NotificationAdmin(admin.ModelAdmin):
-    list_display = ("user", "kind", "annotation", "created", "read")
+    list_display = ("user", "kind", "annotation", "reading", "created", "read")
     list_filter = ("kind",)
-    raw_id_fields = ("user", "annotation")
+    raw_id_fields = ("user", "annotation", "reading", "actor")
 
 
 @admin.register(GradingPolicy)

@@ -381,10 +381,13 @@ class NotificationKind(models.TextChoices):
     RESTORED = "restored", "restored your post"
     APPROVED = "approved", "approved your post"
     PINNED = "pinned", "pinned your post"
+    FLAGGED = "flagged", "flagged a post"
+    GRADES = "grades", "released grades"
 
 
 class Notification(models.Model):
-    """Something a person should hear about their posts, shown in-app (and emailed)."""
+    """Something a person should hear about: their posts, a flag for a moderator, released
+    grades. Shown in-app (and emailed)."""
 
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications"
@@ -392,9 +395,29 @@ class Notification(models.Model):
     kind = models.CharField(max_length=20, choices=NotificationKind.choices)
     annotation = models.ForeignKey(
         Annotation,
+        null=True,
+        blank=True,
         on_delete=models.CASCADE,
         related_name="notifications",
-        help_text="The post the notification is about (for a reply: the reply).",
+        help_text="The post the notification is about (for a reply: the reply; for a flag: "
+        "the flagged post). Empty for released grades.",
+    )
+    reading = models.ForeignKey(
+        Reading,
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="+",
+        help_text="For released grades: the reading whose grades they are.",
+    )
+    # Who did it, named as the recipient may see them (notifications/services.py).
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        help_text="Who replied, flagged, moderated or released the grades.",
     )
     reason = models.CharField(max_length=300, blank=True)
     created = models.DateTimeField(auto_now_add=True)
@@ -403,6 +426,12 @@ class Notification(models.Model):
     class Meta:
         ordering = ["-created", "-id"]
         indexes = [models.Index(fields=["user", "read"])]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(annotation__isnull=False) | Q(reading__isnull=False),
+                name="notification_is_about_something",
+            )
+        ]
 
     def __str__(self):
         return f"{self.user}: {self.get_kind_display()}"

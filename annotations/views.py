@@ -17,7 +17,7 @@ from annotations.revisions.readings import parse_pasted, parse_upload, reading_i
 from annotations.services import comment_create
 from seminar.access import access_reading, access_staff_reading, access_staff_seminar
 from seminar.permissions import can_add_reading, can_edit_reading, can_teach
-from seminar.services import ServiceError, reading_move
+from seminar.services import ServiceError, reading_move, reading_visit_record
 
 
 def reading_page(request, reading, *, comment_form=None, status=200):
@@ -68,6 +68,8 @@ def scoring_context(user, reading):
 @login_required
 def reading_detail(request, slug, reading_slug):
     reading = access_reading(request.user, slug, reading_slug)
+    # What is "new" on the dashboard is what came after this (annotations/agenda).
+    reading_visit_record(user=request.user, reading=reading)
     return reading_page(request, reading)
 
 

@@ -2,6 +2,7 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
+import annotations.agenda.views as agenda
 import annotations.export.views as exports
 import annotations.views as readings
 from annotations.api import router as annotations_api
@@ -33,7 +34,7 @@ def form_page(view, heading, button):
 
 urlpatterns = [
     path("", seminars.home, name="home"),
-    path("dashboard/", seminars.dashboard, name="dashboard"),
+    path("dashboard/", agenda.dashboard, name="dashboard"),
     path("accounts/signup/", accounts.signup, name="signup"),
     path("accounts/profile/", accounts.profile, name="profile"),
     path("accounts/tokens/", accounts.token_new, name="token_new"),
@@ -58,7 +59,7 @@ urlpatterns = [
     path("join/", seminars.join, name="join"),
     path("join/<str:token>/", seminars.join_invite, name="join_invite"),
     path("seminars/new/", seminars.seminar_create, name="seminar_create"),
-    path("s/<slug:slug>/", seminars.seminar_detail, name="seminar"),
+    path("s/<slug:slug>/", agenda.seminar_detail, name="seminar"),
     path("s/<slug:slug>/edit/", seminars.seminar_edit, name="seminar_edit"),
     path("s/<slug:slug>/roster/", seminars.roster, name="roster"),
     path("s/<slug:slug>/roster/codes/", seminars.seminar_regenerate_codes, name="regenerate_codes"),

@@ -1,7 +1,15 @@
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 
-from seminar.models import ApiToken, Membership, Reading, ReadingRevision, Seminar, User
+from seminar.models import (
+    ApiToken,
+    Membership,
+    Reading,
+    ReadingRevision,
+    ReadingVisit,
+    Seminar,
+    User,
+)
 
 
 @admin.register(User)
@@ -38,6 +46,12 @@ class ReadingAdmin(admin.ModelAdmin):
     list_filter = ("status",)
     search_fields = ("title", "byline")
     raw_id_fields = ("seminar", "current_revision", "created_by")
+
+
+@admin.register(ReadingVisit)
+class ReadingVisitAdmin(admin.ModelAdmin):
+    list_display = ("user", "reading", "seen")
+    raw_id_fields = ("user", "reading")
 
 
 @admin.register(ReadingRevision)

@@ -200,6 +200,23 @@ class Reading(models.Model):
         return self.status == ReadingStatus.DRAFT
 
 
+class ReadingVisit(models.Model):
+    """When a person last opened a reading: what is "new" for them on their dashboard and
+    the seminar page is what others wrote after it. One row per person per reading."""
+
+    user = models.ForeignKey("User", on_delete=models.CASCADE, related_name="reading_visits")
+    reading = models.ForeignKey(Reading, on_delete=models.CASCADE, related_name="visits")
+    seen = models.DateTimeField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["user", "reading"], name="one_visit_per_reading")
+        ]
+
+    def __str__(self):
+        return f"{self.user} saw {self.reading} at {self.seen:%Y-%m-%d %H:%M}"
+
+
 class TextFormat(models.TextChoices):
     TEXT = "text", "Plain text"
     MARKDOWN = "markdown", "Markdown"

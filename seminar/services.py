@@ -9,6 +9,7 @@ from collections.abc import Container
 
 from django.db import IntegrityError, transaction
 from django.db.models import Max
+from django.utils import timezone
 from django.utils.text import slugify
 
 from seminar import textformats
@@ -18,6 +19,7 @@ from seminar.models import (
     Reading,
     ReadingRevision,
     ReadingStatus,
+    ReadingVisit,
     Role,
     Seminar,
     User,
@@ -332,3 +334,13 @@ def reading_move(*, reading: Reading, offset: int) -> Reading:
             item.position = position
             item.save(update_fields=["position"])
     return reading
+
+
+def reading_visit_record(*, user: User, reading: Reading) -> None:
+    """Remember that `user` opened `reading` now: one upsert, whoever opens it at once."""
+    ReadingVisit.objects.bulk_create(
+        [ReadingVisit(user=user, reading=reading, seen=timezone.now())],
+        update_conflicts=True,
+        unique_fields=["user", "reading"],
+        update_fields=["seen"],
+    )

@@ -14,9 +14,10 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from django.db import transaction
-from django.db.models import Count, IntegerField, Max, OuterRef, Subquery
+from django.db.models import Count, Exists, IntegerField, Max, OuterRef, Subquery
 
 from annotations.grading import policy as grading
+from annotations.grading.permissions import can_grade
 from annotations.models import (
     DEFAULT_DESCRIPTORS,
     Annotation,
@@ -28,6 +29,7 @@ from annotations.models import (
     Visibility,
     Vote,
 )
+from annotations.notifications.services import notify_grades
 from seminar.models import Membership, Reading, Role
 from seminar.services import ServiceError
 
@@ -53,11 +55,31 @@ def gradable_posts(seminar):
     graded) and every visibility but private (a note is its author's alone: no grader may
     read it, so no grade counts it). Hidden and waiting posts are in: they are the student's
     work, which a grader must see to judge, marked in every grading view."""
-    return (
-        Annotation.objects.filter(reading__seminar=seminar)
-        .exclude(status=Status.DELETED)
-        .exclude(visibility=Visibility.PRIVATE)
+    return _gradable(Annotation.objects.filter(reading__seminar=seminar))
+
+
+def _gradable(posts):
+    return posts.exclude(status=Status.DELETED).exclude(visibility=Visibility.PRIVATE)
+
+
+def unscored_counts(*, grader, seminars):
+    """{seminar id: its students' gradable posts nobody has scored yet} for those of
+    `seminars` that `grader` grades: the dashboard's "to score". One query for all."""
+    ids = [seminar.pk for seminar in seminars if can_grade(grader, seminar)]
+    if not ids:
+        return {}
+    students = Membership.objects.filter(
+        seminar_id=OuterRef("reading__seminar_id"), user_id=OuterRef("author_id"), role=Role.STUDENT
     )
+    rows = (
+        _gradable(Annotation.objects.filter(reading__seminar_id__in=ids))
+        .filter(Exists(students), score__isnull=True)
+        .order_by()
+        .values("reading__seminar_id")
+        .annotate(n=Count("pk"))
+        .values_list("reading__seminar_id", "n")
+    )
+    return dict.fromkeys(ids, 0) | dict(rows)
 
 
 class PolicyError(ServiceError):
@@ -289,8 +311,14 @@ def grade_set(*, reading, student, grader, final=None, feedback=""):
 
 @transaction.atomic
 def grades_release(*, reading, by, release=True):
+    """Release a reading's grades to its students (each told once, in their notifications),
+    or take them back (what they were told is no longer listed)."""
     if release:
-        GradeRelease.objects.get_or_create(reading=reading, defaults={"released_by": by})
+        _release, created = GradeRelease.objects.get_or_create(
+            reading=reading, defaults={"released_by": by}
+        )
+        if created:
+            notify_grades(reading=reading, by=by)
     else:
         GradeRelease.objects.filter(reading=reading).delete()
 

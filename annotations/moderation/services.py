@@ -27,7 +27,7 @@ from annotations.models import (
     Status,
     Visibility,
 )
-from annotations.notifications.services import notify, notify_reply
+from annotations.notifications.services import notify, notify_flag, notify_reply
 from annotations.permissions import can_comment, can_moderate, post_may_be_flagged
 from annotations.services import moderation_event_write
 from seminar.errors import Conflict, NotFound, NotPermitted, ServiceError
@@ -56,11 +56,13 @@ def flag_create(*, annotation: Annotation, user: User, reason: str, note: str = 
         raise ServiceError("Only a published post can be flagged.")
     try:
         with transaction.atomic():
-            return Flag.objects.create(
+            flag = Flag.objects.create(
                 annotation=annotation, user=user, reason=reason, note=(note or "").strip()[:500]
             )
     except IntegrityError as exc:
         raise Conflict("You have already flagged this post.") from exc
+    notify_flag(flag=flag)
+    return flag
 
 
 # action -> (statuses it applies to, status after, or None to keep it)
@@ -156,12 +158,28 @@ def annotation_moderate(
     )
     if action in TELLS_AUTHOR and annotation.author_id and annotation.author_id != moderator.pk:
         notify(
-            user=annotation.author, kind=TELLS_AUTHOR[action], annotation=annotation, reason=reason
+            user=annotation.author,
+            kind=TELLS_AUTHOR[action],
+            annotation=annotation,
+            actor=moderator,
+            reason=reason,
         )
     if action == Action.APPROVE and annotation.parent_id:
         # A reply that waited for approval reaches the person it answers only now.
         notify_reply(reply=annotation)
     return annotation
+
+
+def _queue_posts(moderator: User) -> QuerySet[Annotation]:
+    return Annotation.objects.visible_to(moderator).exclude(visibility=Visibility.PRIVATE)
+
+
+# The queue's groups that ask a moderator to act: open flags on a post still there, and
+# posts waiting for approval. (Recently hidden posts are a record, not a task.)
+FLAGGED = Exists(Flag.objects.filter(annotation=OuterRef("pk"), dismissed__isnull=True)) & ~Q(
+    status=Status.DELETED
+)
+WAITING = Q(status=Status.PENDING)
 
 
 def moderation_queue(
@@ -172,24 +190,37 @@ def moderation_queue(
     Only posts the moderator may see, and never a private note (not even their own): the
     queue is about the class's discussion."""
     base = (
-        Annotation.objects.visible_to(moderator)
-        .filter(reading__seminar=seminar)
-        .exclude(visibility=Visibility.PRIVATE)
-        .select_related("reading", "author")
+        _queue_posts(moderator).filter(reading__seminar=seminar).select_related("reading", "author")
     )
-    open_flags = Flag.objects.filter(annotation=OuterRef("pk"), dismissed__isnull=True)
     flagged = (
-        base.filter(Exists(open_flags))
-        .exclude(status=Status.DELETED)
+        base.filter(FLAGGED)
         .annotate(
             open_flags=Count("flags", filter=Q(flags__dismissed__isnull=True), distinct=True),
             last_flag=Max("flags__created"),
         )
         .order_by("-open_flags", "-last_flag")
     )
-    pending = base.filter(status=Status.PENDING).order_by("created")
+    pending = base.filter(WAITING).order_by("created")
     hidden = base.filter(status=Status.HIDDEN).order_by("-updated")[:50]
     return flagged, pending, hidden
+
+
+def open_item_counts(*, moderator: User, seminars: Iterable[Seminar]) -> dict[int, int]:
+    """{seminar id: posts in its queue that need a moderator} for those of `seminars` that
+    `moderator` moderates: the badge on every Moderation link. One query for all of them."""
+    ids = [seminar.pk for seminar in seminars if can_moderate(moderator, seminar)]
+    if not ids:
+        return {}
+    rows = (
+        _queue_posts(moderator)
+        .filter(reading__seminar_id__in=ids)
+        .filter(FLAGGED | WAITING)
+        .order_by()
+        .values("reading__seminar_id")
+        .annotate(n=Count("pk", distinct=True))
+        .values_list("reading__seminar_id", "n")
+    )
+    return dict.fromkeys(ids, 0) | dict(rows)
 
 
 def open_flag_reasons(annotation_ids: Iterable[int]) -> dict[int, list[str]]:

@@ -1,46 +1,71 @@
-"""Notifications: people hear about their posts (replies, hiding, restoring, approval, pins).
+"""Notifications: what people hear about. Authors hear of replies and of what a moderator did
+to their posts (hiding, restoring, approving, pinning); a seminar's moderators hear of every
+flag; students hear when a reading's grades are released.
 
 Each is a row in the person's in-app list; when the site has email configured (EMAIL_HOST),
 an email follows after the transaction commits, so a rolled-back action sends nothing.
 
 What a notification shows follows visibility (annotations/permissions.py): it stays listed
 while its recipient can see the post it is about or the post that one answered (for a reply,
-their own post), so hiding a reply, or the post above it, does not take back what they were
-told. Its excerpt and link show only what they may see now: a concealed post reads "Hidden by
-a moderator" and the link opens the post they can see. Nothing is emailed about a post the
-recipient may not see when the email would go: an email cannot be taken back.
+their own post), and a grade notification while the grades stay released on a reading they
+can see. Its words say who (a name or a pseudonym, as the reading page would show that
+person to the recipient: presenting.Presenter), what (an excerpt of the post) and where (the
+post itself), but only what the recipient may see now: a concealed post reads "Hidden by a
+moderator", names nobody, and the link opens the post they can see. Nothing is emailed about
+a post the recipient may not see when the email would go: an email cannot be taken back.
 """
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.core.mail import send_mail
 from django.db import transaction
-from django.db.models import Exists, OuterRef, Q
+from django.db.models import Count, Exists, OuterRef, Q
+from django.urls import reverse
 from django.utils.text import Truncator
 
-from annotations.models import Annotation, Notification, NotificationKind, Status, Visibility
+from annotations.models import (
+    Annotation,
+    Flag,
+    FlagReason,
+    GradeRelease,
+    Notification,
+    NotificationKind,
+    Status,
+    Visibility,
+)
+from annotations.permissions import can_moderate
+from annotations.presenting import Presenter
+from seminar.models import STAFF_ROLES, Membership, Reading, Role, User
+from seminar.permissions import remember_roles
+from seminar.pseudonyms import people
 
 if TYPE_CHECKING:
     from django.db.models import QuerySet
 
-    from seminar.models import User
-
 EXCERPT_CHARS = 140
+
+# What the list and an email need of each notification, fetched with it.
+RELATED = ("annotation__reading__seminar", "annotation__author", "reading__seminar", "actor")
 
 
 def notify(
-    *, user: User | None, kind: str, annotation: Annotation, reason: str = ""
+    *,
+    user: User | None,
+    kind: str,
+    annotation: Annotation,
+    actor: User | None = None,
+    reason: str = "",
 ) -> Notification | None:
     if user is None or not user.is_active:
         return None
     notification = Notification.objects.create(
-        user=user, kind=kind, annotation=annotation, reason=reason
+        user=user, kind=kind, annotation=annotation, actor=actor, reason=reason[:300]
     )
-    if settings.EMAIL_HOST and user.email:
-        transaction.on_commit(lambda: _email(notification))
+    _email_later(notification)
     return notification
 
 
@@ -51,20 +76,72 @@ def notify_reply(*, reply: Annotation) -> Notification | None:
         return None
     if parent.author_id == reply.author_id:
         return None
-    return notify(user=parent.author, kind=NotificationKind.REPLY, annotation=reply)
+    return notify(
+        user=parent.author, kind=NotificationKind.REPLY, annotation=reply, actor=reply.author
+    )
+
+
+def notify_flag(*, flag: Flag) -> list[Notification]:
+    """Tell each moderator of the seminar (seminar.permissions.can_moderate) of a new flag,
+    but the one who raised it and the author of the flagged post: flags are anonymous to
+    authors, and another moderator decides."""
+    annotation = flag.annotation
+    seminar = annotation.reading.seminar
+    staff = Membership.objects.filter(seminar=seminar, role__in=STAFF_ROLES).select_related("user")
+    sent = []
+    for membership in staff:
+        moderator = membership.user
+        remember_roles(moderator, [membership])
+        if moderator.pk in (flag.user_id, annotation.author_id):
+            continue
+        if not can_moderate(moderator, seminar):
+            continue
+        label = FlagReason(flag.reason).label + (f": {flag.note}" if flag.note else "")
+        notification = notify(
+            user=moderator,
+            kind=NotificationKind.FLAGGED,
+            annotation=annotation,
+            actor=flag.user,
+            reason=label,
+        )
+        if notification:
+            sent.append(notification)
+    return sent
+
+
+def notify_grades(*, reading: Reading, by: User | None) -> list[Notification]:
+    """Tell each student of the reading's seminar that its grades are released. A release
+    replaces the word of an earlier one on the same reading: one line each, new again."""
+    Notification.objects.filter(kind=NotificationKind.GRADES, reading=reading).delete()
+    students = User.objects.filter(
+        memberships__seminar_id=reading.seminar_id,
+        memberships__role=Role.STUDENT,
+        is_active=True,
+    )
+    sent = Notification.objects.bulk_create(
+        Notification(user=student, kind=NotificationKind.GRADES, reading=reading, actor=by)
+        for student in students
+    )
+    for notification in sent:
+        _email_later(notification)
+    return sent
 
 
 def listed_notifications(user: User) -> QuerySet[Notification]:
     """The notifications `user` sees in their list, each annotated with `seen` (may they see
-    the post it is about) and `parent_seen` (the post that one answered). One query."""
+    the post it is about), `parent_seen` (the post that one answered) and `released` (grades
+    still released, on a reading they can see). One query."""
     visible = Annotation.objects.visible_to(user)
+    readings = Reading.objects.visible_to(user).values("pk")
+    releases = GradeRelease.objects.filter(reading_id=OuterRef("reading_id"), reading__in=readings)
     return (
         Notification.objects.filter(user=user)
         .annotate(
             seen=Exists(visible.filter(pk=OuterRef("annotation_id"))),
             parent_seen=Exists(visible.filter(pk=OuterRef("annotation__parent_id"))),
+            released=Exists(releases),
         )
-        .filter(Q(seen=True) | Q(parent_seen=True))
+        .filter(Q(seen=True) | Q(parent_seen=True) | Q(released=True))
     )
 
 
@@ -73,9 +150,25 @@ def unread_count(user: User) -> int:
     return listed_notifications(user).filter(read__isnull=True).count()
 
 
+def unread_by_reading(user: User, *, kind: str = NotificationKind.REPLY) -> dict[int, int]:
+    """{reading id: unread notifications of `kind` about its posts}, of the same list, in
+    one query: the "unread replies" of the dashboard and the seminar page."""
+    rows = (
+        listed_notifications(user)
+        .filter(read__isnull=True, kind=kind, annotation__isnull=False)
+        .order_by()
+        .values("annotation__reading_id")
+        .annotate(n=Count("pk"))
+        .values_list("annotation__reading_id", "n")
+    )
+    return dict(rows)
+
+
 def excerpt(notification: Notification) -> str:
     """What the post says, as far as the recipient may see it now."""
     annotation = notification.annotation
+    if annotation is None:
+        return ""
     if notification.seen:
         if annotation.status == Status.DELETED:
             return "This post was deleted."
@@ -91,35 +184,128 @@ def excerpt(notification: Notification) -> str:
 
 
 def link(notification: Notification) -> str:
-    """Where opening it goes: the post, else the one it answered (which they can see)."""
+    """Where opening it goes: the post, else the one it answered (which they can see); for
+    grades, the recipient's grades in that seminar."""
     annotation = notification.annotation
+    if annotation is None:
+        seminar = notification.reading.seminar
+        return reverse(
+            "student_grades", kwargs={"slug": seminar.slug, "student_id": notification.user_id}
+        )
     if notification.seen or annotation.parent_id is None:
         return annotation.get_absolute_url()
     return f"{annotation.reading.get_absolute_url()}#annotation-{annotation.parent_id}"
 
 
-def describe(notification: Notification) -> str:
+class Namer:
+    """Names people as the recipient may see them, through one Presenter per seminar (one
+    query each: the seminar's roles and pseudonyms), never one per notification."""
+
+    def __init__(self, user: User) -> None:
+        self.user = user
+        self.presenters: dict[int, Presenter] = {}
+
+    def presenter(self, reading: Reading) -> Presenter:
+        seminar = reading.seminar
+        if seminar.pk not in self.presenters:
+            roles, pseudonyms = people(seminar)
+            # The recipient's own role is among them: the rules need not ask again.
+            remember_roles(self.user, [Membership(seminar=seminar, role=roles.get(self.user.pk))])
+            self.presenters[seminar.pk] = Presenter(
+                self.user, reading, known_people=(roles, pseudonyms)
+            )
+        return self.presenters[seminar.pk]
+
+    def author(self, annotation: Annotation) -> str:
+        return self.presenter(annotation.reading).author_of(annotation)["name"]
+
+    def person(self, reading: Reading, person: User | None) -> str:
+        if person is None:
+            return ""
+        shown = self.presenter(reading).author(
+            {
+                "status": Status.PUBLISHED,
+                "author_id": person.pk,
+                "author_name": "",
+                "author__display_name": person.display_name,
+                "author__username": person.username,
+            }
+        )
+        return shown["name"]
+
+
+def describe(notification: Notification, namer: Namer) -> str:
+    """One sentence: who did what, where."""
     kind = NotificationKind(notification.kind)
-    reading = notification.annotation.reading.title
+    annotation = notification.annotation
+    if kind == NotificationKind.GRADES:
+        reading = notification.reading
+        who = namer.person(reading, notification.actor) or "Your instructor"
+        return f"{who} released grades for “{reading.title}”."
+    title = annotation.reading.title
     if kind == NotificationKind.REPLY:
-        return f"Someone replied to your post on “{reading}”."
-    text = f"A moderator {kind.label} on “{reading}”."
+        # A reply they may not see now names nobody: the placeholder of the page says as much.
+        who = namer.author(annotation) if notification.seen else ""
+        if who:
+            return f"{who} replied to your post on “{title}”."
+        return f"Someone replied to your post on “{title}”."
+    if kind == NotificationKind.FLAGGED:
+        # Who flagged is for the seminar's moderators (their queue and audit log show it):
+        # one who no longer moderates is told only that a post was flagged.
+        presenter = namer.presenter(annotation.reading)
+        if not (notification.seen and presenter.moderator):
+            return f"A post on “{title}” was flagged."
+        who = namer.person(annotation.reading, notification.actor) or "A member"
+        author = namer.author(annotation)
+        post = f"a post by {author}" if author else "a post"
+        text = f"{who} flagged {post} on “{title}”."
+        if notification.reason:
+            text += f" Reason: {notification.reason}"
+        return text
+    text = f"A moderator {kind.label} on “{title}”."
     if notification.reason:
         text += f" Reason: {notification.reason}"
     return text
 
 
+def present(user: User, notifications: Iterable[Notification]) -> list[Notification]:
+    """The notifications of `listed_notifications(user)` (fetched with RELATED), each with
+    `text`, `excerpt` and `url` as `user` may see them now. A query per seminar the list
+    touches, none per notification."""
+    namer = Namer(user)
+    items = list(notifications)
+    for item in items:
+        item.text = describe(item, namer)
+        item.excerpt = excerpt(item)
+        item.url = link(item)
+    return items
+
+
+def _email_later(notification: Notification) -> None:
+    if settings.EMAIL_HOST and notification.user.email:
+        transaction.on_commit(lambda: _email(notification))
+
+
 def _email(notification: Notification) -> None:
-    # A reply deep under a hidden post is no news to a peer: an email cannot be taken back.
-    user, annotation = notification.user, notification.annotation
-    if not Annotation.objects.visible_to(user).filter(pk=annotation.pk).exists():
+    # A reply deep under a hidden post, or grades taken back, is no news by the time the
+    # email goes: an email cannot be taken back.
+    user = notification.user
+    item = (
+        listed_notifications(user)
+        .filter(Q(seen=True) | Q(released=True), pk=notification.pk)
+        .select_related(*RELATED)
+        .first()
+    )
+    if item is None:
         return
+    (item,) = present(user, [item])
+    message = item.text
+    if item.excerpt:
+        message += f"\n\n“{item.excerpt}”"
     send_mail(
-        subject="Seminar: " + describe(notification)[:70],
-        message=describe(notification)
-        + "\n\nSee it in Seminar: "
-        + notification.annotation.get_absolute_url(),
+        subject="Seminar: " + item.text[:70],
+        message=message + "\n\nSee it in Seminar: " + item.url,
         from_email=None,
-        recipient_list=[notification.user.email],
+        recipient_list=[user.email],
         fail_silently=True,
     )

@@ -1,32 +1,25 @@
 """Each person's Notifications page: the list, opening one, and marking them all read.
 
 What is listed and what each shows is decided in services.py (`listed_notifications`,
-`excerpt`, `link`): the page shows nothing of a post its reader may not see now."""
+`present`, `link`): the page shows nothing of a post its reader may not see now."""
 
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
-from annotations.notifications.services import describe, excerpt, link, listed_notifications
+from annotations.notifications.services import RELATED, link, listed_notifications, present
 
 
 @login_required
 def notifications(request):
-    items = list(
-        listed_notifications(request.user).select_related("annotation__reading__seminar")[:100]
-    )
-    for item in items:
-        item.text = describe(item)
-        item.excerpt = excerpt(item)
+    items = present(request.user, listed_notifications(request.user).select_related(*RELATED)[:100])
     return render(request, "annotations/notifications.html", {"items": items})
 
 
 @login_required
 def notification_open(request, pk):
-    item = get_object_or_404(
-        listed_notifications(request.user).select_related("annotation__reading__seminar"), pk=pk
-    )
+    item = get_object_or_404(listed_notifications(request.user).select_related(*RELATED), pk=pk)
     if item.read is None:
         item.read = timezone.now()
         item.save(update_fields=["read"])

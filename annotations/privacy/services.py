@@ -15,7 +15,7 @@ from annotations.models import (
     Vote,
 )
 from seminar.errors import ServiceError
-from seminar.models import ApiToken, Membership, User
+from seminar.models import ApiToken, Membership, ReadingVisit, User
 
 FORMER_MEMBER = "A former member"
 
@@ -45,7 +45,7 @@ def account_erase(*, user: User) -> Erasure:
         client_id="",
         status=Status.DELETED,
     )
-    for model in (Vote, Flag, Notification, ApiToken, Membership):
+    for model in (Vote, Flag, Notification, ReadingVisit, ApiToken, Membership):
         model.objects.filter(user=user).delete()
     # The audit log is append-only, and the database refuses any change but this one: the
     # name someone acted under replaced, nothing else (annotations migration 0009).

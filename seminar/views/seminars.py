@@ -1,45 +1,22 @@
-"""Dashboard, seminars, joining and the roster."""
+"""Seminars, joining and the roster. (The dashboard and a seminar's page say what each
+reading asks of a person, which needs their posts: annotations/agenda/views.py.)"""
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.db.models import Prefetch
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
 from seminar import services, throttling
-from seminar.access import access_seminar, access_staff_seminar
+from seminar.access import access_staff_seminar
 from seminar.forms import JoinForm, MemberAddForm, RoleForm, SeminarForm
-from seminar.models import Membership, Reading, Seminar
-from seminar.permissions import (
-    can_add_reading,
-    can_manage_roster,
-    can_manage_seminar,
-    can_moderate,
-    can_teach,
-)
+from seminar.models import Membership, Seminar
+from seminar.permissions import can_manage_roster, can_manage_seminar
 
 
 def home(request):
     if request.user.is_authenticated:
         return redirect("dashboard")
     return render(request, "seminar/landing.html")
-
-
-@login_required
-def dashboard(request):
-    user = request.user
-    memberships = (
-        Membership.objects.filter(user=user)
-        .select_related("seminar")
-        .prefetch_related(
-            Prefetch(
-                "seminar__readings",
-                queryset=Reading.objects.visible_to(user).distinct().order_by("position", "id"),
-            )
-        )
-        .order_by("-seminar__created")
-    )
-    return render(request, "seminar/dashboard.html", {"memberships": memberships})
 
 
 @login_required
@@ -50,24 +27,6 @@ def seminar_create(request):
         messages.success(request, "Seminar created. Share the join code with your students.")
         return redirect(seminar)
     return render(request, "seminar/seminar_form.html", {"form": form, "creating": True})
-
-
-@login_required
-def seminar_detail(request, slug):
-    seminar = access_seminar(request.user, slug)
-    readings = Reading.objects.filter(seminar=seminar).visible_to(request.user).distinct()
-    readings = readings.order_by("position", "id")
-    context = {
-        "seminar": seminar,
-        "readings": readings,
-        "can_teach": can_teach(request.user, seminar),
-        "can_manage": can_manage_seminar(request.user, seminar),
-        "can_add_reading": can_add_reading(request.user, seminar),
-        "can_moderate": can_moderate(request.user, seminar),
-        "is_student": not can_teach(request.user, seminar),
-        "invite_url": request.build_absolute_uri(seminar.invite_path()),
-    }
-    return render(request, "seminar/seminar_detail.html", context)
 
 
 @login_required

@@ -56,7 +56,7 @@ def test_mark_all_read_clears_the_count(client, student, student2, instructor, c
     assert unread_badge(client) == 0
     assert not Notification.objects.filter(user=student, read__isnull=True).exists()
     page = client.get(reverse("notifications")).text
-    assert "Someone replied" in page and 'class="badge text-bg-primary">new' not in page
+    assert "Sam Park replied" in page and 'class="badge text-bg-primary">new' not in page
 
 
 def test_mark_all_read_touches_only_your_own(client, student, student2, comment):

@@ -3,7 +3,8 @@
 Anonymous people are sent to log in; outsiders get 404 (a seminar's existence does not leak),
 and so do members asking for something hidden from them (a draft, for students) and students
 asking for a staff page (adding or editing readings, the roster, settings); members who may
-see but not change get 403 (a TA on an instructor's page). A refused write changes nothing in the database.
+see but not change get 403 (a TA on an instructor's page). A refused write changes nothing
+in the database.
 """
 
 from types import SimpleNamespace
