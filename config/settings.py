@@ -48,6 +48,8 @@ INSTALLED_APPS = [
     "crispy_bootstrap5",
     "ninja",
     "axes",
+    "django_tasks",
+    "django_tasks_db",
     "seminar",
     "annotations",
 ]
@@ -222,5 +224,15 @@ LOGGING = {
 
 # Background seminar archives (annotations.export.jobs): where they are written and how many
 # days a finished one is kept before `prune_exports` (or the next export) deletes it.
+# Background tasks (exports, email): Django's Tasks framework, its database backend by
+# default, run by `manage.py worker`. TASKS_BACKEND names another backend (docs/deployment.md:
+# django_tasks_rq.RQBackend for Redis/RQ); the tests run tasks at once (tests/conftest.py).
+TASKS = {
+    "default": {
+        "BACKEND": os.environ.get("TASKS_BACKEND") or "django_tasks_db.DatabaseBackend",
+        "QUEUES": ["default", "email"],
+    }
+}
+
 EXPORT_ROOT = Path(os.environ.get("EXPORT_ROOT") or BASE_DIR / "var" / "exports")
 EXPORT_RETENTION_DAYS = int(os.environ.get("EXPORT_RETENTION_DAYS") or 7)

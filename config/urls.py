@@ -117,6 +117,11 @@ urlpatterns = [
     path("s/<slug:slug>/export/", exports.export_page, name="seminar_export"),
     path("s/<slug:slug>/export/start/", exports.export_start, name="seminar_export_start"),
     path(
+        "s/<slug:slug>/export/jobs/<int:job_id>/retry/",
+        exports.export_retry,
+        name="seminar_export_retry",
+    ),
+    path(
         "s/<slug:slug>/export/jobs/<int:job_id>/download/",
         exports.export_download,
         name="seminar_export_download",

@@ -26,6 +26,9 @@ def _plain_static_storage(settings):
     # Fuzz tests post hundreds of bodies as one user within a second; the write limit has its
     # own tests (tests/seminar/test_throttling.py), which set it back.
     settings.SEMINAR_THROTTLES = {"api-write": (100_000, 60)}
+    # Tasks run at once, in the request (when its transaction commits); one test runs the
+    # real worker process against the database backend (tests/seminar/test_worker.py).
+    settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
 
 
 def make_user(username, name):

@@ -1,11 +1,14 @@
 """Seminar archives built in the background, with progress, for seminars too big to wait on.
 
 Starting an export (`export_job_start`) saves an `ExportJob` and, once that is committed,
-runs it in a daemon thread of the web process: the archive is written to a file under
-EXPORT_ROOT (setting; default BASE_DIR/var/exports), progress (0-100) is saved at most once a
-second, and the page polls `GET /api/exports/{id}`. The file is downloaded through a
-permission-checked view, never from a public URL. A job whose process died stays "running";
-the export page says so after STALE_AFTER without progress.
+enqueues the `build_archive` task (tasks.py), which the worker runs (`manage.py worker`):
+nothing runs in the web process, so a deploy or a recycled web worker loses nothing. The
+archive is written to a file under EXPORT_ROOT (setting; default BASE_DIR/var/exports),
+progress (0-100) is saved at most once a second, and the page polls `GET /api/exports/{id}`.
+The file is downloaded through a permission-checked view, never from a public URL. A job
+whose task fails, or whose worker is stopped or dies, is marked failed and can be retried
+(`export_job_retry`); one last heard of STALE_AFTER ago (a worker on a host gone for good)
+says so on the export page.
 
 Archives are kept EXPORT_RETENTION_DAYS (setting; default 7, None keeps them for ever):
 `export_jobs_prune` deletes older jobs with their files, and stray files of ours (a build
@@ -19,20 +22,20 @@ made models.py import this package, and this package import models back: a cycle
 import logging
 import re
 import secrets
-import threading
 import time
 from dataclasses import dataclass
 from datetime import timedelta
 from pathlib import Path
 
 from django.conf import settings
-from django.db import connections, transaction
+from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 
 from annotations.export import archive
 from annotations.export.snapshot import Options, Scope
 from annotations.models import ExportJob, JobStatus
+from seminar.errors import Conflict
 from seminar.models import Seminar, User
 
 logger = logging.getLogger(__name__)
@@ -89,10 +92,26 @@ def export_job_start(*, seminar: Seminar, user: User, options: Options) -> Expor
     return job
 
 
-def launch(job_id: int) -> threading.Thread:
-    thread = threading.Thread(target=run, args=(job_id,), name=f"export-{job_id}", daemon=True)
-    thread.start()
-    return thread
+def launch(job_id: int) -> None:
+    from annotations.export.tasks import build_archive  # the task calls run(): import late
+
+    build_archive.enqueue(job_id)
+
+
+@transaction.atomic
+def export_job_retry(*, job: ExportJob) -> ExportJob:
+    """Queue a failed job again, with its options, from the start."""
+    locked = ExportJob.objects.select_for_update().get(pk=job.pk)
+    if locked.status != JobStatus.FAILED and not locked.is_stale:
+        raise Conflict(
+            f"Only a failed or stalled export can be retried; this one is {locked.status}."
+        )
+    ExportJob.objects.filter(pk=job.pk).update(
+        status=JobStatus.QUEUED, progress=0, error="", finished=None, updated=timezone.now()
+    )
+    transaction.on_commit(lambda: launch(job.pk))
+    locked.refresh_from_db()
+    return locked
 
 
 def retention() -> timedelta | None:
@@ -204,7 +223,9 @@ def run(job_id: int) -> None:
             finished=timezone.now(),
             updated=timezone.now(),
         )
-    finally:
-        # This thread's connection is its own: close it, or it lingers until the server dies.
-        if threading.current_thread() is not threading.main_thread():
-            connections.close_all()
+    except BaseException:
+        # The worker told to stop mid-build: no half-written file stays, and the task's end
+        # marks the job failed (tasks.on_task_finished).
+        if path is not None:
+            path.with_suffix(".part").unlink(missing_ok=True)
+        raise

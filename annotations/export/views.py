@@ -23,11 +23,12 @@ from annotations.export.downloads import (
     site_url,
     stream_format,
 )
-from annotations.export.jobs import export_job_start
+from annotations.export.jobs import export_job_retry, export_job_start
 from annotations.export.permissions import can_export, can_export_own
 from annotations.export.snapshot import Options, Scope
 from annotations.models import ExportJob, JobStatus
 from seminar.access import access_seminar, access_staff_reading, access_staff_seminar
+from seminar.errors import Conflict
 
 
 def options_from(request, query=None):
@@ -62,6 +63,20 @@ def export_start(request, slug):
     options = options_from(request, request.POST)
     export_job_start(seminar=seminar, user=request.user, options=options)
     messages.success(request, "The archive is being built. This page shows its progress.")
+    return redirect("seminar_export", slug=seminar.slug)
+
+
+@login_required
+@require_POST
+def export_retry(request, slug, job_id):
+    seminar = access_staff_seminar(request.user, slug, allowed=can_export)
+    job = get_object_or_404(ExportJob, seminar=seminar, pk=job_id)
+    try:
+        export_job_retry(job=job)
+    except Conflict as exc:
+        messages.error(request, str(exc))
+    else:
+        messages.success(request, "The archive is being built again.")
     return redirect("seminar_export", slug=seminar.slug)
 
 

@@ -11,8 +11,9 @@ function show(row, job) {
   row.dataset.status = job.status;
   bar.value = job.progress;
   bar.textContent = `${job.progress}%`;
+  row.querySelector(".job-retry").hidden = !(job.stale || job.status === "failed");
   if (job.stale) {
-    status.textContent = "Stalled: the server may have restarted. Build a new one.";
+    status.textContent = "Stalled: its worker stopped. Retry it.";
   } else if (job.status === "done") {
     status.textContent = "Ready";
     link.href = job.download;

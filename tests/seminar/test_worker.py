@@ -1,0 +1,175 @@
+"""The real thing: a web server and a worker as separate processes over one database.
+
+Everything else runs tasks at once (tests/conftest.py). Here, as in production, an export
+asked for through the web is a row in the task table until `manage.py worker` runs it: the
+web process can be stopped in between and nothing is lost; a worker that died mid-export
+leaves nothing "running" once the next worker starts; a stopped worker finishes its task.
+The processes share a database of their own (a file, or a fresh PostgreSQL database when
+the suite runs on PostgreSQL), never the test database.
+"""
+
+import json
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+import uuid
+from pathlib import Path
+
+import pytest
+from django.db import connection
+
+ROOT = Path(__file__).resolve().parents[2]
+MANAGE = [sys.executable, str(ROOT / "manage.py")]
+
+
+@pytest.fixture(scope="module")
+def processes(tmp_path_factory, django_db_blocker):
+    """env for subprocesses sharing one fresh, migrated database holding the demo seminar."""
+    tmp_path = tmp_path_factory.mktemp("worker")
+    created = None
+    if connection.vendor == "postgresql":
+        settings = connection.settings_dict
+        created = f"seminar_worker_{uuid.uuid4().hex[:8]}"
+        with django_db_blocker.unblock(), connection.cursor() as cursor:
+            cursor.execute(f'CREATE DATABASE "{created}"')
+        user, host, port = settings["USER"], settings["HOST"], settings["PORT"] or 5432
+        url = f"postgres://{user}@{host}:{port}/{created}"
+    else:
+        url = f"sqlite:///{tmp_path / 'worker.sqlite3'}"
+    env = {
+        **os.environ,
+        "DATABASE_URL": url,
+        "EXPORT_ROOT": str(tmp_path / "exports"),
+        "DEBUG": "1",
+        "CONN_MAX_AGE": "0",
+    }
+    env.pop("TASKS_BACKEND", None)
+    for command in (["migrate", "-v0"], ["demo"]):
+        subprocess.run([*MANAGE, *command], env=env, check=True, capture_output=True, timeout=180)
+    yield env
+    if created:
+        with django_db_blocker.unblock(), connection.cursor() as cursor:
+            cursor.execute(f'DROP DATABASE IF EXISTS "{created}" WITH (FORCE)')
+
+
+def django(env, code):
+    """Run Python in a fresh `manage.py shell` on that database; its last line, parsed."""
+    done = subprocess.run(
+        [*MANAGE, "shell", "-c", code], env=env, capture_output=True, text=True, timeout=120
+    )
+    assert done.returncode == 0, done.stderr
+    return json.loads(done.stdout.strip().splitlines()[-1])
+
+
+def job(env, job_id):
+    return django(
+        env,
+        "import json; from annotations.models import ExportJob;"
+        f"j = ExportJob.objects.get(pk={job_id});"
+        "print(json.dumps({'status': j.status, 'error': j.error, 'file': j.file_path}))",
+    )
+
+
+def free_port():
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def web_server(env):
+    port = free_port()
+    server = subprocess.Popen(
+        [sys.executable, "-m", "gunicorn", "-b", f"127.0.0.1:{port}", "config.wsgi"],
+        cwd=ROOT,
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    for _ in range(100):
+        try:
+            urllib.request.urlopen(f"http://127.0.0.1:{port}/", timeout=2)  # noqa: S310
+            return server, port
+        except OSError:
+            time.sleep(0.2)
+    server.kill()
+    raise AssertionError("gunicorn did not start")
+
+
+def test_an_export_asked_for_on_the_web_survives_the_web_server_and_the_worker_builds_it(
+    processes,
+):
+    env = processes
+    ids = django(
+        env,
+        "import json; from seminar.models import Seminar, User;"
+        "from seminar.tokens import token_create;"
+        "_, key = token_create(user=User.objects.get(username='instructor'), name='test');"
+        "print(json.dumps([Seminar.objects.get().pk, key]))",
+    )
+    seminar_id, key = ids
+    server, port = web_server(env)
+    try:
+        request = urllib.request.Request(
+            f"http://127.0.0.1:{port}/api/seminars/{seminar_id}/exports",
+            data=b"{}",
+            method="POST",
+            headers={"Authorization": f"Bearer {key}", "Content-Type": "application/json"},
+        )
+        with urllib.request.urlopen(request, timeout=30) as response:  # noqa: S310 (http://)
+            assert response.status == 202
+            job_id = json.load(response)["id"]
+    finally:
+        server.send_signal(signal.SIGTERM)  # a deploy: the web process goes away
+        server.wait(timeout=30)
+    assert job(env, job_id)["status"] == "queued"  # nothing ran in the web process
+
+    subprocess.run([*MANAGE, "worker", "--batch"], env=env, check=True, timeout=180)
+
+    done = job(env, job_id)
+    assert done["status"] == "done" and Path(done["file"]).stat().st_size > 1000
+
+
+def test_a_worker_that_died_mid_export_leaves_it_failed_and_a_retry_builds_it(processes):
+    env = processes
+    dead = subprocess.Popen(["sleep", "60"])
+    dead.kill()
+    dead.wait()
+    # What a worker killed with SIGKILL leaves: its task claimed, the job half done.
+    job_id = django(
+        env,
+        "from django.db import transaction;"
+        "from annotations.export.jobs import export_job_start;"
+        "from annotations.export.snapshot import Options;"
+        "from annotations.models import ExportJob;"
+        "from django_tasks_db.models import DBTaskResult;"
+        "from seminar.models import Seminar, User;"
+        "from seminar.worker import worker_id;"
+        "job = export_job_start(seminar=Seminar.objects.get(),"
+        " user=User.objects.get(username='instructor'), options=Options());"
+        "result = DBTaskResult.objects.order_by('-enqueued_at').first();"
+        f"result.claim(worker_id(pid={dead.pid}));"
+        "ExportJob.objects.filter(pk=job.pk).update(status='running', progress=40);"
+        "print(job.pk)",
+    )
+    assert job(env, job_id)["status"] == "running"
+
+    out = subprocess.run(
+        [*MANAGE, "worker", "--batch"], env=env, check=True, capture_output=True, text=True
+    ).stdout
+    assert "Marked 1 task(s) of a dead worker as failed." in out
+    failed = job(env, job_id)
+    assert failed["status"] == "failed" and "WorkerLost" in failed["error"]
+    assert "Retry it" in failed["error"]
+
+    django(
+        env,
+        "from annotations.export.jobs import export_job_retry;"
+        "from annotations.models import ExportJob;"
+        f"export_job_retry(job=ExportJob.objects.get(pk={job_id})); print(1)",
+    )
+    subprocess.run([*MANAGE, "worker", "--batch"], env=env, check=True, timeout=180)
+    assert job(env, job_id)["status"] == "done"
