@@ -2,10 +2,11 @@
 starts it from the export page, watches its progress, and downloads it when it is ready,
 without reloading the page.
 
-The job runs as it does in production: `export_job_start` launches it in a thread of the web
-process (here the live server's) once the request's transaction commits, and the page polls
-GET /api/exports/{id}. Nothing is run inline. To see each state deterministically, the test
-holds the job's thread twice: before it starts (the page shows it queued), and after its
+The job runs beside the web process, as the worker runs it in production: once the request's
+transaction commits, `launch` hands it to a thread standing in for the worker process (the
+real worker has its own test, tests/seminar/test_worker.py), and the page polls
+GET /api/exports/{id}. To see each state deterministically, the test holds the job's
+thread twice: before it starts (the page shows it queued), and after its
 first reading, its progress saved as Progress saves it (the page shows how far it got); then
 it lets the job finish. Holding the start also keeps the job's first writes away from the
 export page's own request, which on SQLite's shared in-memory test database could meet a
@@ -50,7 +51,10 @@ def gate(monkeypatch, transactional_db):
         reached.set()
         release.wait(timeout=60)
 
-    monkeypatch.setattr(jobs, "run", started)  # what launch() runs in the new thread
+    def launch(job_id):  # the worker, as a thread of the test server
+        threading.Thread(target=started, args=(job_id,), name=f"export-{job_id}").start()
+
+    monkeypatch.setattr(jobs, "launch", launch)
     monkeypatch.setattr(jobs.Progress, "reading_done", held)
     yield start, reached, release
     start.set()  # never leave the job's thread waiting, whatever happened
