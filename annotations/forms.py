@@ -75,9 +75,12 @@ class ReadingEditForm(ReadingMetaForm):
 
 
 class CommentForm(forms.Form):
+    max_chars = MAX_TEXT_CHARS  # the composers' counters read it (annotations/_composer.html)
+
+    # No max_length: the browser would cut a longer paste silently. The service refuses it,
+    # saying how long it is, and the page keeps every character (annotations.services).
     text = forms.CharField(
         label="Your comment",
-        max_length=MAX_TEXT_CHARS,
         widget=forms.Textarea(attrs={"rows": 4, "placeholder": "Join the discussion…"}),
         help_text="Markdown works: *emphasis*, **bold**, > quotes, lists and links.",
     )

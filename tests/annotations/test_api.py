@@ -183,6 +183,23 @@ def test_editing_your_own_marks_it_edited(as_student, blog_reading):
     assert "<strong>surely</strong>" in body["html"]
 
 
+def test_a_reply_or_an_edit_over_the_limit_is_a_400_and_changes_nothing(
+    client, student, student2, blog_reading
+):
+    # The page refuses these before sending; a script or an old page gets the same answer.
+    client.force_login(student)
+    created = post_critique(client, blog_reading).json()
+    long = "x" * 10_001
+    edit = api(client, "patch", f"/annotations/{created['id']}", {"text": long})
+    client.force_login(student2)
+    reply = api(client, "post", f"/annotations/{created['id']}/replies", {"text": long})
+    for response in (edit, reply):
+        assert response.status_code == 400
+        assert "10,001 characters; the limit is 10,000" in response.json()["detail"]
+    assert Annotation.objects.get(pk=created["id"]).text == "Is the sweet spot claim premature?"
+    assert not Annotation.objects.filter(parent_id=created["id"]).exists()
+
+
 def test_nobody_edits_or_deletes_anothers_annotation(
     client, student, student2, instructor, blog_reading
 ):

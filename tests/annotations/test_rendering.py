@@ -1,8 +1,11 @@
-"""Markdown in posts: what survives sanitizing, and what a refused link becomes."""
+"""Markdown in posts: what survives sanitizing, what a refused link becomes, and that no text
+within the length limit keeps the server busy."""
+
+import time
 
 import pytest
 
-from annotations.rendering import render_markdown
+from annotations.rendering import MAX_TEXT_CHARS, render_markdown
 from annotations.services import annotation_create
 from tests.texts import SWEET_SPOT
 
@@ -42,3 +45,35 @@ def test_lena_s_critique_with_a_javascript_link_shows_its_words(blog_reading, st
         quote={"exact": SWEET_SPOT},
     )[0]
     assert critique.html == "<p>Read js first.</p>"
+
+
+# Each took Python-Markdown from 4 to over 30 seconds at the length limit: it looked for the
+# closing bracket of every "[" (and parenthesis of every "](") to the end of the text.
+@pytest.mark.parametrize("unit", ["[", "![", "[(", "[a](", "[a][", "[a] [", "[]("])
+def test_a_text_of_unclosed_brackets_renders_in_moments(unit):
+    text = (unit * MAX_TEXT_CHARS)[:MAX_TEXT_CHARS]
+    started = time.perf_counter()
+    html = render_markdown(text)
+    assert time.perf_counter() - started < 2
+    assert html.startswith("<p>")
+
+
+def test_links_still_close_where_they_did():
+    text = "[a [nested] link](https://example.org/(x)) and [another](/b) ![pic](/i.png) [x]"
+    assert render_markdown(text) == (
+        '<p><a href="https://example.org/(x)" rel="noopener noreferrer nofollow">a [nested]'
+        ' link</a> and <a href="/b" rel="noopener noreferrer nofollow">another</a>  [x]</p>'
+    )
+
+
+def test_lists_nested_past_python_s_stack_show_as_written(blog_reading, student):
+    # Thousands of "* " are as many nested lists to Markdown: a RecursionError, once.
+    critique = annotation_create(
+        reading=blog_reading,
+        author=student,
+        kind="critique",
+        text="* " * 4990 + "deep",
+        quote={"exact": SWEET_SPOT},
+    )[0]
+    assert critique.html.startswith("<p>* * * ")
+    assert critique.html.endswith("* deep</p>")

@@ -83,3 +83,19 @@ def test_page_source_keeps_pseudonyms_for_peers(
     assert "Names stay private." in page and student.name not in page
     client.force_login(instructor)
     assert student.name in client.get(blog_reading.get_absolute_url()).text
+
+
+def test_an_over_long_comment_is_refused_beside_the_field_and_kept_whole(
+    client, student, blog_reading
+):
+    client.force_login(student)
+    page = client.get(blog_reading.get_absolute_url()).text
+    assert 'name="text"' in page and "maxlength" not in page  # nothing cuts a paste
+    url = reverse("comment_post", args=[blog_reading.seminar.slug, blog_reading.slug])
+    before = Annotation.objects.count()
+    text = "Long. " * 2_000  # 12,000 characters
+    response = client.post(url, {"text": text})
+    assert response.status_code == 400
+    assert "That is 11,999 characters; the limit is 10,000." in response.text
+    assert text.strip() in response.text  # every character back in the box
+    assert Annotation.objects.count() == before

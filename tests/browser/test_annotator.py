@@ -110,7 +110,7 @@ def test_student_annotates_a_passage_and_it_is_painted_exactly(open_page, studen
     compose(page, SWEET_SPOT, "critique", "Is the sweet spot claim premature?", "timing, evidence")
     thread = page.locator(".thread", has_text="Is the sweet spot claim premature?")
     assert thread.locator(".thread-quote").inner_text() == SWEET_SPOT
-    expect(page.locator("#annotator-status")).to_have_text("Annotation saved.")
+    expect(page.locator("#annotator-status")).to_have_text("Critique saved.")
 
     stored = Annotation.objects.get(reading=blog_reading, kind="critique")
     text = blog_reading.current_revision.text
@@ -236,9 +236,13 @@ def test_keyboard_only_annotation(open_page, student, blog_reading):
     assert stored.quote_exact == "With the increase"
     assert stored.text == "Whose aid, exactly?"
     assert stored.tags == ["aid"]
-    # Focus is back in the text, ready for the next selection.
+    # Focus is on the new post; Escape there goes back to the text, for the next selection.
+    expect(page.locator(f"#annotation-{stored.pk}")).to_be_focused()
+    expect(page.locator("#annotator-status")).to_have_text(
+        "Question saved. Escape goes back to the text."
+    )
+    page.keyboard.press("Escape")
     expect(page.locator("#reading-body")).to_be_focused()
-    expect(page.locator("#annotator-status")).to_have_text("Annotation saved.")
     # Enter on a highlighted word opens its thread.
     page.keyboard.press("ArrowLeft")
     page.keyboard.press("Enter")

@@ -54,6 +54,8 @@ def test_keyboard_only_comment(open_page, student, blog_reading):
     log_in(page, student.username, PASSWORD)
     page.goto(blog_reading.get_absolute_url())
     page.keyboard.press("Tab")
+    assert page.evaluate("document.activeElement.textContent") == "Skip to the reading"
+    page.keyboard.press("Tab")
     assert page.evaluate("document.activeElement.textContent") == "Skip to content"
     # Walk forward with Tab only until the comment box has focus.
     for _ in range(40):

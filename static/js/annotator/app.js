@@ -7,7 +7,8 @@
 import { Api, newClientId } from "./api.js";
 import { Discussion } from "./comments.js";
 import { Composer } from "./composer.js";
-import { el, truncate } from "./dom.js";
+import { DraftNotice, Drafts, ReplyDrafts, editScope, passageScope } from "./drafts.js";
+import { KIND_LABELS, el, truncate } from "./dom.js";
 import { Filters } from "./filters.js";
 import { Painter } from "./highlights.js";
 import { CaretMode } from "./keyboard.js";
@@ -70,8 +71,17 @@ class Annotator {
       media: WIDE,
       watch: [root.closest(".post") || root, this.margin.querySelector(".margin-head")],
     });
+    // What is being written is kept in this browser until it is posted (drafts.js).
+    const dialog = document.getElementById("annotator-composer");
+    this.drafts = Drafts.forPage(dialog, this.readingId);
+    this.replies = dialog && new ReplyDrafts({
+      drafts: this.drafts,
+      max: Number(dialog.dataset.maxChars) || 0,
+      announce: (message) => this.announce(message),
+      close: (control) => this.posts.cancelReply(control),
+    });
     this.posts = new PostActions({
-      api: this.api,
+      api: this.replies ? this.replies.guard(this.api) : this.api,
       announce: (message) => this.announce(message),
       reload: (options) => this.load(options),
       isPassageThread: (id) => Boolean(this.findThread(id)),
@@ -126,6 +136,8 @@ class Annotator {
     if (!bar || !float || !dialog) return;
     bar.hidden = false;
     this.composer = new Composer(dialog, {
+      drafts: this.drafts,
+      announce: (message) => this.announce(message),
       onSubmit: (values, context) => this.save(values, context),
       onClose: () => {
         this.painter.setDraft(null);
@@ -144,7 +156,8 @@ class Annotator {
       toggle: bar.querySelector(".caret-toggle"),
       help: bar.querySelector(".caret-help"),
       caret: shell.querySelector(".annotator-caret"),
-      onAnnotate: () => this.watcher.annotate(),
+      skip: document.getElementById("skip-to-reading"),
+      onAnnotate: () => this.watcher.annotate({ live: true }),
       onCaretEnter: (node, offset) => {
         // The caret sits between characters: the one after it, else the one before.
         const unit = this.painter.index.unitOf(node, offset);
@@ -160,6 +173,21 @@ class Annotator {
       caret: this.caret,
       announce: (message) => this.announce(message),
     });
+    if (!this.drafts) return;
+    this.draftNotice = new DraftNotice(bar, {
+      drafts: this.drafts,
+      index: this.painter.index,
+      compose: (described) => this.compose(described),
+      edit: (id) => {
+        const item = this.data.nodes.get(id)?.item;
+        const editable = Boolean(item?.can_edit && !item.deleted);
+        if (editable) this.edit(item);
+        return editable;
+      },
+      isOpen: (scope) => this.composer.openScope === scope,
+      announce: (message) => this.announce(message),
+    });
+    this.draftNotice.start();
   }
 
   async load({ first = false, focus = null } = {}) {
@@ -188,6 +216,7 @@ class Annotator {
     }
     this.renderMargin(shown);
     this.discussion.render(this.data.comments);
+    this.draftNotice?.render(); // a reply box open before is gone: its draft is offered
     if (this.reattach?.active && !this.findThread(this.reattach.item.id)) this.reattach.stop();
     if (first) performance.mark("annotator-margin-built");
     if (focus) this.restoreFocus(focus);
@@ -297,6 +326,7 @@ class Annotator {
       passage: true,
       saveLabel: "Save annotation",
       context: { mode: "create", described, clientId: newClientId() },
+      draft: { scope: passageScope(described), type: "passage", quote: described.exact, described, revision: this.revision },
       opener: this.caret.enabled ? this.root : document.activeElement,
     });
   }
@@ -315,7 +345,7 @@ class Annotator {
     this.watcher.pause(false);
     this.reattach.stop();
     const selection = document.getSelection();
-    if (this.caret.enabled) selection.collapseToEnd();
+    if (this.caret.enabled) this.caret.collapseToEnd();
     else selection.removeAllRanges();
     await this.load();
     const passage = this.findThread(item.id)?.passage;
@@ -340,18 +370,21 @@ class Annotator {
         target: { selector: selectorsFor(context.described) },
       });
       const selection = document.getSelection();
-      if (this.caret.enabled) selection.collapseToEnd();
+      if (this.caret.enabled) this.caret.collapseToEnd();
       else selection.removeAllRanges();
       await this.load();
-      this.announce(created.status === "pending" ? "Annotation saved; it awaits approval." : "Annotation saved.");
-      const thread = this.threadElement(created.id);
-      if (thread) {
-        const passage = this.findThread(created.id)?.passage;
-        if (passage?.current) this.painter.flash(passage.unitStart, passage.unitEnd);
-        if (WIDE.matches) thread.scrollIntoView({ block: "nearest" });
-      }
-      if (this.caret.enabled) return this.root;
-      return thread?.querySelector(".thread-card") || null;
+      const saved = `${KIND_LABELS[created.kind] || "Annotation"} saved`;
+      const back = this.caret.enabled ? " Escape goes back to the text." : "";
+      this.announce(`${saved}${created.status === "pending" ? "; it awaits approval." : "."}${back}`);
+      const passage = this.findThread(created.id)?.passage;
+      if (passage?.current) this.painter.flash(passage.unitStart, passage.unitEnd);
+      // Focus goes to the new post, so a screen reader reads what was saved and the reader
+      // can go on to reply or edit; in keyboard mode Escape there goes back to the caret.
+      // No smooth scroll: under the text on a phone it is a long way, and the page would
+      // still be moving when the reader starts to type.
+      const post = document.getElementById(`annotation-${created.id}`);
+      post?.scrollIntoView({ block: WIDE.matches ? "nearest" : "center", behavior: "instant" });
+      return post || (this.caret.enabled ? this.root : null);
     }
     const { item } = context;
     const changes = { text: values.text };
@@ -377,6 +410,7 @@ class Annotator {
       saveLabel: "Save changes",
       textLabel: what === "annotation" ? "Your annotation" : `Your ${what}`,
       context: { mode: "edit", item, passage },
+      draft: { scope: editScope(item.id), type: "edit", post: item.id, label: `your ${what}${quote ? ` on “${truncate(quote, 60)}”` : ""}` },
     });
   }
 
@@ -386,14 +420,17 @@ class Annotator {
     const button = event.target.closest("button[data-action]");
     if (button) {
       const action = button.dataset.action;
-      if (action === "cancel-reply") {
-        this.posts.cancelReply(button);
+      if (action === "cancel-reply" || action === "discard-reply") {
+        if (this.replies?.closing(action, button) !== false) this.posts.cancelReply(button);
         return;
       }
       const node = this.data.nodes.get(Number(button.dataset.id));
       if (!node) return;
       if (this.scoring?.click(action, node.item, button)) return;
-      if (this.posts.click(action, node.item, button)) return;
+      if (this.posts.click(action, node.item, button)) {
+        if (action === "reply") this.replies?.opened(node.item);
+        return;
+      }
       if (this.moderation.click(action, node.item, button)) return;
       if (action === "reattach") this.startReattach(node.item, button);
       else if (action === "edit") this.edit(node.item);
@@ -427,6 +464,14 @@ class Annotator {
     if (event.defaultPrevented) return;
     this.moderation.keydown(event);
     if (event.defaultPrevented) return;
+    // Keyboard mode: Escape from a thread (not from something being written) goes back to
+    // the caret in the text, where the next passage is a few keys away.
+    const writing = event.target.closest("input, textarea, select, form, .mod-panel");
+    if (event.key === "Escape" && this.caret?.enabled && !this.reattach?.active && !writing) {
+      event.preventDefault();
+      this.caret.returnToText();
+      return;
+    }
     const card = event.target.closest(".thread-card");
     if (!card || event.target !== card) return;
     if (event.key === "Enter" || event.key === " ") {

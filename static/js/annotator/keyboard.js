@@ -3,6 +3,15 @@
 // focusable and moves the document selection with Selection.modify(), the same primitive
 // caret browsing uses. The body never becomes contenteditable: its text must stay exactly
 // the stored text. A drawn caret shows where the selection's moving end is.
+//
+// Arrow keys alone make long passages slow to reach (a phrase in the second paragraph took
+// 188 presses), so whole units have keys too: a sentence or paragraph is selected in one
+// press, the next one in one more, and a number typed first repeats a move ("12}" is twelve
+// paragraphs on). The "Skip to the reading" link turns the mode on at the first word, so any
+// sentence is a handful of keys from the top of the page. Units come from sentences.js.
+
+import { TextIndex } from "./offsets.js";
+import { TextModel } from "./sentences.js";
 
 const MOVES = {
   ArrowLeft: ["backward", "character"],
@@ -13,8 +22,25 @@ const MOVES = {
   End: ["forward", "lineboundary"],
 };
 
+// Plain keys (no Ctrl, Alt or Meta) that select by unit, by the character they type (Shift+[
+// types "{" on most layouts); letters in either case, Shift telling w from Shift+W.
+const UNITS = {
+  s: "sentence",
+  p: "paragraph",
+  "]": "nextSentence",
+  "[": "previousSentence",
+  "}": "nextParagraph",
+  "{": "previousParagraph",
+  ".": "growSentence",
+  ",": "shrinkSentence",
+  w: "growWord",
+};
+const MODIFIERS = new Set(["Shift", "Control", "Alt", "Meta", "CapsLock", "AltGraph"]);
+const SPACE = /\s/;
+const MAX_COUNT_DIGITS = 3;
+
 export class CaretMode {
-  constructor({ root, toggle, help, caret, onAnnotate, onCaretEnter, announce }) {
+  constructor({ root, toggle, help, caret, skip, onAnnotate, onCaretEnter, announce }) {
     this.root = root;
     this.toggle = toggle;
     this.help = help;
@@ -24,20 +50,41 @@ export class CaretMode {
     this.announce = announce;
     this.enabled = false;
     this.announceTimer = 0;
+    this.count = ""; // digits typed before a unit key
+    this.model = null;
+    // The selection last made here. Focus in a text field (the composer, a reply box) takes
+    // the document selection with it; coming back to the text puts this one back.
+    this.kept = null;
 
     toggle.addEventListener("click", () => (this.enabled ? this.disable() : this.enable()));
+    // The page's first Tab stop: Enter on it lands here, at the first word, ready to select.
+    skip?.addEventListener("click", (event) => {
+      event.preventDefault();
+      this.enable({ atStart: true });
+    });
     root.addEventListener("keydown", (event) => this.enabled && this.keydown(event));
-    root.addEventListener("focus", () => this.drawCaret());
+    root.addEventListener("focus", () => {
+      this.restore();
+      this.drawCaret();
+    });
     root.addEventListener("blur", () => {
       this.caret.hidden = true;
     });
     document.addEventListener("selectionchange", () => {
-      if (this.enabled && document.activeElement === root) this.drawCaret();
+      if (!this.enabled || document.activeElement !== root) return;
+      this.keep();
+      this.drawCaret();
     });
     window.addEventListener("resize", () => this.enabled && this.drawCaret());
   }
 
-  enable() {
+  // Built on first use: a page whose reader never selects by keyboard never segments.
+  get text() {
+    this.model ||= new TextModel(this.root);
+    return this.model;
+  }
+
+  enable({ atStart = false } = {}) {
     this.enabled = true;
     this.root.tabIndex = 0;
     this.root.setAttribute("aria-describedby", this.help.id);
@@ -48,11 +95,50 @@ export class CaretMode {
     this.help.hidden = false;
     const selection = document.getSelection();
     const inside = selection.rangeCount && this.root.contains(selection.focusNode);
-    if (!inside) this.placeAtStart(selection);
+    if (atStart) this.select(this.text.first("sentences")?.start ?? 0);
+    else if (!inside) this.placeAtStart(selection);
     this.root.focus({ preventScroll: true });
     this.scrollToCaret();
     this.drawCaret();
-    this.announce("Keyboard selection on. Shift and the arrow keys select; Enter annotates.");
+    this.announce(
+      atStart
+        ? "Keyboard selection on, at the start of the reading. S selects the sentence, ] the next one; Enter annotates."
+        : "Keyboard selection on. S selects the sentence, Shift and the arrow keys any words; Enter annotates.",
+    );
+  }
+
+  // Called on every selection change in the text (and before Enter opens the composer).
+  keep() {
+    const selection = document.getSelection();
+    if (!selection.rangeCount || !this.root.contains(selection.focusNode)) return;
+    // A live Range, so it follows the text nodes if highlights are drawn as <mark>s.
+    const range = selection.getRangeAt(0).cloneRange();
+    const backward = range.startContainer !== selection.anchorNode || range.startOffset !== selection.anchorOffset;
+    this.kept = { range, backward };
+  }
+
+  restore() {
+    const selection = document.getSelection();
+    if (!this.enabled || !this.kept || (selection.rangeCount && this.root.contains(selection.focusNode))) return;
+    const { range, backward } = this.kept;
+    if (!this.root.contains(range.startContainer)) return;
+    const [a, b] = backward ? ["end", "start"] : ["start", "end"];
+    selection.setBaseAndExtent(range[`${a}Container`], range[`${a}Offset`], range[`${b}Container`], range[`${b}Offset`]);
+  }
+
+  // After a save: the caret just after the passage, for the next one.
+  collapseToEnd() {
+    this.kept?.range.collapse(false);
+    const selection = document.getSelection();
+    if (selection.rangeCount && this.root.contains(selection.focusNode)) selection.collapseToEnd();
+  }
+
+  // Back from a thread (Escape there, app.js): the caret is where the reader left it.
+  returnToText() {
+    if (!this.enabled) return;
+    this.root.focus({ preventScroll: true });
+    this.scrollToCaret();
+    this.drawCaret();
   }
 
   disable({ focusToggle = true } = {}) {
@@ -88,8 +174,32 @@ export class CaretMode {
 
   keydown(event) {
     const selection = document.getSelection();
+    const plain = !event.ctrlKey && !event.altKey && !event.metaKey;
+    if (plain && /^[0-9]$/.test(event.key)) {
+      event.preventDefault();
+      if (event.key !== "0" || this.count) this.count = (this.count + event.key).slice(-MAX_COUNT_DIGITS);
+      return;
+    }
+    // Shift on its way to "}" must not forget the number typed before it.
+    if (MODIFIERS.has(event.key)) return;
+    const times = Math.max(1, Number(this.count) || 1);
+    this.count = "";
+    let unit = plain && UNITS[event.key.length === 1 ? event.key.toLowerCase() : ""];
+    if (unit === "growWord" && event.shiftKey) unit = "shrinkWord";
+    if (unit) {
+      event.preventDefault();
+      this.byUnit(unit, times);
+      return;
+    }
+    if (event.ctrlKey && !event.altKey && !event.metaKey && (event.key === "Home" || event.key === "End")) {
+      event.preventDefault();
+      this.toEdge(event.key === "Home", event.shiftKey);
+      return;
+    }
     if (event.key === "Enter") {
       event.preventDefault();
+      clearTimeout(this.announceTimer); // the composer speaks for itself
+      this.keep(); // before the composer's text box takes the selection
       if (!selection.isCollapsed) this.onAnnotate();
       else this.onCaretEnter(selection.focusNode, selection.focusOffset);
       return;
@@ -113,7 +223,143 @@ export class CaretMode {
     this.keepInside(selection);
     this.scrollToCaret();
     this.drawCaret();
-    if (event.shiftKey) this.announceSelection(selection);
+    if (event.shiftKey) this.announceSelection(500);
+  }
+
+  // --- whole units (sentences.js) ----------------------------------------------------------
+
+  // The selection in body units, trimmed of spaces at its edges; `caret` is its moving end.
+  units(index) {
+    const selection = document.getSelection();
+    if (!selection.rangeCount || !this.root.contains(selection.focusNode)) return null;
+    const caret = index.unitOf(selection.focusNode, selection.focusOffset);
+    if (selection.isCollapsed) return { collapsed: true, caret, start: caret, end: caret };
+    const range = selection.getRangeAt(0);
+    let start = index.unitOf(range.startContainer, range.startOffset);
+    let end = index.unitOf(range.endContainer, range.endOffset);
+    const text = index.text;
+    while (start < end && SPACE.test(text[start])) start += 1;
+    while (end > start && SPACE.test(text[end - 1])) end -= 1;
+    if (start === end) return { collapsed: true, caret, start: caret, end: caret };
+    return { collapsed: false, caret, start, end };
+  }
+
+  // Selects [start, end) (a caret when end is left out), anchored at the start so that
+  // Shift+Arrow goes on moving the end.
+  select(start, end = start, index = new TextIndex(this.root)) {
+    if (!index.nodes.length) return;
+    // A caret goes in the node that starts there, never at the end of the one before it
+    // (the line break between two paragraphs, where no caret can be drawn).
+    const a = index.nodeAt(start, false);
+    const b = end === start ? a : index.nodeAt(end, true);
+    const [from, to] = [index.nodes[a], index.nodes[b]];
+    document.getSelection().setBaseAndExtent(from, start - index.starts[a], to, end - index.starts[b]);
+  }
+
+  byUnit(action, times) {
+    const model = this.text;
+    const selection = document.getSelection();
+    if (!selection.rangeCount || !this.root.contains(selection.focusNode)) this.placeAtStart(selection);
+    const index = new TextIndex(this.root);
+    const at = this.units(index);
+    if (!at || !model.runs.length) return;
+    const { collapsed, caret } = at;
+    let { start, end } = at;
+    const repeat = (step) => {
+      let moved = false;
+      for (let n = 0; n < times; n += 1) {
+        if (!step()) break;
+        moved = true;
+      }
+      return moved;
+    };
+    let refused = "";
+    if (action === "sentence") {
+      ({ start, end } = model.sentenceAt(collapsed ? caret : start));
+    } else if (action === "paragraph") {
+      const run = model.runIndex(collapsed ? caret : start);
+      const sentences = model.sentences(run);
+      [start, end] = [sentences[0].start, sentences[sentences.length - 1].end];
+    } else if (action === "nextSentence" || action === "previousSentence") {
+      const forward = action === "nextSentence";
+      let ref = collapsed ? caret : forward ? end : start;
+      const moved = repeat(() => {
+        const found = forward
+          ? model.find("sentences", ref, (s) => s.start > ref)
+          : model.find("sentences", ref, (s) => s.start < ref, true);
+        if (!found) return false;
+        ({ start, end } = found);
+        ref = forward ? end : start;
+        return true;
+      });
+      if (!moved) refused = forward ? "This is the last sentence of the reading." : "This is the first sentence of the reading.";
+    } else if (action === "nextParagraph" || action === "previousParagraph") {
+      const forward = action === "nextParagraph";
+      const ref = collapsed ? caret : forward ? end : start;
+      const run = model.runIndex(ref);
+      const opening = model.opening(run).start;
+      // Forward: the paragraph after the one the caret is in. Back: the start of this one,
+      // unless the caret is already there.
+      const first = forward ? (opening <= ref ? run + 1 : run) : opening >= ref ? run - 1 : run;
+      const last = model.runs.length - 1;
+      if (first < 0 || first > last) {
+        refused = forward ? "This is the last paragraph of the reading." : "This is the first paragraph of the reading.";
+      } else {
+        const target = first + (forward ? 1 : -1) * (times - 1);
+        ({ start, end } = model.opening(Math.min(Math.max(target, 0), last)));
+      }
+    } else if (action === "growSentence" || action === "growWord") {
+      const kind = action === "growSentence" ? "sentences" : "words";
+      let left = times;
+      if (collapsed) {
+        ({ start, end } = kind === "words" ? model.wordAt(caret) : model.sentenceAt(caret));
+        left -= 1;
+      }
+      for (; left > 0; left -= 1) {
+        const found = model.find(kind, end, (u) => u.end > end);
+        if (!found) break;
+        end = found.end;
+      }
+    } else if (action === "shrinkSentence" || action === "shrinkWord") {
+      const kind = action === "shrinkSentence" ? "sentences" : "words";
+      const moved = collapsed
+        ? false
+        : repeat(() => {
+            const found = model.find(kind, end, (u) => u.end < end && u.end > start, true);
+            if (found) end = found.end;
+            return Boolean(found);
+          });
+      if (!moved) {
+        refused = collapsed
+          ? "Nothing is selected: S selects the sentence."
+          : `The selection is ${kind === "sentences" ? "inside one sentence" : "one word"}: it cannot shrink by a ${kind === "sentences" ? "sentence" : "word"}.`;
+      }
+    }
+    if (refused) {
+      this.announce(refused);
+      return;
+    }
+    this.select(start, end, index);
+    this.scrollToCaret();
+    this.drawCaret();
+    this.announceSelection(200);
+  }
+
+  // Ctrl+Home, Ctrl+End: the first or last word of the reading (Shift extends to it).
+  toEdge(home, extend) {
+    const model = this.text;
+    const edge = home ? model.first("sentences")?.start : model.last("sentences")?.end;
+    if (edge === undefined) return;
+    const selection = document.getSelection();
+    if (extend && selection.rangeCount && this.root.contains(selection.anchorNode)) {
+      const index = new TextIndex(this.root);
+      const i = index.nodeAt(edge, !home);
+      selection.extend(index.nodes[i], edge - index.starts[i]);
+    } else this.select(edge);
+    this.scrollToCaret();
+    this.drawCaret();
+    if (extend) this.announceSelection(200);
+    else this.announce(home ? "Start of the reading." : "End of the reading.");
   }
 
   // Selection.modify happily walks out of the body into the page around it; pull it back.
@@ -176,15 +422,19 @@ export class CaretMode {
     }
   }
 
-  announceSelection(selection) {
+  // "Selected: “first words … last words” (sentence 2 of paragraph 3)", once keys settle.
+  announceSelection(delay) {
     clearTimeout(this.announceTimer);
     this.announceTimer = setTimeout(() => {
-      const text = selection.toString().trim();
-      if (!text) return;
+      const index = new TextIndex(this.root);
+      const at = this.units(index);
+      if (!at || at.collapsed) return;
+      const text = index.text.slice(at.start, at.end);
       const words = text.split(/\s+/);
-      const spoken = words.length > 12 ? `${words.slice(0, 4).join(" ")} … ${words.slice(-4).join(" ")}` : text;
-      this.announce(`Selected: ${spoken}`);
-    }, 500);
+      const spoken = words.length > 12 ? `${words.slice(0, 6).join(" ")} … ${words.slice(-3).join(" ")}` : text;
+      const place = this.text.place(at.start, at.end);
+      this.announce(`Selected: “${spoken}”${place ? ` (${place})` : ""}`);
+    }, delay);
   }
 }
 

@@ -90,8 +90,10 @@ export class SelectionWatcher {
     this.float.style.top = `${Math.round(last.bottom - box.top + 8)}px`;
   }
 
-  annotate() {
-    const described = this.pending || this.current();
+  // `live`: the keyboard's Enter, which can come before the selection has settled (150 ms):
+  // the selection as it is now, not the one the button was shown for.
+  annotate({ live = false } = {}) {
+    const described = (live && this.current()) || this.pending || this.current();
     if (!described) return;
     if (described.length > MAX_EXACT) {
       this.onTooLong?.();

@@ -343,7 +343,8 @@ function longDate(iso) {
   return `${LONG.format(date)} at ${CLOCK.format(date).toLowerCase().replace(/\s/g, " ")}`;
 }
 
-// The inline reply form, opened under a post by its Reply button.
+// The inline reply form, opened under a post by its Reply button. No maxlength: a browser
+// would cut a long paste silently; the counter and drafts.js say what is over the limit.
 export function replyForm(item) {
   const id = `reply-text-${item.id}`;
   const form = el("form", { className: "reply-form", noValidate: true, dataset: { parent: String(item.id) } });
@@ -355,8 +356,8 @@ export function replyForm(item) {
       id,
       name: "text",
       rows: 3,
-      maxLength: 10000,
       placeholder: name ? `Reply to ${name}…` : "Your reply…",
+      "aria-describedby": `${id}-count`,
     }),
     el("p", { className: "reply-error invalid-feedback d-block", role: "alert", hidden: true }),
     el(
@@ -364,6 +365,8 @@ export function replyForm(item) {
       { className: "reply-actions" },
       el("button", { type: "submit", className: "btn btn-primary btn-sm", text: "Post reply" }),
       el("button", { type: "button", className: "btn btn-link btn-sm", dataset: { action: "cancel-reply" }, text: "Cancel" }),
+      el("button", { type: "button", className: "btn btn-link btn-sm", dataset: { action: "discard-reply" }, hidden: true, text: "Discard draft" }),
+      el("p", { className: "text-count form-text", id: `${id}-count`, "aria-live": "off", hidden: true }),
     ),
   );
   return form;
