@@ -15,6 +15,7 @@ from ninja.errors import AuthenticationError, HttpError, Throttled, ValidationEr
 from ninja.security import HttpBearer, SessionAuth
 
 from seminar import throttling
+from seminar.apireference import Reference
 from seminar.errors import DomainError, NotFound
 from seminar.jsonbody import StrictJSONParser, UnstorableText
 from seminar.models import Reading, Seminar
@@ -46,6 +47,8 @@ api = NinjaAPI(
     urls_namespace="api",
     parser=StrictJSONParser(),
     throttle=[throttling.WriteThrottle()],
+    # /api/docs: a server-rendered, accessible reference in the site's layout, not Swagger UI.
+    docs=Reference(),
 )
 
 

@@ -1,4 +1,4 @@
-"""The API's own documentation: the Swagger page and the OpenAPI schema it is built from."""
+"""The API's own documentation: the reference page and the OpenAPI schema it is built from."""
 
 from django.urls import reverse
 
@@ -37,3 +37,19 @@ def test_openapi_schema_lists_the_main_routes(client, db):
     for path, methods in ROUTES.items():
         assert path in schema["paths"], path
         assert methods <= set(schema["paths"][path]), path
+
+
+def test_docs_page_is_the_sites_own_reference_of_every_operation_and_schema(client, db):
+    """/api/docs is a server-rendered page in the site's layout (no Swagger UI script)."""
+    schema = client.get("/api/openapi.json").json()
+    html = client.get("/api/docs").content.decode()
+    assert '<html lang="en">' in html and 'aria-label="Main"' in html
+    assert "swagger" not in html.lower()
+    for ops in schema["paths"].values():
+        for op in ops.values():
+            assert f'id="{op["operationId"]}"' in html, op["operationId"]
+    for name in schema["components"]["schemas"]:
+        assert f'id="schema-{name}"' in html, name
+    # A body links to its schema; a path parameter says where it goes.
+    assert 'JSON: <span class="api-type"><a href="#schema-AnnotationIn">AnnotationIn</a>' in html
+    assert '<code>reading_id</code> <span class="api-where">in path</span>' in html
