@@ -12,6 +12,7 @@ from annotations.models import (
     Score,
     Vote,
 )
+from annotations.notifications.models import EmailDelivery, NotificationPreference
 
 
 @admin.register(Annotation)
@@ -68,11 +69,54 @@ class ModerationEventAdmin(admin.ModelAdmin):
         return False
 
 
+class EmailDeliveryInline(admin.TabularInline):
+    """The emails a notification earned, as sent (or not): a record, not a form."""
+
+    model = EmailDelivery
+    fields = ("cadence", "status", "attempts", "sent", "last_error", "detail")
+    readonly_fields = fields
+    extra = 0
+    can_delete = False
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+
 @admin.register(Notification)
 class NotificationAdmin(admin.ModelAdmin):
     list_display = ("user", "kind", "annotation", "reading", "created", "read")
     list_filter = ("kind",)
+    list_select_related = ("user", "annotation", "reading")
+    search_fields = ("user__username", "user__email")
     raw_id_fields = ("user", "annotation", "reading", "actor")
+    inlines = [EmailDeliveryInline]
+
+
+@admin.register(EmailDelivery)
+class EmailDeliveryAdmin(admin.ModelAdmin):
+    """Every email a notification earned: sent, waiting for a digest, retrying, failed (with
+    the mail server's error) or skipped (with why). Written by the worker only."""
+
+    list_display = ("created", "user", "topic", "cadence", "status", "attempts", "sent")
+    list_filter = ("status", "cadence", "topic")
+    list_select_related = ("user",)
+    search_fields = ("user__username", "user__email", "last_error")
+    date_hierarchy = "created"
+    readonly_fields = [field.name for field in EmailDelivery._meta.fields]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(NotificationPreference)
+class NotificationPreferenceAdmin(admin.ModelAdmin):
+    list_display = ("user", "topic", "cadence", "updated")
+    list_filter = ("topic", "cadence")
+    search_fields = ("user__username", "user__email")
+    raw_id_fields = ("user",)
 
 
 @admin.register(GradingPolicy)

@@ -9,6 +9,7 @@ from django.http import Http404, JsonResponse
 from ninja import Field, Router, Schema, Status
 
 from annotations import services
+from annotations.mentions import mention_candidates
 from annotations.models import AnchorStatus
 from annotations.permissions import can_comment
 from annotations.presenting import Presenter, visible_rows
@@ -84,6 +85,17 @@ class VotesOut(Schema):
     voted: bool
 
 
+class MemberOut(Schema):
+    id: int = Field(..., description="The membership's id: what a mention token holds.")
+    name: str = Field(..., description="As the caller may name them: a pseudonym or a name.")
+    role: str | None
+    unreached: dict[str, str] = Field(
+        ...,
+        description="{visibility: why a post of that visibility would not notify them}; "
+        "a visibility missing here would.",
+    )
+
+
 def quote_from(target):
     """One dict of the two W3C selectors; the position is optional, the quote is not."""
     quote = {}
@@ -136,6 +148,19 @@ def create_annotation(request, reading_id: int, payload: AnnotationIn):
         client_id=payload.client_id,
     )
     return Status(201 if created else 200, present_one(request.user, annotation))
+
+
+@router.get("/readings/{reading_id}/members", response=list[MemberOut])
+def list_members(request, reading_id: int, q: str = "", parent: int | None = None):
+    """Whom the caller may mention in a post on this reading (`q`: a name's first letters;
+    `parent`: the post a reply would answer), each named as the caller may name them."""
+    reading = access_reading_api(request.user, reading_id)
+    answered = None
+    if parent is not None:
+        answered = access_annotation_api(request.user, parent)
+        if answered.reading_id != reading.pk:
+            raise Http404
+    return mention_candidates(writer=request.user, reading=reading, parent=answered, q=q[:100])
 
 
 @router.get("/annotations/{annotation_id}", response=AnnotationOut)

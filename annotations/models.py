@@ -213,6 +213,10 @@ class Annotation(models.Model):
     edited = models.DateTimeField(
         null=True, blank=True, help_text="When the author last edited it."
     )
+    # Who the text names with "@[member:<membership id>]" (annotations/mentions.py).
+    mentions = models.ManyToManyField(
+        settings.AUTH_USER_MODEL, blank=True, related_name="mentioned_in"
+    )
 
     objects = AnnotationQuerySet.as_manager()
 
@@ -383,6 +387,7 @@ class NotificationKind(models.TextChoices):
     PINNED = "pinned", "pinned your post"
     FLAGGED = "flagged", "flagged a post"
     GRADES = "grades", "released grades"
+    MENTION = "mention", "mentioned you"
 
 
 class Notification(models.Model):

@@ -101,6 +101,31 @@ def post_may_be_moderated(*, moderator: bool, status: str) -> bool:
     return moderator and status != Status.DELETED
 
 
+def post_may_be_seen(
+    *,
+    mine: bool,
+    teaches: bool,
+    visibility: str,
+    status: str,
+    started_thread: bool,
+    concealed_above: bool,
+) -> bool:
+    """Whether a member who can see the reading may see a post that is not deleted, on its
+    facts (`teaches`: instructor or TA; `started_thread`: they wrote its thread's top;
+    `concealed_above`: a post above it is hidden or waiting). `visible_to` is this rule as a
+    query; this form judges a post not written yet: who a mention in the composer will reach
+    (annotations/mentions.py). tests/annotations/test_mentions.py holds the two together."""
+    if mine:
+        return True
+    if teaches:
+        return visibility != Visibility.PRIVATE
+    if status != Status.PUBLISHED or concealed_above:
+        return False
+    if visibility == Visibility.SEMINAR:
+        return True
+    return visibility == Visibility.INSTRUCTORS and started_thread
+
+
 def is_concealed(status: str) -> bool:
     """Hidden or waiting: the post and what hangs under it are out of peers' sight."""
     return status in CONCEALED
@@ -186,6 +211,12 @@ def can_moderate_annotation(user: User | AnonymousUser, annotation: Annotation) 
     return post_may_be_moderated(
         moderator=can_moderate(user, annotation.reading.seminar), status=annotation.status
     )
+
+
+def shown_as_pseudonym(*, names_visible: bool, is_me: bool, role: str | None) -> bool:
+    """Whether a person appears to a reader under their pseudonym: a student, to a reader
+    who does not see names (`sees_names`), unless that reader is them."""
+    return not (names_visible or is_me or role in STAFF_ROLES)
 
 
 def sees_names(user: User | AnonymousUser, seminar: Seminar) -> bool:

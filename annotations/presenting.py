@@ -12,6 +12,7 @@ thread whole under a hidden parent.
 from __future__ import annotations
 
 from collections.abc import Iterable
+from functools import cached_property
 from typing import TYPE_CHECKING, Any
 
 from django.db.models import Count, Exists, IntegerField, OuterRef, Q, Subquery
@@ -27,8 +28,10 @@ from annotations.permissions import (
     post_may_be_reattached,
     post_may_be_replied_to,
     sees_names,
+    shown_as_pseudonym,
 )
-from seminar.models import STAFF_ROLES
+from annotations.rendering import fill_mentions, mention_text
+from seminar.models import Membership
 from seminar.pseudonyms import people
 
 if TYPE_CHECKING:
@@ -99,6 +102,18 @@ def visible_rows(user: User, reading: Reading) -> QuerySet[Annotation, dict[str,
     return rows(queryset.order_by("created", "id"), user)
 
 
+def name_mentions(user: User, posts: Iterable[Annotation]) -> None:
+    """Give each post of a server-rendered list (model instances, their `reading` loaded)
+    `shown_html`: its HTML with mentions named as `user` may see them. One Presenter, so at
+    most one query, per seminar."""
+    presenters: dict[int, Presenter] = {}
+    for post in posts:
+        seminar_id = post.reading.seminar_id
+        if seminar_id not in presenters:
+            presenters[seminar_id] = Presenter(user, post.reading)
+        post.shown_html = presenters[seminar_id].html(post.html)
+
+
 class Presenter:
     def __init__(
         self,
@@ -145,7 +160,7 @@ class Presenter:
             }
         role = self.roles.get(author_id)
         is_me = author_id == self.user.pk
-        hide = not (self.names_visible or is_me or role in STAFF_ROLES)
+        hide = shown_as_pseudonym(names_visible=self.names_visible, is_me=is_me, role=role)
         if deleted:
             name = ""
         elif hide:
@@ -159,6 +174,48 @@ class Presenter:
             "pseudonym": hide and not deleted,
             "imported": False,
         }
+
+    @cached_property
+    def members(self) -> list[dict[str, Any]]:
+        """The seminar's members as this person may name them: {id (the membership's),
+        user_id, role, name}, a name or a pseudonym by the same rule as authors. One query,
+        made only when a post mentions someone or the composer asks."""
+        rows = Membership.objects.filter(seminar_id=self.reading.seminar_id).values_list(
+            "pk", "user_id", "user__display_name", "user__username"
+        )
+        return [
+            {
+                "id": pk,
+                "user_id": user_id,
+                "role": self.roles.get(user_id),
+                "name": self.author(
+                    {
+                        "status": Status.PUBLISHED,
+                        "author_id": user_id,
+                        "author_name": "",
+                        "author__display_name": display_name,
+                        "author__username": username,
+                    }
+                )["name"],
+            }
+            for pk, user_id, display_name, username in rows.order_by("pk")
+        ]
+
+    @cached_property
+    def mention_names(self) -> dict[int, str]:
+        return {member["id"]: member["name"] for member in self.members}
+
+    def html(self, html: str) -> str:
+        """A post's stored HTML with its mentions named as this person may see them."""
+        if 'class="mention"' not in html:
+            return html
+        return fill_mentions(html, self.mention_names)
+
+    def plain(self, text: str) -> str:
+        """A post's text with each mention as "@Name", named as this person may see them."""
+        if "@[member:" not in text:
+            return text
+        return mention_text(text, self.mention_names)
 
     def target(self, a: dict[str, Any]) -> dict[str, Any] | None:
         if a["start"] is None:
@@ -213,7 +270,7 @@ class Presenter:
         deleted = a["status"] == Status.DELETED
         return {
             "text": "" if deleted else a["text"],
-            "html": "" if deleted else a["html"],
+            "html": "" if deleted else self.html(a["html"]),
             "tags": [] if deleted else a["tags"],
             "edited": a["edited"] is not None,
             "deleted": deleted,

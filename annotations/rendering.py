@@ -3,6 +3,11 @@
 Markdown is rendered first, then nh3 keeps only harmless tags and attributes: user HTML is
 never trusted, and links open with rel="noopener noreferrer nofollow".
 
+A mention of a member, written "@[member:<membership id>]" (annotations/mentions.py), is
+stored as an empty chip, `<span class="mention" data-member="12"></span>`, that the presenter
+fills with the name each viewer may see (`fill_mentions`): the stored HTML names nobody. Only
+this module writes that markup; nh3 lets no one else write a class or a data attribute.
+
 Python-Markdown looks for the "]" of every "[" (and the ")" of every "](") by scanning on to
 the end of the text, so an unbroken run of brackets costs the square of its length: 10,000
 "[" kept a worker busy for over half a minute. The link patterns here find each closing
@@ -11,7 +16,10 @@ bracket in one pass over the text instead, with the same results.
 
 import html
 import re
+import secrets
+from collections.abc import Mapping
 from functools import lru_cache
+from xml.etree import ElementTree
 
 import markdown
 import nh3
@@ -23,6 +31,7 @@ from markdown.inlinepatterns import (
     REFERENCE_RE,
     ImageInlineProcessor,
     ImageReferenceInlineProcessor,
+    InlineProcessor,
     LinkInlineProcessor,
     ReferenceInlineProcessor,
     ShortImageReferenceInlineProcessor,
@@ -49,6 +58,12 @@ ALLOWED_TAGS = {
 }
 ALLOWED_ATTRIBUTES = {"a": {"href", "title"}}
 URL_SCHEMES = {"http", "https", "mailto"}
+
+# A mention as written (docs/api.md); the id is the Membership's, never the user's, so the
+# same person cannot be matched across seminars that show different names.
+MENTION = re.compile(r"@\[member:(\d{1,12})\]")
+CHIP = re.compile(r'<span class="mention" data-member="(\d+)"></span>')
+FORMER_MEMBER = "Former member"
 
 # What a browser ignores in a URL's scheme ("java\tscript:" is "javascript:").
 _IGNORED_IN_SCHEME = re.compile(r"[\x00-\x20\x7f]")
@@ -165,26 +180,94 @@ class _SafeLinks(Extension):
         md.treeprocessors.register(_UnlinkTreeprocessor(md), "unlink", 0)
 
 
-def _paragraphs(text):
+class _MentionProcessor(InlineProcessor):
+    """A mention becomes `<data value="<nonce>:<id>">`: nh3 keeps that value only with this
+    render's nonce, so a `<data>` (or a chip) typed into the text never passes for one."""
+
+    def __init__(self, nonce, md):
+        super().__init__(MENTION.pattern, md)
+        self.nonce = nonce
+
+    def handleMatch(self, m, data):
+        el = ElementTree.Element("data")
+        el.set("value", f"{self.nonce}:{int(m.group(1))}")
+        return el, m.start(0), m.end(0)
+
+
+class _Mentions(Extension):
+    def __init__(self, nonce):
+        super().__init__()
+        self.nonce = nonce
+
+    def extendMarkdown(self, md):
+        # Above reference links (170): "[member:1]" must not become a link someone defined;
+        # below code spans (190): a mention in `code` stays the words typed.
+        md.inlinePatterns.register(_MentionProcessor(self.nonce, md), "mention", 175)
+
+
+def _paragraphs(text, nonce):
     """The text as written, in paragraphs: for what Markdown cannot parse."""
     blocks = (block.strip() for block in text.split("\n\n"))
+    marker = rf'<data value="{nonce}:\1"></data>'
     return "".join(
-        f"<p>{html.escape(block).replace(chr(10), '<br>')}</p>" for block in blocks if block
+        f"<p>{MENTION.sub(marker, html.escape(block)).replace(chr(10), '<br>')}</p>"
+        for block in blocks
+        if block
     )
 
 
 def render_markdown(text):
+    nonce = secrets.token_hex(8)
     try:
         rendered = markdown.markdown(
-            text, extensions=["sane_lists", _SafeLinks()], output_format="html"
+            text, extensions=["sane_lists", _SafeLinks(), _Mentions(nonce)], output_format="html"
         )
     except RecursionError:
         # Lists nested a thousand deep ("* * * * …") go past Python's stack.
-        rendered = _paragraphs(text)
-    return nh3.clean(
+        rendered = _paragraphs(text, nonce)
+    ours = re.compile(rf"{nonce}:\d+")
+    cleaned = nh3.clean(
         rendered,
-        tags=ALLOWED_TAGS,
-        attributes=ALLOWED_ATTRIBUTES,
+        tags=ALLOWED_TAGS | {"data"},
+        attributes={**ALLOWED_ATTRIBUTES, "data": {"value"}},
+        attribute_filter=lambda tag, attr, value: (
+            value if tag != "data" or ours.fullmatch(value) else None
+        ),
         url_schemes=URL_SCHEMES,
         link_rel="noopener noreferrer nofollow",
     )
+    cleaned = re.sub(
+        rf'<data value="{nonce}:(\d+)"></data>',
+        r'<span class="mention" data-member="\1"></span>',
+        cleaned,
+    )
+    # A <data> someone typed, stripped of its value by nh3: its words stay, not the tag.
+    return re.sub(r"</?data>", "", cleaned)
+
+
+def mentioned_ids(text):
+    """The membership ids a text mentions, in the order first written."""
+    return list(dict.fromkeys(int(m.group(1)) for m in MENTION.finditer(text or "")))
+
+
+def fill_mentions(html_text, names: Mapping[int, str]):
+    """The stored HTML with each chip holding "@Name", `names` being {membership id: the
+    name this viewer sees}; a member who left is a former member."""
+    if 'class="mention"' not in html_text:
+        return html_text
+    return CHIP.sub(
+        lambda m: (
+            '<span class="mention">@'
+            + html.escape(names.get(int(m.group(1)), FORMER_MEMBER))
+            + "</span>"
+        ),
+        html_text,
+    )
+
+
+def mention_text(text, names: Mapping[int, str]):
+    """The text as written, each mention "@Name" as this reader sees it: for excerpts and
+    the plain formats (CSV, Markdown), which must show neither a token nor a hidden name."""
+    if "@[member:" not in text:
+        return text
+    return MENTION.sub(lambda m: "@" + names.get(int(m.group(1)), FORMER_MEMBER), text)

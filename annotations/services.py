@@ -15,6 +15,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from annotations import anchoring
+from annotations.mentions import mentioned_users
 from annotations.models import (
     CONCEALED,
     PASSAGE_KINDS,
@@ -27,7 +28,7 @@ from annotations.models import (
     Visibility,
     Vote,
 )
-from annotations.notifications.services import notify_reply
+from annotations.notifications.services import notify_mentions, notify_reply
 from annotations.permissions import (
     can_comment,
     post_may_be_deleted,
@@ -38,7 +39,7 @@ from annotations.permissions import (
     posts_need_approval,
     role_in,
 )
-from annotations.rendering import MAX_TEXT_CHARS, render_markdown
+from annotations.rendering import MAX_TEXT_CHARS, mentioned_ids, render_markdown
 from seminar.errors import Conflict, NotPermitted, ServiceError
 from seminar.models import Reading
 
@@ -128,7 +129,8 @@ def annotation_create(
 
     `quote` is a dict with `exact` and optional `prefix`, `suffix`, `start`, `end` against the
     reading's current revision. Returns (annotation, created); a repeated `client_id` of the
-    same author returns the first annotation and created=False.
+    same author returns the first annotation and created=False. Members it mentions
+    (annotations/mentions.py) are told, if they may see it.
     """
     client_id = (client_id or "")[:64]
     if first := _existing(author, client_id):
@@ -160,8 +162,13 @@ def annotation_create(
     if quote is not None:
         _place(annotation, reading.current_revision, quote)
         annotation.original_quote = annotation.quote_exact
+    mentioned = mentioned_users(text=annotation.text, seminar=reading.seminar)
     annotation.html = render_markdown(annotation.text)
-    return _save_new(annotation)
+    annotation, created = _save_new(annotation)
+    if created and mentioned:
+        annotation.mentions.set(mentioned)
+        notify_mentions(annotation=annotation, mentioned=mentioned)
+    return annotation, created
 
 
 def _lock_current_text(reading: Reading) -> None:
@@ -225,10 +232,14 @@ def reply_create(
     )
     if posts_need_approval(author, parent.reading.seminar, visibility=reply.visibility):
         reply.status = Status.PENDING
+    mentioned = mentioned_users(text=reply.text, seminar=parent.reading.seminar)
     reply.html = render_markdown(reply.text)
     reply, created = _save_new(reply)
     if created:
         notify_reply(reply=reply)
+        if mentioned:
+            reply.mentions.set(mentioned)
+            notify_mentions(annotation=reply, mentioned=mentioned)
     return reply, created
 
 
@@ -272,7 +283,7 @@ def annotation_update(
     visibility: str | None = None,
 ) -> Annotation:
     """The author's edit (`editor`: who asks). Changing a thread's visibility changes its
-    replies' too."""
+    replies' too. Mentions follow the text; whoever it now reaches and was not told is told."""
     annotation = _locked(annotation)
     _author_check(annotation, editor)
     if not post_may_be_edited(mine=True, status=annotation.status):
@@ -280,7 +291,13 @@ def annotation_update(
             raise ServiceError("A moderator hid this post; it cannot be edited while hidden.")
         raise ServiceError("This post was deleted and cannot be edited.")
     changed = []
+    mentioned = None
     if text is not None and clean_text(text) != annotation.text:
+        mentioned = mentioned_users(
+            text=clean_text(text),
+            seminar=annotation.reading.seminar,
+            kept=mentioned_ids(annotation.text),
+        )
         annotation.text = clean_text(text)
         annotation.html = render_markdown(annotation.text)
         changed += ["text", "html"]
@@ -313,6 +330,9 @@ def annotation_update(
     if changed:
         annotation.edited = timezone.now()
         annotation.save(update_fields=[*changed, "edited", "updated"])
+        if mentioned is not None:
+            annotation.mentions.set(mentioned)
+        notify_mentions(annotation=annotation, mentioned=annotation.mentions.all())
     return annotation
 
 

@@ -32,6 +32,7 @@ def reading_page(request, reading, *, comment_form=None, status=200):
     presenter = Presenter(request.user, reading)
     for comment in comments:
         comment.shown_author = presenter.author_of(comment)
+        comment.shown_html = presenter.html(comment.html)
     context = {
         "seminar": reading.seminar,
         "reading": reading,

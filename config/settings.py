@@ -155,6 +155,11 @@ if EMAIL_HOST:
 else:
     EMAIL_BACKEND = "django.core.mail.backends.console.EmailBackend"
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "Seminar <seminar@localhost>")
+# The site's address for links in emails, which the worker writes with no request to ask:
+# SITE_URL, else the first trusted origin (production sets them), else `make run`'s.
+SITE_URL = (
+    os.environ.get("SITE_URL") or next(iter(CSRF_TRUSTED_ORIGINS), "") or "http://127.0.0.1:8000"
+).rstrip("/")
 
 # Uploaded readings are read in memory and checked against this limit before decoding.
 DATA_UPLOAD_MAX_MEMORY_SIZE = 6 * 1024 * 1024

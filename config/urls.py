@@ -113,6 +113,12 @@ urlpatterns = [
     path("notifications/", notifications.notifications, name="notifications"),
     path("notifications/read/", notifications.notifications_read, name="notifications_read"),
     path("notifications/<int:pk>/", notifications.notification_open, name="notification_open"),
+    path("accounts/email/", notifications.email_settings, name="email_settings"),
+    path(
+        "email/unsubscribe/<str:token>/",
+        notifications.email_unsubscribe,
+        name="email_unsubscribe",
+    ),
     path("admin/", admin.site.urls),
     path("s/<slug:slug>/export/", exports.export_page, name="seminar_export"),
     path("s/<slug:slug>/export/start/", exports.export_start, name="seminar_export_start"),

@@ -28,7 +28,12 @@ def _plain_static_storage(settings):
     settings.SEMINAR_THROTTLES = {"api-write": (100_000, 60)}
     # Tasks run at once, in the request (when its transaction commits); one test runs the
     # real worker process against the database backend (tests/seminar/test_worker.py).
-    settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
+    settings.TASKS = {
+        "default": {
+            "BACKEND": "django_tasks.backends.immediate.ImmediateBackend",
+            "QUEUES": settings.TASKS["default"]["QUEUES"],  # "default" and "email"
+        }
+    }
 
 
 def make_user(username, name):

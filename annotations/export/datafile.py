@@ -15,6 +15,10 @@ ids, which only link rows within the file (`parent`, `thread`, `annotation`); th
 order, so a reply always follows what it answers. Timestamps are ISO 8601 with their offset,
 to the microsecond. Notifications, API tokens and passwords are not exported.
 
+A mention, "@[member:<membership id>]" on the site, is "@[user:<username>]" in an annotation's
+`text`, so that a restore can point it at the member's new membership; its `html` names the
+member as the export names people. A mention of someone no longer a member is "@Former member".
+
 Version 2 added what a restore needs to show the seminar as it was: each member's
 `pseudonym` (for a student without a stored one, the one the seminar shows now), and the
 moderator's name and username as each moderation event recorded them. `reader` still reads
@@ -41,6 +45,7 @@ from annotations.models import (
     Score,
     Vote,
 )
+from annotations.rendering import FORMER_MEMBER, MENTION, fill_mentions
 from seminar.models import Membership, ReadingRevision, User
 
 FORMAT = "seminar-archive"
@@ -235,8 +240,23 @@ def _revisions(scope, users, readings):
         yield record
 
 
+def _portable_mentions(row, scope, users):
+    """The row's mentions by archive username (see the docstring), named in its HTML."""
+    if "@[member:" not in row["text"]:
+        return
+    people = scope.people
+
+    def portable(match):
+        key = users(people.members.get(int(match.group(1))))
+        return f"@[user:{key}]" if key else f"@{FORMER_MEMBER}"
+
+    row["text"] = MENTION.sub(portable, row["text"])
+    row["html"] = fill_mentions(row["html"], people.mention_names)
+
+
 def _annotations(scope, users, readings, tick):
-    for row in scope.annotation_rows(order="id"):
+    for row in scope.annotation_rows(order="id", mentions=False):
+        _portable_mentions(row, scope, users)
         record = {
             "id": row["id"],
             "reading": readings[row["reading_id"]],

@@ -17,7 +17,9 @@ a time:
   `auto_now_add`) are set back to the archive's values with UPDATEs after insertion;
   moderation events, which may never be updated, are inserted once with their own time
   (`save_base(raw=True)`, the fixture loader's way of saving a row exactly as given);
-* a `client_id` (a retry key) that the matched person already uses elsewhere is dropped.
+* a `client_id` (a retry key) that the matched person already uses elsewhere is dropped;
+* a mention ("@[user:<username>]" in data.json) names the member's new membership again, and
+  the post's HTML is rendered anew from its text, so it holds no name.
 
 Anything wrong, down to the last record, raises `RestoreError` with a sentence that says
 what, and the transaction saves nothing.
@@ -26,6 +28,7 @@ what, and the transaction saves nothing.
 import datetime
 import itertools
 import os
+import re
 from collections.abc import Callable, Iterable
 from decimal import Decimal
 from functools import cache
@@ -52,6 +55,7 @@ from annotations.models import (
     Visibility,
     Vote,
 )
+from annotations.rendering import render_markdown
 from seminar.models import (
     Membership,
     Reading,
@@ -68,6 +72,7 @@ from seminar.services import unique_slug
 __all__ = ["RestoreError", "seminar_restore"]
 
 BATCH = 1000
+USER_MENTION = re.compile(r"@\[user:([^\]\s]{1,150})\]")
 
 
 def _when(value: object) -> datetime.datetime | None:
@@ -144,6 +149,7 @@ class Restorer:
         self.readings = {}  # slug -> (Reading, its record)
         self.revisions = {}  # (slug, number) -> ReadingRevision id
         self.annotations = {}  # archive id -> new id
+        self.memberships = None  # user id -> the new Membership id, once members are in
 
     def user(self, key, *, null=True):
         if key is None and null:
@@ -289,8 +295,34 @@ class Restorer:
             _restamp(ReadingRevision, [(revision.pk, {"created": _when(record["created"])})])
             self.revisions[(record["reading"], record["number"])] = revision.pk
 
+    def _mentions(self, text):
+        """The text with its mentions naming the restored memberships, and who they are."""
+        if self.memberships is None:
+            self.memberships = dict(
+                Membership.objects.filter(seminar=self.seminar).values_list("user_id", "pk")
+            )
+        mentioned = []
+
+        def local(match):
+            user = self.user(match.group(1), null=False)
+            if user.pk not in self.memberships:
+                raise ValueError(f"it mentions “{match.group(1)}”, who is not a member")
+            mentioned.append(user.pk)
+            return f"@[member:{self.memberships[user.pk]}]"
+
+        return USER_MENTION.sub(local, text), mentioned
+
     def _annotation(self, record):
         slug = record["reading"]
+        text, html, mentioned = record["text"], record["html"], []
+        if "@[user:" in text:
+            text, mentioned = self._mentions(text)
+            html = render_markdown(text)
+        annotation = self._annotation_row(record, slug, text, html)
+        annotation.mentioned = mentioned
+        return annotation
+
+    def _annotation_row(self, record, slug, text, html):
         return Annotation(
             reading=self.reading(slug),
             revision_id=self.revision(slug, record.get("revision")),
@@ -299,8 +331,8 @@ class Restorer:
             kind=_choice(record["kind"], Kind, "kind"),
             author=self.user(record.get("author")),
             author_name=record.get("author_name") or "",
-            text=record["text"],
-            html=record["html"],
+            text=text,
+            html=html,
             tags=record.get("tags") or [],
             visibility=_choice(record["visibility"], Visibility, "visibility"),
             status=_choice(record["status"], Status, "status"),
@@ -337,6 +369,11 @@ class Restorer:
             )
             for annotation, record in zip(created, batch_records, strict=True):
                 self.annotations[record["id"]] = annotation.pk
+            Annotation.mentions.through.objects.bulk_create(
+                Annotation.mentions.through(annotation_id=a.pk, user_id=user_id)
+                for a in created
+                for user_id in dict.fromkeys(a.mentioned)
+            )
             batch.clear()
             batch_records.clear()
 

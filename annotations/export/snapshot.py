@@ -10,7 +10,8 @@ agree on which posts are exported and how people are named:
 * a member's own export holds their own posts as they see them (`Annotation.visible_to`),
   with rubric scores only where grades are released.
 * with `pseudonyms`, students are named by their stable seminar pseudonym
-  (seminar.pseudonyms), staff by name, as on the pages.
+  (seminar.pseudonyms), staff by name, as on the pages; so are the members a post mentions
+  ("@Name" in its text and HTML, never the stored token).
 * `include_private` (the `export_seminar` command only: an operator's full backup) keeps
   private notes too.
 
@@ -37,7 +38,9 @@ from annotations.models import (
     Visibility,
     Vote,
 )
-from seminar.models import STAFF_ROLES, Reading, ReadingStatus
+from annotations.permissions import sees_names, shown_as_pseudonym
+from annotations.rendering import fill_mentions, mention_text
+from seminar.models import STAFF_ROLES, Membership, Reading, ReadingStatus
 from seminar.pseudonyms import base_pseudonym, people
 
 CHUNK = 2000
@@ -123,10 +126,49 @@ class Options:
 class People:
     """Names and roles of everyone a row may mention, loaded in one query."""
 
-    def __init__(self, seminar, *, pseudonyms):
+    def __init__(self, seminar, *, pseudonyms, reader=None):
         self.roles, self.pseudonyms = people(seminar)
         self.salt = seminar.pseudonym_salt
         self.mask = pseudonyms
+        self.seminar_id = seminar.pk
+        # A member's own export: the people their posts mention, as the pages show them.
+        self.reader = reader
+        self.reader_sees_names = reader is not None and sees_names(reader, seminar)
+
+    @cached_property
+    def members(self):
+        """{membership id: user id} of the seminar: what mentions refer to."""
+        return dict(
+            Membership.objects.filter(seminar_id=self.seminar_id).values_list("pk", "user_id")
+        )
+
+    @cached_property
+    def mention_names(self):
+        """{membership id: the name the export gives that member}. One query, when a post
+        mentions someone."""
+        users = Membership.objects.filter(seminar_id=self.seminar_id).values_list(
+            "pk", "user_id", "user__display_name", "user__username"
+        )
+        names = {}
+        for pk, user_id, display, username in users:
+            hidden = self.reader is not None and shown_as_pseudonym(
+                names_visible=self.reader_sees_names,
+                is_me=user_id == self.reader.pk,
+                role=self.roles.get(user_id),
+            )
+            if hidden:
+                names[pk] = self.pseudonyms.get(user_id) or base_pseudonym(self.salt, user_id)
+            else:
+                names[pk] = self.name(user_id, display, username)
+        return names
+
+    def name_mentions(self, row):
+        """The row's text and HTML with each mention "@Name", as the export names people."""
+        if "@[member:" not in row["text"]:
+            return
+        row["text"] = mention_text(row["text"], self.mention_names)
+        if "html" in row:
+            row["html"] = fill_mentions(row["html"], self.mention_names)
 
     def masked(self, user_id):
         return self.mask and user_id is not None and self.roles.get(user_id) not in STAFF_ROLES
@@ -185,7 +227,7 @@ class Scope:
     @cached_property
     def people(self):
         masked = self.options.pseudonyms and self.owner is None
-        return People(self.seminar, pseudonyms=masked)
+        return People(self.seminar, pseudonyms=masked, reader=self.owner)
 
     @cached_property
     def readings(self):
@@ -284,11 +326,20 @@ class Scope:
         return queryset.values(*fields)
 
     def annotation_rows(
-        self, *, order="thread", scored=False, fields=ANNOTATION_FIELDS, ids=None, threads=None
+        self,
+        *,
+        order="thread",
+        scored=False,
+        fields=ANNOTATION_FIELDS,
+        ids=None,
+        threads=None,
+        mentions=True,
     ):
         """Annotation dicts: in thread order (reading, thread, time) or in id order (parents
         before replies, the order data.json needs). `scored` adds marks and the score; `ids`
         keeps only those annotations, `threads` only the posts of the threads of those ids.
+        Mentions are "@Name" (`People.name_mentions`); `mentions=False` leaves the tokens
+        (data.json, which carries them to a restore).
 
         With `fields=LIST_FIELDS` the timestamps come as ISO 8601 text (`IsoText`)."""
         text_times = fields is LIST_FIELDS
@@ -296,6 +347,7 @@ class Scope:
             order=order, scored=scored, fields=fields, ids=ids, threads=threads
         )
         dropped, evidence = self.dropped, self.evidence
+        people = self.people
         # Tuples made into dicts in C: Django's own dicts are built in Python, a key at a time.
         for values in queryset.values_list(*names).iterator(chunk_size=CHUNK):
             row = dict(zip(names, values, strict=True))
@@ -319,6 +371,8 @@ class Scope:
                     )
             if scored and self.owner is not None and row["reading_id"] not in self.released:
                 row.update(score__value=None, score__comment="")
+            if mentions:
+                people.name_mentions(row)
             yield row
 
     def _related(self, model):

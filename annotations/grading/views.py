@@ -11,6 +11,7 @@ from annotations.forms import GradeForm, PolicyForm
 from annotations.grading import display, gradebook
 from annotations.grading.permissions import can_grade, can_release_grades
 from annotations.models import Annotation
+from annotations.presenting import name_mentions
 from seminar.access import access_seminar, access_staff_reading, access_staff_seminar
 from seminar.models import Membership, Role
 from seminar.services import ServiceError
@@ -102,9 +103,10 @@ def grade_student(request, slug, reading_slug, student_id):
     posts = {
         a.pk: a
         for a in Annotation.objects.filter(pk__in=[p.id for p in cell.posts]).select_related(
-            "score"
+            "score", "reading__seminar"
         )
     }
+    name_mentions(request.user, posts.values())
     form = GradeForm(
         request.POST or None,
         initial={"final": cell.grade.final if cell.grade else None, "feedback": cell.feedback},

@@ -27,7 +27,12 @@ from annotations.models import (
     Status,
     Visibility,
 )
-from annotations.notifications.services import notify, notify_flag, notify_reply
+from annotations.notifications.services import (
+    notify,
+    notify_flag,
+    notify_mentions,
+    notify_reply,
+)
 from annotations.permissions import can_comment, can_moderate, post_may_be_flagged
 from annotations.services import moderation_event_write
 from seminar.errors import Conflict, NotFound, NotPermitted, ServiceError
@@ -167,6 +172,9 @@ def annotation_moderate(
     if action == Action.APPROVE and annotation.parent_id:
         # A reply that waited for approval reaches the person it answers only now.
         notify_reply(reply=annotation)
+    if action in (Action.APPROVE, Action.UNHIDE):
+        # So do the members it mentions; those told already (staff) are not told again.
+        notify_mentions(annotation=annotation, mentioned=annotation.mentions.all())
     return annotation
 
 

@@ -9,6 +9,7 @@ from django.views.decorators.http import require_POST
 from annotations.models import Action, Annotation, Flag, ModerationEvent
 from annotations.moderation.services import annotation_moderate, moderation_queue, open_flag_reasons
 from annotations.permissions import can_moderate
+from annotations.presenting import name_mentions
 from seminar.access import access_staff_seminar
 from seminar.errors import NotFound, NotPermitted, ServiceError
 
@@ -29,6 +30,7 @@ def queue(request, slug):
     flagged, pending, hidden = moderation_queue(seminar=seminar, moderator=request.user)
     flagged, pending, hidden = list(flagged), list(pending), list(hidden)
     reasons = open_flag_reasons({a.pk for a in flagged})
+    name_mentions(request.user, [*flagged, *pending, *hidden])
     for a in flagged:
         a.flag_reasons = reasons.get(a.pk, [])
     context = {

@@ -1,9 +1,11 @@
 """Notifications: what people hear about. Authors hear of replies and of what a moderator did
-to their posts (hiding, restoring, approving, pinning); a seminar's moderators hear of every
-flag; students hear when a reading's grades are released.
+to their posts (hiding, restoring, approving, pinning); members hear of a post that mentions
+them; a seminar's moderators hear of every flag; students hear when a reading's grades are
+released.
 
-Each is a row in the person's in-app list; when the site has email configured (EMAIL_HOST),
-an email follows after the transaction commits, so a rolled-back action sends nothing.
+Each is a row in the person's in-app list; an email may follow, as its recipient chose for
+its topic (preferences.py): queued once the transaction commits (deliveries.py), so a
+rolled-back action sends nothing, and sent by the worker (sending.py).
 
 What a notification shows follows visibility (annotations/permissions.py): it stays listed
 while its recipient can see the post it is about or the post that one answered (for a reply,
@@ -20,9 +22,6 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import TYPE_CHECKING
 
-from django.conf import settings
-from django.core.mail import send_mail
-from django.db import transaction
 from django.db.models import Count, Exists, OuterRef, Q
 from django.urls import reverse
 from django.utils.text import Truncator
@@ -37,7 +36,8 @@ from annotations.models import (
     Status,
     Visibility,
 )
-from annotations.permissions import can_moderate
+from annotations.notifications.deliveries import email_later
+from annotations.permissions import can_moderate, can_view_annotation
 from annotations.presenting import Presenter
 from seminar.models import STAFF_ROLES, Membership, Reading, Role, User
 from seminar.permissions import remember_roles
@@ -65,7 +65,7 @@ def notify(
     notification = Notification.objects.create(
         user=user, kind=kind, annotation=annotation, actor=actor, reason=reason[:300]
     )
-    _email_later(notification)
+    email_later([notification])
     return notification
 
 
@@ -79,6 +79,35 @@ def notify_reply(*, reply: Annotation) -> Notification | None:
     return notify(
         user=parent.author, kind=NotificationKind.REPLY, annotation=reply, actor=reply.author
     )
+
+
+def notify_mentions(*, annotation: Annotation, mentioned: Iterable[User]) -> list[Notification]:
+    """Tell each member `annotation` mentions, once, if they may see it now: a private note,
+    a post for instructors only or one awaiting approval tells nobody who may not see it. Not
+    its author, nor in a reply the author of the post it answers: they hear of it as a reply,
+    one notification. Called again when the post changes or is approved; whoever was told
+    already is not told twice."""
+    mentioned = list(mentioned)
+    if not mentioned:
+        return []
+    told = set(
+        Notification.objects.filter(
+            annotation=annotation, kind=NotificationKind.MENTION
+        ).values_list("user_id", flat=True)
+    )
+    answered = annotation.parent.author_id if annotation.parent_id else None
+    sent = []
+    for user in mentioned:
+        if user.pk in told or user.pk in (annotation.author_id, answered):
+            continue
+        if not can_view_annotation(user, annotation):
+            continue
+        notification = notify(
+            user=user, kind=NotificationKind.MENTION, annotation=annotation, actor=annotation.author
+        )
+        if notification:
+            sent.append(notification)
+    return sent
 
 
 def notify_flag(*, flag: Flag) -> list[Notification]:
@@ -122,8 +151,7 @@ def notify_grades(*, reading: Reading, by: User | None) -> list[Notification]:
         Notification(user=student, kind=NotificationKind.GRADES, reading=reading, actor=by)
         for student in students
     )
-    for notification in sent:
-        _email_later(notification)
+    email_later(sent)
     return sent
 
 
@@ -164,15 +192,17 @@ def unread_by_reading(user: User, *, kind: str = NotificationKind.REPLY) -> dict
     return dict(rows)
 
 
-def excerpt(notification: Notification) -> str:
-    """What the post says, as far as the recipient may see it now."""
+def excerpt(notification: Notification, namer: Namer | None = None) -> str:
+    """What the post says, as far as the recipient may see it now, with its mentions named
+    as the recipient may see them (pass the list's `namer`, to load each seminar once)."""
     annotation = notification.annotation
     if annotation is None:
         return ""
     if notification.seen:
         if annotation.status == Status.DELETED:
             return "This post was deleted."
-        return Truncator(" ".join(annotation.text.split())).chars(EXCERPT_CHARS)
+        text = (namer or Namer(notification.user)).plain(annotation)
+        return Truncator(" ".join(text.split())).chars(EXCERPT_CHARS)
     if annotation.status == Status.DELETED:
         return "This post was deleted."
     if annotation.visibility == Visibility.PRIVATE:
@@ -219,6 +249,12 @@ class Namer:
     def author(self, annotation: Annotation) -> str:
         return self.presenter(annotation.reading).author_of(annotation)["name"]
 
+    def plain(self, annotation: Annotation) -> str:
+        """The post's text, each mention "@Name" as the recipient may name them."""
+        if "@[member:" not in annotation.text:
+            return annotation.text
+        return self.presenter(annotation.reading).plain(annotation.text)
+
     def person(self, reading: Reading, person: User | None) -> str:
         if person is None:
             return ""
@@ -249,6 +285,9 @@ def describe(notification: Notification, namer: Namer) -> str:
         if who:
             return f"{who} replied to your post on “{title}”."
         return f"Someone replied to your post on “{title}”."
+    if kind == NotificationKind.MENTION:
+        who = namer.author(annotation) if notification.seen else ""
+        return f"{who or 'Someone'} mentioned you in a post on “{title}”."
     if kind == NotificationKind.FLAGGED:
         # Who flagged is for the seminar's moderators (their queue and audit log show it):
         # one who no longer moderates is told only that a post was flagged.
@@ -276,36 +315,6 @@ def present(user: User, notifications: Iterable[Notification]) -> list[Notificat
     items = list(notifications)
     for item in items:
         item.text = describe(item, namer)
-        item.excerpt = excerpt(item)
+        item.excerpt = excerpt(item, namer)
         item.url = link(item)
     return items
-
-
-def _email_later(notification: Notification) -> None:
-    if settings.EMAIL_HOST and notification.user.email:
-        transaction.on_commit(lambda: _email(notification))
-
-
-def _email(notification: Notification) -> None:
-    # A reply deep under a hidden post, or grades taken back, is no news by the time the
-    # email goes: an email cannot be taken back.
-    user = notification.user
-    item = (
-        listed_notifications(user)
-        .filter(Q(seen=True) | Q(released=True), pk=notification.pk)
-        .select_related(*RELATED)
-        .first()
-    )
-    if item is None:
-        return
-    (item,) = present(user, [item])
-    message = item.text
-    if item.excerpt:
-        message += f"\n\n“{item.excerpt}”"
-    send_mail(
-        subject="Seminar: " + item.text[:70],
-        message=message + "\n\nSee it in Seminar: " + item.url,
-        from_email=None,
-        recipient_list=[user.email],
-        fail_silently=True,
-    )

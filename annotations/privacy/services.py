@@ -14,6 +14,7 @@ from annotations.models import (
     Status,
     Vote,
 )
+from annotations.notifications.models import EmailDelivery, NotificationPreference
 from seminar.errors import ServiceError
 from seminar.models import ApiToken, Membership, ReadingVisit, User
 
@@ -45,8 +46,12 @@ def account_erase(*, user: User) -> Erasure:
         client_id="",
         status=Status.DELETED,
     )
-    for model in (Vote, Flag, Notification, ReadingVisit, ApiToken, Membership):
+    # The email records outlive a deleted notification (SET_NULL), not the person.
+    emails = (EmailDelivery, NotificationPreference)
+    for model in (*emails, Vote, Flag, Notification, ReadingVisit, ApiToken, Membership):
         model.objects.filter(user=user).delete()
+    # Others' posts that mentioned them keep the words, as "@Former member" (no membership).
+    user.mentioned_in.clear()
     # The audit log is append-only, and the database refuses any change but this one: the
     # name someone acted under replaced, nothing else (annotations migration 0009).
     models.QuerySet(ModerationEvent).filter(moderator=user).update(

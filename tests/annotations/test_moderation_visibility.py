@@ -362,9 +362,8 @@ def test_the_list_costs_the_same_queries_however_deep(
 
 
 def test_no_email_about_a_reply_under_a_hidden_post(
-    settings, thread, instructor, student, django_capture_on_commit_callbacks
+    thread, instructor, student, django_capture_on_commit_callbacks
 ):
-    settings.EMAIL_HOST = "smtp.example.org"
     top, r1, r2, r3, r4 = thread
     annotation_moderate(annotation=r1, moderator=instructor, action="hide", reason="Rude")
     with django_capture_on_commit_callbacks(execute=True):

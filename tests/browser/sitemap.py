@@ -28,6 +28,7 @@ from django.utils.http import urlsafe_base64_encode
 from annotations.grading import gradebook
 from annotations.models import ExportJob, JobStatus
 from annotations.moderation.services import annotation_moderate, flag_create
+from annotations.notifications.unsubscribe import unsubscribe_token
 from annotations.revisions.readings import reading_save
 from annotations.services import annotation_create, comment_create, reply_create, vote_add
 from seminar.models import ReadingStatus, Role
@@ -63,6 +64,7 @@ class Site:
     student: object
     student2: object
     reset_path: str = ""
+    unsubscribe_path: str = ""
 
 
 @dataclass
@@ -197,6 +199,7 @@ def build_site(settings):
 
     uid = urlsafe_base64_encode(force_bytes(student2.pk))
     token = default_token_generator.make_token(student2)
+    unsubscribe = unsubscribe_token(user_id=student.pk, topic="reply")
     return Site(
         seminar=seminar,
         reading=reading,
@@ -206,6 +209,7 @@ def build_site(settings):
         student=student,
         student2=student2,
         reset_path=f"/accounts/reset/{uid}/{token}/",
+        unsubscribe_path=f"/email/unsubscribe/{unsubscribe}/",
     )
 
 
@@ -297,6 +301,8 @@ def pages(site, role, width=390):
             Page("password reset: new password", site.reset_path),
             Page("password reset: bad link", "/accounts/reset/MQ/not-a-token/"),
             Page("password reset complete", "/accounts/reset/done/"),
+            Page("unsubscribe from an email", site.unsubscribe_path),
+            Page("unsubscribe: bad link", "/email/unsubscribe/not-a-token/", status=400),
             Page("404", "/no-such-page/", status=404),
             Page("api docs", "/api/docs"),
             # Last: it locks the address out of logging in.
@@ -320,6 +326,7 @@ def pages(site, role, width=390):
             Page("invite: bad link", "/join/not-a-token/", status=404),
             Page("new seminar", "/seminars/new/"),
             Page("profile", "/accounts/profile/"),
+            Page("email settings", "/accounts/email/"),
             Page("password change", "/accounts/password_change/"),
             Page("password changed", "/accounts/password_change/done/"),
             Page("erase account", "/accounts/erase/"),
@@ -359,6 +366,7 @@ def pages(site, role, width=390):
             Page("edit reading: preview", f"{r}/edit/", then=edit_preview),
             Page("restore preview", f"{r}/history/1/restore/"),
             Page("grading policy", f"/s/{s}/grades/policy/"),
+            Page("email settings, as a moderator", "/accounts/email/"),
         ]
     )
 

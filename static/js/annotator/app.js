@@ -13,6 +13,7 @@ import { Filters } from "./filters.js";
 import { Painter } from "./highlights.js";
 import { CaretMode } from "./keyboard.js";
 import { MarginLayout } from "./layout.js";
+import { Mentions } from "./mentions.js";
 import { buildThreads, isFiltering, matches } from "./model.js";
 import { Moderation } from "./moderation.js";
 import { selectorsFor } from "./offsets.js";
@@ -74,6 +75,7 @@ class Annotator {
     // What is being written is kept in this browser until it is posted (drafts.js).
     const dialog = document.getElementById("annotator-composer");
     this.drafts = Drafts.forPage(dialog, this.readingId);
+    this.mentions = this.canAnnotate ? new Mentions({ api: this.api, readingId: this.readingId, announce: (m) => this.announce(m) }) : null;
     this.replies = dialog && new ReplyDrafts({
       drafts: this.drafts,
       max: Number(dialog.dataset.maxChars) || 0,
@@ -82,6 +84,7 @@ class Annotator {
     });
     this.posts = new PostActions({
       api: this.replies ? this.replies.guard(this.api) : this.api,
+      mentions: this.mentions,
       announce: (message) => this.announce(message),
       reload: (options) => this.load(options),
       isPassageThread: (id) => Boolean(this.findThread(id)),
@@ -95,6 +98,7 @@ class Annotator {
     this.discussion = new Discussion(section, {
       api: this.api,
       readingId: this.readingId,
+      mentions: this.mentions,
       announce: (message) => this.announce(message),
       afterPost: async (created) => {
         await this.load();
@@ -137,6 +141,7 @@ class Annotator {
     bar.hidden = false;
     this.composer = new Composer(dialog, {
       drafts: this.drafts,
+      mentions: this.mentions,
       announce: (message) => this.announce(message),
       onSubmit: (values, context) => this.save(values, context),
       onClose: () => {
@@ -407,6 +412,7 @@ class Annotator {
       text: item.text,
       tags: item.tags,
       visibility: item.visibility,
+      parent: item.parent,
       saveLabel: "Save changes",
       textLabel: what === "annotation" ? "Your annotation" : `Your ${what}`,
       context: { mode: "edit", item, passage },

@@ -7,7 +7,7 @@ import { el, plural } from "./dom.js";
 import { commentThread } from "./threads.js";
 
 export class Discussion {
-  constructor(section, { api, readingId, announce, afterPost }) {
+  constructor(section, { api, readingId, announce, afterPost, mentions = null }) {
     this.section = section;
     this.api = api;
     this.readingId = readingId;
@@ -17,6 +17,7 @@ export class Discussion {
     this.form = section.querySelector(".comment-form");
     this.clientId = newClientId();
     if (this.form) this.form.addEventListener("submit", (event) => this.submit(event));
+    this.picker = this.form && mentions?.attach(this.form.querySelector('[name="text"]'));
   }
 
   // Threads come pinned first, each with its number in posting order (model.js).
@@ -51,13 +52,14 @@ export class Discussion {
     try {
       const created = await this.api.create(this.readingId, {
         kind: "comment",
-        text,
+        text: this.picker ? await this.picker.tokens(text) : text,
         tags: [],
         visibility: "seminar",
         client_id: this.clientId,
       });
       this.clientId = newClientId();
       textarea.value = "";
+      this.picker?.reset();
       await this.afterPost(created);
       this.announce("Comment posted.");
     } catch (error) {

@@ -2,9 +2,11 @@
 // while it is open and gives it back on close; on phones CSS turns it into a bottom sheet.
 // What is written is a draft (drafts.js) until the server has it: Escape, Close and a failed
 // save keep it, and opening the composer on the same passage or post brings it back.
+// @mentions (mentions.js): the box shows "@Name", the server gets its token.
 
 import { KINDS, shortDate } from "./dom.js";
 import { TextLimit, textLength, tooLong, warnOnLeaving, whileSending } from "./drafts.js";
+import { hasMention } from "./mentions.js";
 
 const MAX_TAGS = 10;
 const MAX_TAG_CHARS = 40;
@@ -22,8 +24,9 @@ export function parseTags(value) {
 }
 
 export class Composer {
-  // drafts: a Drafts (drafts.js), or null where this browser keeps none.
-  constructor(dialog, { onSubmit, onClose, drafts = null, announce = () => {} }) {
+  // drafts: a Drafts (drafts.js), or null where this browser keeps none; mentions: a
+  // Mentions (mentions.js), or null.
+  constructor(dialog, { onSubmit, onClose, drafts = null, mentions = null, announce = () => {} }) {
     this.dialog = dialog;
     this.form = dialog.querySelector("form");
     this.title = dialog.querySelector(".composer-title");
@@ -48,6 +51,8 @@ export class Composer {
     this.onClose = onClose;
     this.drafts = drafts;
     this.announce = announce;
+    this.mentions = mentions;
+    this.picker = mentions?.attach(this.text, { visibility: () => this.visibility.value, note: this.draftNote });
     this.lastKind = "critique";
     this.busy = false;
     this.unstored = false;
@@ -59,6 +64,7 @@ export class Composer {
     });
     this.form.addEventListener("change", (event) => {
       if (event.target.name === "kind") this.showKindHelp();
+      if (event.target.name === "visibility") this.picker?.warn();
     });
     // Every change is stored at once: nothing waits to be written when the page goes.
     this.form.addEventListener("input", () => this.keep());
@@ -121,6 +127,25 @@ export class Composer {
     this.dialog.classList.toggle("composer-passage", Boolean(options.passage));
     this.text.focus();
     this.text.setSelectionRange(this.text.value.length, this.text.value.length);
+    if (this.picker) {
+      this.picker.parent = options.parent ?? null; // a reply's edit: who may see it follows its thread
+      this.picker.reset();
+      this.showNames(options);
+    }
+  }
+
+  // The text of a post being edited holds mention tokens: shown as names once they are known.
+  async showNames(options) {
+    const [original, now] = [this.original.text, this.text.value];
+    if (!hasMention(original + now)) return;
+    const parent = options.parent ?? null;
+    const [shownOriginal, shown] = await Promise.all([this.mentions.display(original, parent), this.mentions.display(now, parent)]);
+    if (this.options !== options || this.text.value !== now) return;
+    this.original.text = shownOriginal;
+    this.text.value = shown;
+    this.text.setSelectionRange(shown.length, shown.length);
+    this.limit.update();
+    this.picker.warn();
   }
 
   fill(values) {
@@ -243,6 +268,7 @@ export class Composer {
     this.setBusy(true);
     this.setError("");
     try {
+      if (this.picker) values.text = await this.picker.tokens(values.text);
       const returnFocus = await whileSending(this.onSubmit(values, this.options.context));
       // The server has it: no longer a draft.
       if (this.options?.draft) this.drafts?.remove(this.options.draft.scope);

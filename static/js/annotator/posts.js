@@ -6,8 +6,10 @@ import { newClientId } from "./api.js";
 import { replyForm } from "./threads.js";
 
 export class PostActions {
-  constructor({ api, announce, reload, isPassageThread }) {
+  // mentions: a Mentions (mentions.js) for the reply boxes, or null.
+  constructor({ api, announce, reload, isPassageThread, mentions = null }) {
     this.api = api;
+    this.mentions = mentions;
     this.announce = announce;
     this.reload = reload;
     this.isPassageThread = isPassageThread;
@@ -82,6 +84,8 @@ export class PostActions {
     form.clientId = newClientId();
     const row = button.closest(".post-actions");
     row.after(form);
+    // Attached first, so that Escape with the list open closes only the list (drafts.js).
+    form.picker = this.mentions?.attach(form.querySelector("textarea"), { parent: item.id, visibility: () => item.visibility });
     form.querySelector("textarea").focus();
   }
 
@@ -100,7 +104,8 @@ export class PostActions {
     const button = form.querySelector('[type="submit"]');
     button.disabled = true;
     try {
-      const created = await this.api.reply(form.dataset.parent, { text, client_id: form.clientId });
+      const sent = form.picker ? await form.picker.tokens(text) : text;
+      const created = await this.api.reply(form.dataset.parent, { text: sent, client_id: form.clientId });
       await this.reload({ focus: `#annotation-${created.id}` });
       this.announce("Reply posted.");
     } catch (problem) {
