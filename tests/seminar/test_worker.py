@@ -173,3 +173,62 @@ def test_a_worker_that_died_mid_export_leaves_it_failed_and_a_retry_builds_it(pr
     )
     subprocess.run([*MANAGE, "worker", "--batch"], env=env, check=True, timeout=180)
     assert job(env, job_id)["status"] == "done"
+
+
+def children_of(pid):
+    """{pid: command line} of a process's descendants (Linux /proc)."""
+    found, parents = {}, {pid}
+    for _ in range(3):  # serve → runserver → its reloader child
+        for entry in Path("/proc").iterdir():
+            try:
+                stat = (entry / "stat").read_text()
+                cmdline = (entry / "cmdline").read_bytes().replace(b"\0", b" ").decode()
+            except (OSError, NotADirectoryError):
+                continue
+            if int(stat.rsplit(")", 1)[1].split()[1]) in parents:
+                found[int(entry.name)] = cmdline
+        parents |= set(found)
+    return found
+
+
+def running(pid):
+    try:
+        state = (Path("/proc") / str(pid) / "stat").read_text().rsplit(")", 1)[1].split()[0]
+    except OSError:
+        return False
+    return state != "Z"  # a zombie has stopped; only its parent has not collected it
+
+
+def test_serve_starts_the_site_and_the_worker_and_ctrl_c_stops_both(processes):
+    """What `make run` runs last: `manage.py serve`."""
+    port = free_port()
+    serve = subprocess.Popen(
+        [*MANAGE, "serve", f"127.0.0.1:{port}"],
+        env=processes,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    try:
+        for _ in range(150):
+            try:
+                urllib.request.urlopen(f"http://127.0.0.1:{port}/", timeout=2)  # noqa: S310
+                break
+            except OSError:
+                time.sleep(0.2)
+        else:
+            raise AssertionError("the site did not come up")
+        children = children_of(serve.pid)
+        assert any("manage.py worker" in c for c in children.values()), children
+        assert any("manage.py runserver" in c for c in children.values()), children
+        serve.send_signal(signal.SIGINT)  # Ctrl+C
+        serve.wait(timeout=30)
+        for _ in range(50):
+            if not any(running(pid) for pid in children):
+                break
+            time.sleep(0.2)
+        assert [c for pid, c in children.items() if running(pid)] == []
+        with pytest.raises(OSError):
+            urllib.request.urlopen(f"http://127.0.0.1:{port}/", timeout=2)  # noqa: S310
+    finally:
+        if serve.poll() is None:
+            serve.kill()
