@@ -40,6 +40,10 @@ def django_setup():
     setup_test_environment()
     from django.db import connection
 
+    if connection.vendor == "postgresql":
+        # A name of its own: `test_<NAME>` may be the test suite's, in use at this moment,
+        # and autoclobber would drop it.
+        connection.settings_dict["TEST"]["NAME"] = f"test_bench_{os.getpid()}"
     # A fresh test database, as the test suite would make.
     connection.creation.create_test_db(verbosity=0, autoclobber=True)
     return connection
