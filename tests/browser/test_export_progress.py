@@ -17,6 +17,7 @@ import threading
 import zipfile
 
 import pytest
+from django.db import connections
 from playwright.sync_api import expect
 
 from annotations.export import jobs
@@ -51,8 +52,14 @@ def gate(monkeypatch, transactional_db):
         reached.set()
         release.wait(timeout=60)
 
+    def work(job_id):
+        try:
+            started(job_id)
+        finally:
+            connections.close_all()  # this thread's own connection, as a worker would
+
     def launch(job_id):  # the worker, as a thread of the test server
-        threading.Thread(target=started, args=(job_id,), name=f"export-{job_id}").start()
+        threading.Thread(target=work, args=(job_id,), name=f"export-{job_id}").start()
 
     monkeypatch.setattr(jobs, "launch", launch)
     monkeypatch.setattr(jobs.Progress, "reading_done", held)

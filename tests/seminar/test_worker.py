@@ -26,16 +26,31 @@ ROOT = Path(__file__).resolve().parents[2]
 MANAGE = [sys.executable, str(ROOT / "manage.py")]
 
 
+def maintenance(settings, sql):
+    """Run SQL on the server's maintenance database, on a connection of its own: the test
+    database's connection must stay out of it, or the suite cannot drop that database."""
+    import psycopg
+
+    with psycopg.connect(
+        dbname="postgres",
+        user=settings["USER"],
+        host=settings["HOST"],
+        port=settings["PORT"] or 5432,
+        password=settings["PASSWORD"] or None,
+        autocommit=True,
+    ) as server:
+        server.execute(sql)
+
+
 @pytest.fixture(scope="module")
-def processes(tmp_path_factory, django_db_blocker):
+def processes(tmp_path_factory):
     """env for subprocesses sharing one fresh, migrated database holding the demo seminar."""
     tmp_path = tmp_path_factory.mktemp("worker")
     created = None
     if connection.vendor == "postgresql":
         settings = connection.settings_dict
         created = f"seminar_worker_{uuid.uuid4().hex[:8]}"
-        with django_db_blocker.unblock(), connection.cursor() as cursor:
-            cursor.execute(f'CREATE DATABASE "{created}"')
+        maintenance(settings, f'CREATE DATABASE "{created}"')
         user, host, port = settings["USER"], settings["HOST"], settings["PORT"] or 5432
         url = f"postgres://{user}@{host}:{port}/{created}"
     else:
@@ -52,8 +67,7 @@ def processes(tmp_path_factory, django_db_blocker):
         subprocess.run([*MANAGE, *command], env=env, check=True, capture_output=True, timeout=180)
     yield env
     if created:
-        with django_db_blocker.unblock(), connection.cursor() as cursor:
-            cursor.execute(f'DROP DATABASE IF EXISTS "{created}" WITH (FORCE)')
+        maintenance(settings, f'DROP DATABASE IF EXISTS "{created}" WITH (FORCE)')
 
 
 def django(env, code):
