@@ -39,6 +39,7 @@ from tests.conftest import PASSWORD, import_reading, make_user, member
 from tests.texts import AID, BLOG, CHAIN, HAVEN, NEWS, PLEDGED, SWEET_SPOT
 
 from .conftest import log_in
+from .test_annotator import SELECT
 
 ROLES = ["anonymous", "student", "ta", "instructor"]
 LOGIN = {"student": "lena", "ta": "weber", "instructor": "okafor"}
@@ -218,29 +219,9 @@ def wait_annotator(page, site):
     page.wait_for_selector("body[data-annotator-ready]", state="attached")
 
 
-# Finds a phrase in one text node of the body, selects it, and lets go of the mouse there.
-SELECT = """(phrase) => {
-  const root = document.getElementById("reading-body");
-  const walker = document.createTreeWalker(root, NodeFilter.SHOW_TEXT);
-  for (let node = walker.nextNode(); node; node = walker.nextNode()) {
-    const at = node.data.indexOf(phrase);
-    if (at < 0) continue;
-    const range = document.createRange();
-    range.setStart(node, at);
-    range.setEnd(node, at + phrase.length);
-    const selection = document.getSelection();
-    selection.removeAllRanges();
-    selection.addRange(range);
-    node.parentElement.dispatchEvent(new MouseEvent("mouseup", {bubbles: true}));
-    return true;
-  }
-  throw new Error("not in the text: " + phrase);
-}"""
-
-
 def open_composer(page, site):
     wait_annotator(page, site)
-    page.evaluate(SELECT, "foreign aid and support")
+    page.evaluate(SELECT, AID)
     page.get_by_role("button", name="Annotate").click()
     page.wait_for_selector("dialog.composer[open]")
     page.get_by_role("textbox", name="Your annotation").fill("Which donors, and how much?")
