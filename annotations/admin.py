@@ -1,5 +1,6 @@
 from django.contrib import admin
 
+from annotations.listing.models import ListChange
 from annotations.models import (
     Annotation,
     ExportJob,
@@ -148,3 +149,19 @@ class ExportJobAdmin(admin.ModelAdmin):
     list_filter = ("status",)
     raw_id_fields = ("seminar", "requested_by")
     readonly_fields = ("options", "status", "progress", "file_path", "error", "created", "finished")
+
+
+@admin.register(ListChange)
+class ListChangeAdmin(admin.ModelAdmin):
+    """Written by database triggers (annotations/listing/versions.py); shown, never edited."""
+
+    list_display = ("id", "reading_id", "thread_id")
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False

@@ -7,6 +7,7 @@ them ("Reader 1").
 """
 
 from datetime import timedelta
+from functools import partial
 from pathlib import Path
 
 from django.conf import settings
@@ -16,70 +17,16 @@ from django.db.models.expressions import RawSQL
 from django.urls import reverse
 from django.utils import timezone
 
-from seminar.models import STAFF_ROLES, Reading, ReadingRevision
-
-
-class Kind(models.TextChoices):
-    CRITIQUE = "critique", "Critique"
-    QUESTION = "question", "Question"
-    EVIDENCE = "evidence", "Evidence"
-    CONNECTION = "connection", "Connection"
-    NOTE = "note", "Note"
-    COMMENT = "comment", "Comment"
-    REPLY = "reply", "Reply"
-
-
-class Visibility(models.TextChoices):
-    SEMINAR = "seminar", "Everyone in the seminar"
-    INSTRUCTORS = "instructors", "Instructors and TAs"
-    PRIVATE = "private", "Only me"
-
-
-class Status(models.TextChoices):
-    PUBLISHED = "published", "Published"
-    PENDING = "pending", "Awaiting approval"
-    HIDDEN = "hidden", "Hidden"
-    DELETED = "deleted", "Deleted"
-
-
-PASSAGE_KINDS = (Kind.CRITIQUE, Kind.QUESTION, Kind.EVIDENCE, Kind.CONNECTION, Kind.NOTE)
-
-
-# Statuses that keep a post, and what hangs under it, from peers.
-CONCEALED = (Status.HIDDEN, Status.PENDING)
-
-
-# What a post says and where it stands: the columns every shape of an annotation row carries
-# (the API's rows in presenting.py, the archive's data.json, the export formats' rows), each
-# adding only its own keys (ids, joins, counts). One list, so a new column reaches them all.
-CONTENT_FIELDS = (
-    "kind",
-    "author_name",
-    "text",
-    "html",
-    "tags",
-    "visibility",
-    "status",
-    "quote_exact",
-    "original_quote",
-    "quote_prefix",
-    "quote_suffix",
-    "start",
-    "end",
-    "anchor_status",
-    "pinned",
-    "locked",
-    "moderation_reason",
-    "created",
-    "updated",
-    "edited",
+from annotations.choices import (  # noqa: F401 (the schema's words, imported from here too)
+    CONCEALED,
+    CONTENT_FIELDS,
+    PASSAGE_KINDS,
+    AnchorStatus,
+    Kind,
+    Status,
+    Visibility,
 )
-
-
-class AnchorStatus(models.TextChoices):
-    ANCHORED = "anchored", "Anchored"
-    MOVED = "moved", "Moved"
-    ORPHANED = "orphaned", "No longer in the text"
+from seminar.models import STAFF_ROLES, Reading, ReadingRevision
 
 
 def under_concealed():
@@ -102,6 +49,21 @@ def under_concealed():
     return RawSQL(sql, ())  # noqa: S611
 
 
+def _kept():  # not a deleted post without replies (one with replies stays, a tombstone)
+    return ~(Q(status=Status.DELETED) & Q(has_replies=False))
+
+
+def _to_peers(visibility):  # published (or a tombstone), nothing above it concealed
+    shown = Q(status=Status.PUBLISHED) | (Q(status=Status.DELETED) & Q(has_replies=True))
+    return shown & ~Q(pk__in=under_concealed()) & visibility
+
+
+def _audience(teaching):  # what all of a reading's staff, or all of its students, see
+    if teaching:
+        return ~Q(visibility=Visibility.PRIVATE) & _kept()
+    return _to_peers(Q(visibility=Visibility.SEMINAR))
+
+
 class AnnotationQuerySet(models.QuerySet):
     def visible_to(self, user):
         """What `user` may see, on readings they can see: their own posts; published posts for
@@ -115,26 +77,30 @@ class AnnotationQuerySet(models.QuerySet):
         teaching = Reading.objects.filter(
             seminar__memberships__user=user, seminar__memberships__role__in=STAFF_ROLES
         ).values("pk")
-        # A deleted post stays as a tombstone while it has replies, to keep the thread's shape.
-        has_replies = models.Exists(Annotation.objects.filter(parent=models.OuterRef("pk")))
-        shown = Q(status=Status.PUBLISHED) | (Q(status=Status.DELETED) & Q(has_replies=True))
         # Hiding (or holding for approval) a post hides all that hangs under it from peers.
-        clear_above = ~Q(pk__in=under_concealed())
         instructors_thread = Q(visibility=Visibility.INSTRUCTORS) & (
             Q(reading__in=teaching) | Q(thread__author=user)
         )
-        peers = shown & clear_above & (Q(visibility=Visibility.SEMINAR) | instructors_thread)
+        peers = _to_peers(Q(visibility=Visibility.SEMINAR) | instructors_thread)
         # Staff see hidden and waiting posts too (marked as such), never private notes.
-        staff = (
-            Q(reading__in=teaching)
-            & ~Q(visibility=Visibility.PRIVATE)
-            & ~(Q(status=Status.DELETED) & Q(has_replies=False))
+        staff = Q(reading__in=teaching) & _audience(teaching=True)
+        own = Q(author=user) & _kept()
+        return self.filter(reading__in=readings).with_replies().filter(own | peers | staff)
+
+    # `visible_to(user)` on one reading they may see, as facts of each post for the list
+    # (annotations/listing): whether all of an audience (`teaching` it or not) sees it
+    # (`to_all`), else its author (`to_author`) or whoever started its thread (`to_starter`).
+    def seen_by_audience(self, *, teaching):
+        never = Q(pk=None)
+        started = never if teaching else _to_peers(Q(visibility=Visibility.INSTRUCTORS))
+        fact = partial(models.ExpressionWrapper, output_field=models.BooleanField())
+        return self.with_replies().annotate(
+            to_all=fact(_audience(teaching)), to_author=fact(_kept()), to_starter=fact(started)
         )
-        own = Q(author=user) & ~(Q(status=Status.DELETED) & Q(has_replies=False))
-        return (
-            self.filter(reading__in=readings)
-            .alias(has_replies=has_replies)
-            .filter(own | peers | staff)
+
+    def with_replies(self):  # a deleted post with replies stays, to keep the thread's shape
+        return self.alias(
+            has_replies=models.Exists(Annotation.objects.filter(parent=models.OuterRef("pk")))
         )
 
     def page_comments(self):

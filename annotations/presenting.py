@@ -11,11 +11,12 @@ thread whole under a hidden parent.
 
 from __future__ import annotations
 
+import copy
 from collections.abc import Iterable
 from functools import cached_property
 from typing import TYPE_CHECKING, Any
 
-from django.db.models import Count, Exists, IntegerField, OuterRef, Q, Subquery
+from django.db.models import BooleanField, Count, Exists, IntegerField, OuterRef, Q, Subquery, Value
 
 from annotations.models import CONTENT_FIELDS, Annotation, Flag, Status, Vote
 from annotations.permissions import (
@@ -79,22 +80,35 @@ PLACE_FIELDS = (
 )
 
 
-def rows(queryset: QuerySet[Annotation], user: User) -> QuerySet[Annotation, dict[str, Any]]:
-    """Dict rows with vote and open-flag counts and what `user` did, in one query."""
+# What `rows` adds to FIELDS.
+COUNTS = ("vote_total", "voted_by_me", "open_flags", "flagged_by_me")
+
+
+def rows(
+    queryset: QuerySet[Annotation], user: User | None, *, also: tuple[str, ...] = ()
+) -> QuerySet[Annotation, dict[str, Any]]:
+    """Dict rows with vote and open-flag counts and what `user` did, in one query; `None`:
+    no one's marks (the list's shared document, annotations/listing). `also`: more columns
+    or annotations of `queryset`."""
     votes = Vote.objects.filter(annotation=OuterRef("pk"))
     flags = Flag.objects.filter(annotation=OuterRef("pk"), dismissed__isnull=True)
+    nobody = Value(False, output_field=BooleanField())
     return queryset.annotate(
         vote_total=Subquery(
             votes.values("annotation").annotate(n=Count("pk")).values("n"),
             output_field=IntegerField(),
         ),
-        voted_by_me=Exists(votes.filter(user_id=user.pk)),
+        voted_by_me=Exists(votes.filter(user_id=user.pk)) if user else nobody,
         open_flags=Subquery(
             flags.values("annotation").annotate(n=Count("pk")).values("n"),
             output_field=IntegerField(),
         ),
-        flagged_by_me=Exists(Flag.objects.filter(annotation=OuterRef("pk"), user_id=user.pk)),
-    ).values(*FIELDS, "vote_total", "voted_by_me", "open_flags", "flagged_by_me")
+        flagged_by_me=(
+            Exists(Flag.objects.filter(annotation=OuterRef("pk"), user_id=user.pk))
+            if user
+            else nobody
+        ),
+    ).values(*FIELDS, *COUNTS, *also)
 
 
 def visible_rows(user: User, reading: Reading) -> QuerySet[Annotation, dict[str, Any]]:
@@ -121,8 +135,12 @@ class Presenter:
         reading: Reading,
         *,
         known_people: tuple[dict[int, str], dict[int, str]] | None = None,
+        known_members: list[tuple[int, int, str, str]] | None = None,
     ) -> None:
         self.user = user
+        # Whose posts are "mine" (`is_me`, the author's rights): the user's, or nobody's
+        # (`for_audience`).
+        self.me = user.pk
         self.reading = reading
         # Pass `known_people` (from seminar.pseudonyms.people) to present several readings
         # of one seminar without loading its members again.
@@ -131,6 +149,18 @@ class Presenter:
         self.my_role = self.roles.get(user.pk)
         self.moderator = can_moderate(user, reading.seminar)
         self.url = reading.get_absolute_url()
+        if known_members is not None:  # `member_rows`, loaded already (annotations/listing)
+            self.__dict__["member_rows"] = known_members
+
+    def for_audience(self) -> Presenter:
+        """This person's view of posts that are not theirs: what every member of their
+        audience (the same role, the same rights in the seminar) sees of a post none of them
+        wrote, marked or flagged. The shared part of the list (annotations/listing)."""
+        other = copy.copy(self)
+        other.me = None
+        other.__dict__.pop("members", None)
+        other.__dict__.pop("mention_names", None)
+        return other
 
     def author_of(self, annotation: Annotation) -> dict[str, Any]:
         """The same author dict, for a model instance (server-rendered lists)."""
@@ -159,7 +189,7 @@ class Presenter:
                 "imported": bool(a["author_name"]),
             }
         role = self.roles.get(author_id)
-        is_me = author_id == self.user.pk
+        is_me = author_id == self.me
         hide = shown_as_pseudonym(names_visible=self.names_visible, is_me=is_me, role=role)
         if deleted:
             name = ""
@@ -180,9 +210,6 @@ class Presenter:
         """The seminar's members as this person may name them: {id (the membership's),
         user_id, role, name}, a name or a pseudonym by the same rule as authors. One query,
         made only when a post mentions someone or the composer asks."""
-        rows = Membership.objects.filter(seminar_id=self.reading.seminar_id).values_list(
-            "pk", "user_id", "user__display_name", "user__username"
-        )
         return [
             {
                 "id": pk,
@@ -198,8 +225,16 @@ class Presenter:
                     }
                 )["name"],
             }
-            for pk, user_id, display_name, username in rows.order_by("pk")
+            for pk, user_id, display_name, username in self.member_rows
         ]
+
+    @cached_property
+    def member_rows(self) -> list[tuple[int, int, str, str]]:
+        """(membership id, user id, display name, username) of each member, in one query."""
+        rows = Membership.objects.filter(seminar_id=self.reading.seminar_id).values_list(
+            "pk", "user_id", "user__display_name", "user__username"
+        )
+        return list(rows.order_by("pk"))
 
     @cached_property
     def mention_names(self) -> dict[int, str]:
@@ -277,7 +312,7 @@ class Presenter:
         }
 
     def _mine(self, a: dict[str, Any]) -> bool:
-        return a["author_id"] is not None and a["author_id"] == self.user.pk
+        return a["author_id"] is not None and a["author_id"] == self.me
 
     def _moderation(self, a: dict[str, Any]) -> dict[str, Any]:
         mine = self._mine(a)
@@ -320,24 +355,42 @@ class Presenter:
         (permissions.py: a reply's author keeps their reply under a hidden parent). One more
         query, and only when some parent is missing, whatever the depth."""
         items = [self.present(row) for row in rows]
-        shown = {item["id"] for item in items}
+        holders = self.placeholders(items, {item["id"] for item in items})
+        if not holders:
+            return items
+        return sorted([*items, *holders], key=lambda i: (i["created"], i["id"]))
+
+    def placeholders(
+        self,
+        items: list[dict[str, Any]],
+        shown: set[int],
+        places: dict[int, dict[str, Any]] | None = None,
+    ) -> list[dict[str, Any]]:
+        """The placeholders `items` need: one for each post not in `shown` (the ids the list
+        holds, placeholders included) between an item and its thread's top. `places`: what
+        `places` gave for their threads, if it was asked already."""
         below_missing = [i for i in items if i["parent"] and i["parent"] not in shown]
         if not below_missing:
-            return items
-        threads = {item["thread"] for item in below_missing}
-        places = {
-            row["id"]: row
-            for row in Annotation.objects.filter(reading=self.reading)
-            .filter(Q(pk__in=threads) | Q(thread_id__in=threads))
-            .values(*PLACE_FIELDS)
-        }
+            return []
+        if places is None:
+            places = self.places({item["thread"] for item in below_missing})
         holders = {}
         for item in below_missing:
             post_id = item["parent"]
             while post_id in places and post_id not in shown and post_id not in holders:
                 holders[post_id] = self.placeholder(places[post_id], places)
                 post_id = places[post_id]["parent_id"]
-        return sorted([*items, *holders.values()], key=lambda i: (i["created"], i["id"]))
+        return list(holders.values())
+
+    def places(self, threads: Iterable[int]) -> dict[int, dict[str, Any]]:
+        """{id: what a placeholder needs of it} for every post of these threads, one query."""
+        threads = set(threads)
+        return {
+            row["id"]: row
+            for row in Annotation.objects.filter(reading=self.reading)
+            .filter(Q(pk__in=threads) | Q(thread_id__in=threads))
+            .values(*PLACE_FIELDS)
+        }
 
     def placeholder(self, a: dict[str, Any], places: dict[int, dict[str, Any]]) -> dict[str, Any]:
         """A post this person may not see, standing in its thread for what hangs under it:

@@ -17,6 +17,7 @@ bracket in one pass over the text instead, with the same results.
 import html
 import re
 import secrets
+import threading
 from collections.abc import Mapping
 from functools import lru_cache
 from xml.etree import ElementTree
@@ -182,27 +183,20 @@ class _SafeLinks(Extension):
 
 class _MentionProcessor(InlineProcessor):
     """A mention becomes `<data value="<nonce>:<id>">`: nh3 keeps that value only with this
-    render's nonce, so a `<data>` (or a chip) typed into the text never passes for one."""
-
-    def __init__(self, nonce, md):
-        super().__init__(MENTION.pattern, md)
-        self.nonce = nonce
+    render's nonce (`md.mention_nonce`), so a `<data>` (or a chip) typed into the text never
+    passes for one."""
 
     def handleMatch(self, m, data):
         el = ElementTree.Element("data")
-        el.set("value", f"{self.nonce}:{int(m.group(1))}")
+        el.set("value", f"{self.md.mention_nonce}:{int(m.group(1))}")
         return el, m.start(0), m.end(0)
 
 
 class _Mentions(Extension):
-    def __init__(self, nonce):
-        super().__init__()
-        self.nonce = nonce
-
     def extendMarkdown(self, md):
         # Above reference links (170): "[member:1]" must not become a link someone defined;
         # below code spans (190): a mention in `code` stays the words typed.
-        md.inlinePatterns.register(_MentionProcessor(self.nonce, md), "mention", 175)
+        md.inlinePatterns.register(_MentionProcessor(MENTION.pattern, md), "mention", 175)
 
 
 def _paragraphs(text, nonce):
@@ -216,29 +210,58 @@ def _paragraphs(text, nonce):
     )
 
 
+_renderers = threading.local()
+_NONCED = re.compile(r"([0-9a-f]{16}):([0-9]+)")
+_CHIP_DATA = re.compile(r'<data value="([0-9a-f]{16}):([0-9]+)"></data>')
+
+
+def _ours(value, nonce):
+    """A `<data>` value this render wrote: "<nonce>:<digits>"."""
+    m = _NONCED.fullmatch(value)
+    return m is not None and m.group(1) == nonce
+
+
+def _markdown():
+    """This thread's Markdown converter: making one (its extensions, patterns and parsers)
+    cost six times as much as converting a critique with it, on every post."""
+    md = getattr(_renderers, "md", None)
+    if md is None:
+        md = markdown.Markdown(
+            extensions=["sane_lists", _SafeLinks(), _Mentions()], output_format="html"
+        )
+        _renderers.md = md
+    return md
+
+
 def render_markdown(text):
     nonce = secrets.token_hex(8)
+    md = _markdown()
+    md.mention_nonce = nonce
     try:
-        rendered = markdown.markdown(
-            text, extensions=["sane_lists", _SafeLinks(), _Mentions(nonce)], output_format="html"
-        )
+        rendered = md.reset().convert(text)
     except RecursionError:
-        # Lists nested a thousand deep ("* * * * …") go past Python's stack.
+        # Lists nested a thousand deep ("* * * * …") go past Python's stack. The converter
+        # stopped halfway: the next text gets a new one.
+        _renderers.md = None
         rendered = _paragraphs(text, nonce)
-    ours = re.compile(rf"{nonce}:\d+")
+    # Patterns made once, not per nonce: compiling two for each post cost as much as the
+    # rest of the rendering.
     cleaned = nh3.clean(
         rendered,
         tags=ALLOWED_TAGS | {"data"},
         attributes={**ALLOWED_ATTRIBUTES, "data": {"value"}},
         attribute_filter=lambda tag, attr, value: (
-            value if tag != "data" or ours.fullmatch(value) else None
+            value if tag != "data" or _ours(value, nonce) else None
         ),
         url_schemes=URL_SCHEMES,
         link_rel="noopener noreferrer nofollow",
     )
-    cleaned = re.sub(
-        rf'<data value="{nonce}:(\d+)"></data>',
-        r'<span class="mention" data-member="\1"></span>',
+    cleaned = _CHIP_DATA.sub(
+        lambda m: (
+            f'<span class="mention" data-member="{m.group(2)}"></span>'
+            if m.group(1) == nonce
+            else m.group(0)
+        ),
         cleaned,
     )
     # A <data> someone typed, stripped of its value by nh3: its words stay, not the tag.

@@ -9,9 +9,10 @@ import datetime
 from django.shortcuts import get_object_or_404
 from ninja import Schema
 
-from annotations.models import Annotation
+from annotations.models import CONTENT_FIELDS, Annotation
 from annotations.presenting import Presenter, rows
 from seminar.errors import NotPermitted
+from seminar.permissions import remember_role, role_in, role_subquery
 
 
 class AuthorOut(Schema):
@@ -76,10 +77,14 @@ class AnnotationOut(Schema):
 
 def access_annotation_api(user, annotation_id, *, allowed=None):
     """The annotation, or 404 if the caller may not see it; 403 if seen but not allowed."""
-    queryset = Annotation.objects.visible_to(user).select_related(
-        "reading__seminar", "reading__current_revision"
-    )
+    # Its author too (a reply tells them: a join, not a query); not the reading's text, which
+    # no endpoint about one post reads and a long reading makes large.
+    queryset = Annotation.objects.visible_to(user).select_related("reading__seminar", "author")
+    if user.is_authenticated:  # the caller's role comes with the post: one query, not two
+        queryset = queryset.annotate(caller_role=role_subquery(user, "reading__seminar_id"))
     annotation = get_object_or_404(queryset, pk=annotation_id)
+    if user.is_authenticated:
+        remember_role(user, annotation.reading.seminar_id, annotation.caller_role)
     if allowed is not None and not allowed(user, annotation):
         raise NotPermitted("Only its author can do that to a post.")
     return annotation
@@ -88,3 +93,34 @@ def access_annotation_api(user, annotation_id, *, allowed=None):
 def present_one(user, annotation):
     row = rows(Annotation.objects.filter(pk=annotation.pk), user).get()
     return Presenter(user, annotation.reading).present(row)
+
+
+def present_new(user, annotation):
+    """A post `user` has just written, as `present_one` shows it, from what the write already
+    holds instead of reading it back: nobody has marked or flagged it yet, its thread took it
+    (so it is not locked), and its author is the caller, whose role the request knows. Only a
+    post that mentions someone loads the seminar's members, to name them."""
+    if annotation.author_id != user.pk:
+        return present_one(user, annotation)
+    row = {field: getattr(annotation, field) for field in CONTENT_FIELDS}
+    row.update(
+        id=annotation.pk,
+        reading_id=annotation.reading_id,
+        parent_id=annotation.parent_id,
+        thread_id=annotation.thread_id,
+        author_id=user.pk,
+        author__display_name=user.display_name,
+        author__username=user.username,
+        anchored_revision_id=annotation.anchored_revision_id,
+        revision_id=annotation.revision_id,
+        thread__locked=False,
+        vote_total=0,
+        voted_by_me=False,
+        open_flags=0,
+        flagged_by_me=False,
+    )
+    reading = annotation.reading
+    known = None
+    if 'class="mention"' not in annotation.html:
+        known = ({user.pk: role_in(user, reading.seminar)}, {})
+    return Presenter(user, reading, known_people=known).present(row)

@@ -8,10 +8,11 @@ saved when one is raised.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+import functools
+from collections.abc import Callable, Iterable
 from typing import TYPE_CHECKING, Any
 
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 
 from annotations import anchoring
@@ -40,15 +41,15 @@ from annotations.permissions import (
     role_in,
 )
 from annotations.rendering import MAX_TEXT_CHARS, mentioned_ids, render_markdown
-from seminar.errors import Conflict, NotPermitted, ServiceError
-from seminar.models import Reading
+from seminar.errors import Conflict, DomainError, NotFound, NotPermitted, ServiceError
+from seminar.models import Reading, ReadingRevision
 
 if TYPE_CHECKING:
     from datetime import datetime
 
-    from django.db.models import TextChoices
+    from django.db.models import QuerySet, TextChoices
 
-    from seminar.models import ReadingRevision, User
+    from seminar.models import User
 
 MAX_TAGS = 10
 MAX_TAG_CHARS = 40
@@ -98,20 +99,29 @@ def _existing(author: User | None, client_id: str) -> Annotation | None:
     return Annotation.objects.filter(author=author, client_id=client_id).first()
 
 
-def _save_new(annotation: Annotation) -> tuple[Annotation, bool]:
-    # A retried request can race its first attempt: the unique (author, client_id) decides.
-    try:
-        with transaction.atomic():
-            annotation.save()
-    except IntegrityError:
-        first = _existing(annotation.author, annotation.client_id)
-        if first is None:
+def _once(write: Callable[..., tuple[Annotation, bool]]) -> Callable[..., tuple[Annotation, bool]]:
+    """`write` (a keyword-only service that saves a new post: (post, True)) in one
+    transaction, where a repeated `client_id` of the same author returns (the first post,
+    False) instead: a retry of a request that was saved, even one refused now, or one racing
+    its first attempt, for which the unique (author, client_id) decides. Asked only when the
+    write fails, not before every write; and the insert needs no savepoint of its own, since
+    a duplicate rolls the whole transaction back before the first post is read."""
+    atomic_write = transaction.atomic(write)
+
+    @functools.wraps(write)
+    def once(**kwargs: Any) -> tuple[Annotation, bool]:
+        try:
+            return atomic_write(**kwargs)
+        except (DomainError, IntegrityError):
+            client_id = (kwargs.get("client_id") or "")[:64]
+            if first := _existing(kwargs.get("author"), client_id):
+                return first, False
             raise
-        return first, False
-    return annotation, True
+
+    return once
 
 
-@transaction.atomic
+@_once
 def annotation_create(
     *,
     reading: Reading,
@@ -133,8 +143,6 @@ def annotation_create(
     (annotations/mentions.py) are told, if they may see it.
     """
     client_id = (client_id or "")[:64]
-    if first := _existing(author, client_id):
-        return first, False
     kind = clean_choice(kind, Kind, "kind")
     if kind not in TOP_KINDS:
         raise ServiceError("A reply is posted to an annotation: use its replies endpoint.")
@@ -142,10 +150,8 @@ def annotation_create(
         raise ServiceError(f"A {kind} is about a passage: select the words it is about.")
     if quote is not None and kind == Kind.COMMENT:
         raise ServiceError("A page comment has no passage; choose a kind such as critique.")
-    _lock_current_text(reading)
     annotation = Annotation(
         reading=reading,
-        revision=reading.current_revision,
         kind=kind,
         author=author,
         author_name=author_name,
@@ -159,30 +165,64 @@ def annotation_create(
         author, reading.seminar, visibility=annotation.visibility
     ):
         annotation.status = Status.PENDING
+    annotation.html = render_markdown(annotation.text)
+    # The text it is written on, once the rest is ready: an edit waits for as little as can be.
+    annotation.revision_id, text = _lock_current_text(reading, text=quote is not None)
     if quote is not None:
-        _place(annotation, reading.current_revision, quote)
+        _place(annotation, annotation.revision_id, text, quote)
         annotation.original_quote = annotation.quote_exact
     mentioned = mentioned_users(text=annotation.text, seminar=reading.seminar)
-    annotation.html = render_markdown(annotation.text)
-    annotation, created = _save_new(annotation)
-    if created and mentioned:
+    annotation.save()
+    if mentioned:
         annotation.mentions.set(mentioned)
         notify_mentions(annotation=annotation, mentioned=mentioned)
-    return annotation, created
+    return annotation, True
 
 
-def _lock_current_text(reading: Reading) -> None:
-    """Lock the reading's row and read its current revision afresh: an edit that committed
-    after the caller loaded the reading must not leave a passage on the old text, never to
-    be re-anchored. Edits take the same lock (revisions.reading_revise_and_reanchor)."""
-    Reading.objects.select_for_update().filter(pk=reading.pk).values_list("pk").first()
-    reading.refresh_from_db(fields=["current_revision"])
+def _lock_current_text(reading: Reading, *, text: bool = True) -> tuple[int | None, str | None]:
+    """The reading's current revision and (if `text`) its text, read afresh and held for
+    this transaction: an edit that committed after the caller loaded the reading must not
+    leave a passage on the old text, never to be re-anchored. A key-share lock on the
+    reading's row (PostgreSQL; Django says only FOR UPDATE, which would make each writer
+    wait for the one before): writers of one reading do not wait for each other, while an
+    edit (revisions.reading_revise_and_reanchor) locks the row FOR UPDATE, so it waits for
+    the writers holding it and they wait for it. SQLite has no row locks and needs none: its
+    writers take turns (transaction_mode IMMEDIATE, config/settings.py). One query, so the
+    request need not load the text before it."""
+    quote = connection.ops.quote_name
+    readings, revisions = quote(Reading._meta.db_table), quote(ReadingRevision._meta.db_table)
+    current = f"r.{quote('current_revision_id')}"
+    words = f"v.{quote('id')}, v.{quote('text')}" if text else "NULL, NULL"
+    # Only quoted names from the models' own metadata are formatted in; the id is a param.
+    sql = (
+        f"SELECT {current}, {words} "  # noqa: S608
+        f"FROM {readings} r LEFT JOIN {revisions} v ON v.{quote('id')} = {current} "
+        f"WHERE r.{quote('id')} = %s"
+    )
+    if connection.vendor == "postgresql":
+        sql += " FOR KEY SHARE OF r"
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [reading.pk])
+        found = cursor.fetchone()
+    if found is None:
+        raise NotFound("This reading is gone.")
+    revision_id, joined, words = found
+    if text and joined != revision_id and revision_id is not None:
+        # The lock waited for an edit: PostgreSQL hands back the reading's new row, but the
+        # join still sees the revisions as they were when the query began. Read it again.
+        words = ReadingRevision.objects.filter(pk=revision_id).values_list("text", flat=True)[0]
+    reading.current_revision_id = revision_id  # what the caller loaded may be older
+    return revision_id, words
 
 
-def _place(annotation: Annotation, revision: ReadingRevision, quote: dict[str, Any]) -> None:
+def _place(
+    annotation: Annotation, revision_id: int | None, text: str | None, quote: dict[str, Any]
+) -> None:
+    if revision_id is None or text is None:
+        raise ServiceError("This reading has no text yet to select words in.")
     try:
         anchor = anchoring.locate(
-            revision.text,
+            text,
             exact=quote.get("exact") or "",
             prefix=quote.get("prefix") or "",
             suffix=quote.get("suffix") or "",
@@ -191,7 +231,7 @@ def _place(annotation: Annotation, revision: ReadingRevision, quote: dict[str, A
         )
     except anchoring.AnchorError as exc:
         raise ServiceError(str(exc)) from exc
-    annotation.anchored_revision = revision
+    annotation.anchored_revision_id = revision_id
     annotation.quote_exact, annotation.quote_prefix, annotation.quote_suffix = (
         anchor.exact,
         anchor.prefix,
@@ -201,27 +241,38 @@ def _place(annotation: Annotation, revision: ReadingRevision, quote: dict[str, A
     annotation.anchor_status = AnchorStatus.ANCHORED
 
 
-@transaction.atomic
+@_once
 def reply_create(
     *, parent: Annotation, author: User, text: str, client_id: str = ""
 ) -> tuple[Annotation, bool]:
     """A reply in parent's thread; it takes the thread's visibility. Returns (reply, created)."""
     client_id = (client_id or "")[:64]
-    if first := _existing(author, client_id):
-        return first, False
-    # Fresh rows, the thread's locked: a moderator locking it now is not raced past.
-    parent = Annotation.objects.select_related("reading__seminar").get(pk=parent.pk)
-    root = Annotation.objects.select_for_update().get(pk=parent.thread_id or parent.pk)
+    # The parent's and the thread's status, lock and visibility, read afresh and share-locked
+    # (FOR SHARE on PostgreSQL): a moderator locking or hiding them now (FOR UPDATE) is not
+    # raced past, and replies to one thread do not wait for each other.
+    root_id = parent.thread_id or parent.pk
+    fresh = {
+        pk: (status, bool(locked), visibility)
+        for pk, status, locked, visibility in _shared(
+            Annotation.objects.filter(pk__in={parent.pk, root_id})
+            .order_by()
+            .values_list("pk", "status", "locked", "visibility")
+        )
+    }
+    if parent.pk not in fresh:
+        raise NotFound("This post is gone.")
+    parent.status, parent.locked, parent.visibility = fresh[parent.pk]
+    root_locked = fresh.get(root_id, fresh[parent.pk])[1]
     if not post_may_be_replied_to(
         takes_part=can_comment(author, parent.reading),
         mine=parent.author_id == author.pk,
         status=parent.status,
-        locked=parent.locked or root.locked,
+        locked=parent.locked or root_locked,
     ):
-        raise _no_reply(parent, author, root)
+        raise _no_reply(parent, author, root_locked)
     reply = Annotation(
-        reading_id=parent.reading_id,
-        revision=parent.reading.current_revision,
+        reading=parent.reading,
+        revision_id=parent.reading.current_revision_id,
         parent=parent,
         thread_id=parent.thread_id or parent.pk,
         kind=Kind.REPLY,
@@ -234,22 +285,34 @@ def reply_create(
         reply.status = Status.PENDING
     mentioned = mentioned_users(text=reply.text, seminar=parent.reading.seminar)
     reply.html = render_markdown(reply.text)
-    reply, created = _save_new(reply)
-    if created:
-        notify_reply(reply=reply)
-        if mentioned:
-            reply.mentions.set(mentioned)
-            notify_mentions(annotation=reply, mentioned=mentioned)
-    return reply, created
+    reply.save()
+    notify_reply(reply=reply)
+    if mentioned:
+        reply.mentions.set(mentioned)
+        notify_mentions(annotation=reply, mentioned=mentioned)
+    return reply, True
 
 
-def _no_reply(parent: Annotation, author: User, root: Annotation) -> ServiceError | NotPermitted:
+def _shared(queryset: QuerySet[Any, Any]) -> list[tuple[Any, ...]]:
+    """The rows of a `values_list` query on one table, share-locked until this transaction
+    ends on PostgreSQL (`FOR SHARE`: Django says only FOR UPDATE, which would make each
+    writer wait for the one before). Share locks do not wait for each other, only for a FOR
+    UPDATE, which waits for them in turn. SQLite has no row locks: its writers take turns."""
+    sql, params = queryset.query.get_compiler(using=queryset.db).as_sql()
+    if connection.vendor == "postgresql":
+        sql = f"{sql} FOR SHARE"
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return cursor.fetchall()
+
+
+def _no_reply(parent: Annotation, author: User, root_locked: bool) -> ServiceError | NotPermitted:
     """Why `post_may_be_replied_to` said no, in words."""
     if not can_comment(author, parent.reading):
         return NotPermitted("Only members of the seminar can reply.")
     if parent.status == Status.DELETED:
         return ServiceError("This post was deleted; reply to another post in the thread.")
-    if parent.locked or root.locked:
+    if parent.locked or root_locked:
         return ServiceError("This thread is locked: it takes no new replies.")
     return ServiceError(
         "This post takes no replies while it is hidden or awaiting approval; reply to "
@@ -344,7 +407,7 @@ def annotation_reattach(
     text. `actor`: who asks (its author, or an instructor for an orphan)."""
     annotation = (
         Annotation.objects.select_for_update(of=("self",))
-        .select_related("reading__current_revision", "reading__seminar")
+        .select_related("reading__seminar")
         .get(pk=annotation.pk)
     )
     mine = actor is None or annotation.author_id == actor.pk
@@ -361,8 +424,7 @@ def annotation_reattach(
         if annotation.status == Status.DELETED:
             raise ServiceError("This post was deleted.")
         raise NotPermitted("Only its author, or an instructor for an orphan, can move it.")
-    _lock_current_text(annotation.reading)
-    _place(annotation, annotation.reading.current_revision, quote)
+    _place(annotation, *_lock_current_text(annotation.reading), quote)
     annotation.save(
         update_fields=[
             "anchored_revision",
@@ -438,7 +500,8 @@ def vote_add(*, annotation: Annotation, user: User) -> int:
         if mine:
             raise ServiceError("You cannot mark your own post as helpful.")
         raise ServiceError("Only a published post can be marked as helpful.")
-    Vote.objects.get_or_create(annotation=annotation, user=user)
+    # One statement, and a second mark by the same person is no error (one_vote_per_person).
+    Vote.objects.bulk_create([Vote(annotation=annotation, user=user)], ignore_conflicts=True)
     return vote_count(annotation)
 
 

@@ -8,6 +8,7 @@ from seminar.models import (
     ReadingRevision,
     ReadingVisit,
     Seminar,
+    ThrottleWindow,
     User,
 )
 
@@ -77,4 +78,19 @@ class ApiTokenAdmin(admin.ModelAdmin):
     search_fields = ("name", "user__username", "prefix")
 
     def has_add_permission(self, request):
+        return False
+
+
+@admin.register(ThrottleWindow)
+class ThrottleWindowAdmin(admin.ModelAdmin):
+    """The throttles' counts (seminar.throttling), keyed by limit and a hash of who counted:
+    deleting a row lets that identity try again at once."""
+
+    list_display = ("key", "count", "ends")
+    readonly_fields = ("key", "count", "ends")
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
         return False

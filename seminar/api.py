@@ -19,8 +19,14 @@ from seminar.apireference import Reference
 from seminar.errors import DomainError, NotFound
 from seminar.jsonbody import StrictJSONParser, UnstorableText
 from seminar.models import Reading, Seminar
-from seminar.permissions import can_view_reading, can_view_seminar, role_in
-from seminar.tokens import user_for_key
+from seminar.permissions import (
+    can_view_reading,
+    can_view_seminar,
+    remember_role,
+    role_in,
+    role_subquery,
+)
+from seminar.tokens import mark_used, owner_of_key
 
 
 class BearerToken(HttpBearer):
@@ -28,13 +34,14 @@ class BearerToken(HttpBearer):
         # Guessing tokens is slow: past the limit of unknown tokens from one address, every
         # token from it is refused for a while, a valid one included.
         address = throttling.client_address(request)
+        user = owner_of_key(token)
         wait = throttling.blocked("api-token", address)
         if wait:
             raise Throttled(wait=wait)
-        user = user_for_key(token)
         if user is None:
             throttling.record("api-token", address)
             return None
+        mark_used(user)
         request.user = user
         return user
 
@@ -120,10 +127,16 @@ def access_seminar_api(user, seminar_id):
     return seminar
 
 
-def access_reading_api(user, reading_id):
-    reading = get_object_or_404(
-        Reading.objects.select_related("seminar", "current_revision"), pk=reading_id
-    )
+def access_reading_api(user, reading_id, *, readings=None):
+    """The reading with its seminar and current text, or 404. `readings`: where to look
+    instead, for an endpoint that needs other columns."""
+    if readings is None:
+        readings = Reading.objects.select_related("seminar", "current_revision")
+    if user.is_authenticated:  # the caller's role comes with the reading: one query, not two
+        readings = readings.annotate(caller_role=role_subquery(user))
+    reading = get_object_or_404(readings, pk=reading_id)
+    if user.is_authenticated:
+        remember_role(user, reading.seminar_id, reading.caller_role)
     if not can_view_reading(user, reading):
         raise Http404
     return reading

@@ -274,3 +274,15 @@ class ApiToken(models.Model):
 
     def __str__(self):
         return f"{self.name} ({self.prefix}…) of {self.user}"
+
+
+class ThrottleWindow(models.Model):
+    """One limit's count for one identity in its current window (seminar.throttling): a row
+    counted up by a single atomic upsert, shared by every worker. `ends` is a Unix time."""
+
+    key = models.CharField(max_length=80, primary_key=True)
+    count = models.PositiveIntegerField()
+    ends = models.FloatField()
+
+    def __str__(self):
+        return f"{self.key}: {self.count}"

@@ -150,8 +150,9 @@ def reading_revise_and_reanchor(
 ) -> tuple[ReadingRevision | None, Summary | None]:
     """A new revision and every annotation re-anchored to it: (revision, Summary), or
     (None, None) when the text did not change."""
-    # The same lock as annotation_create takes: no passage is placed on the old text while
-    # this edit re-anchors, and two edits of one reading take turns.
+    # FOR UPDATE: it waits for the writers that hold the row's key-share lock
+    # (annotations.services._lock_current_text) and they for it, so no passage is placed on
+    # the old text while this edit re-anchors; two edits of one reading take turns.
     Reading.objects.select_for_update().filter(pk=reading.pk).values_list("pk").first()
     reading.refresh_from_db(fields=["current_revision"])
     revision = reading_revise(

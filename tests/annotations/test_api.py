@@ -3,6 +3,7 @@
 import json
 
 import pytest
+from django.core.cache import cache
 from django.test import Client
 
 from annotations.models import Annotation, Vote
@@ -413,9 +414,12 @@ def test_list_query_count_does_not_grow(
 ):
     client.force_login(student2)
     _seed(blog_reading, student, 10)
-    with django_assert_max_num_queries(10) as few:
+    # A first load builds the audience's shared document and stores it (the database cache
+    # takes five queries to store one entry); tests/annotations/test_listing.py counts more.
+    with django_assert_max_num_queries(14) as few:
         assert api(client, "get", f"/readings/{blog_reading.pk}/annotations").json()["count"] == 13
     _seed(blog_reading, student, 990)
+    cache.clear()  # made whole again, as the first time
     with django_assert_max_num_queries(len(few)) as many:
         listed = api(client, "get", f"/readings/{blog_reading.pk}/annotations").json()
     assert listed["count"] == 1003

@@ -45,8 +45,9 @@ def everything():
     """The whole database as text: what a request may not change."""
     models = [*apps.get_app_config("seminar").get_models()]
     models += apps.get_app_config("annotations").get_models()
-    # Opening a reading remembers when (what is new since is the dashboard's): not an act.
-    models = [m for m in models if m.__name__ != "ReadingVisit"]
+    # Opening a reading remembers when (what is new since is the dashboard's), and the
+    # throttles count attempts (seminar.throttling): neither is an act.
+    models = [m for m in models if m.__name__ not in ("ReadingVisit", "ThrottleWindow")]
     return {m.__name__: serializers.serialize("json", m.objects.order_by("pk")) for m in models}
 
 

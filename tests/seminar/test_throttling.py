@@ -1,15 +1,19 @@
 """Guessing is slow and writing is bounded: logins, join codes, invite links, API tokens,
 password resets and API writes, each refused with a 429 past its limit, the right answer
-included, and counted in the shared database cache that every worker reads."""
+included, and counted in a database table that every worker shares."""
+
+import threading
+import time
 
 import pytest
 from django.core import mail
 from django.core.management import call_command
 from django.db import connection
-from django.test import Client
+from django.test import Client, override_settings
 from django.urls import reverse
 
-from seminar.models import Membership, User
+from seminar import throttling
+from seminar.models import Membership, ThrottleWindow, User
 from seminar.tokens import token_create
 from tests.apicalls import api
 from tests.conftest import PASSWORD
@@ -144,13 +148,60 @@ def test_password_reset_emails_are_limited(client, student):
 
 
 @pytest.mark.django_db
-def test_counters_live_in_the_shared_database_cache(settings, client, outsider):
+def test_counters_live_in_the_shared_database(client, outsider):
     # Not process memory: another worker reads the same rows.
-    assert settings.CACHES["default"]["BACKEND"].endswith("DatabaseCache")
     client.force_login(outsider)
     client.post("/join/", {"code": "WRONG000"})
-    table = settings.CACHES["default"]["LOCATION"]
+    keys = list(ThrottleWindow.objects.values_list("key", "count"))
+    assert ("join-code", 1) in [(key.split(":")[0], count) for key, count in keys]
+
+
+@pytest.mark.skipif(
+    connection.vendor != "postgresql", reason="SQLite's in-memory test database has no threads"
+)
+@pytest.mark.django_db(transaction=True)
+def test_parallel_attempts_each_count(student):
+    # One atomic upsert a count: attempts at the same moment cannot all read the same count.
+    ident = f"user:{student.pk}"
+    barrier, waits = threading.Barrier(8), []
+
+    def write():
+        try:
+            barrier.wait()
+            waits.append(throttling.record("api-write", ident))
+        finally:
+            connection.close()
+
+    with override_settings(SEMINAR_THROTTLES={"api-write": (5, 60)}):
+        threads = [threading.Thread(target=write) for _ in range(8)]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join()
+    assert sorted(w is None for w in waits) == [False] * 3 + [True] * 5
+    assert ThrottleWindow.objects.get().count == 8
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="a PostgreSQL table setting")
+@pytest.mark.django_db
+def test_counting_writes_nothing_to_the_write_ahead_log():
+    # Unlogged: counting a write does not wait for the disk (a crash forgets the counts).
     with connection.cursor() as cursor:
-        cursor.execute(f"SELECT cache_key FROM {table}")  # noqa: S608 - our own table name
-        keys = [row[0] for row in cursor.fetchall()]
-    assert any("throttle:join-code:" in key for key in keys)
+        cursor.execute(
+            "SELECT relpersistence FROM pg_class WHERE relname = %s",
+            [ThrottleWindow._meta.db_table],
+        )
+        assert cursor.fetchone() == ("u",)
+
+
+@pytest.mark.django_db
+def test_a_window_that_ended_starts_again_and_ended_windows_are_swept(student, outsider):
+    throttling.record("api-write", f"user:{student.pk}")
+    ThrottleWindow.objects.update(ends=time.time() - 1)
+    assert throttling.record("api-write", f"user:{student.pk}") is None
+    assert ThrottleWindow.objects.get().count == 1  # a new window, not a third attempt
+    ThrottleWindow.objects.update(ends=time.time() - 1)
+    throttling.record("join-code", f"user:{outsider.pk}")  # a new guessing window sweeps
+    assert [key.split(":")[0] for key in ThrottleWindow.objects.values_list("key", flat=True)] == [
+        "join-code"
+    ]
