@@ -9,7 +9,7 @@ from ninja import Field, Router, Schema, Status
 
 from annotations import services
 from annotations.listing import documents as listing
-from annotations.listing.access import access_reading_for_list
+from annotations.listing.access import access_reading_for_list, access_reading_for_write
 from annotations.listing.responses import revalidated_json
 from annotations.mentions import mention_candidates
 from annotations.models import AnchorStatus
@@ -17,7 +17,6 @@ from annotations.permissions import can_comment
 from annotations.revisions.services import reading_revise_and_reanchor
 from annotations.schemas import AnnotationOut, access_annotation_api, present_new, present_one
 from seminar.api import ReadingOut, access_reading_api, reading_out
-from seminar.models import Reading
 from seminar.permissions import can_edit_reading
 from seminar.services import ServiceError
 
@@ -133,8 +132,7 @@ def list_annotations(request, reading_id: int):
 )
 def create_annotation(request, reading_id: int, payload: AnnotationIn):
     # Not its text: the write reads that under its lock (services._lock_current_text).
-    readings = Reading.objects.select_related("seminar")
-    reading = access_reading_api(request.user, reading_id, readings=readings)
+    reading = access_reading_for_write(request.user, reading_id)
     if not can_comment(request.user, reading):
         raise Http404
     quote = quote_from(payload.target) if payload.target else None

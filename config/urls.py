@@ -150,3 +150,6 @@ urlpatterns = [
         name="reading_export",
     ),
 ]
+
+# A database out of reach is a 503 "try again", anything else the site's 500 page.
+handler500 = "seminar.outage.server_error"

@@ -8,13 +8,14 @@ pages: what a caller may not see is a 404, never a 403 that confirms it exists.
 import datetime
 
 from django.core.exceptions import PermissionDenied, RequestDataTooBig
+from django.db import InterfaceError, OperationalError
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 from ninja import NinjaAPI, Router, Schema
 from ninja.errors import AuthenticationError, HttpError, Throttled, ValidationError
 from ninja.security import HttpBearer, SessionAuth
 
-from seminar import throttling
+from seminar import outage, throttling
 from seminar.apireference import Reference
 from seminar.errors import DomainError, NotFound
 from seminar.jsonbody import StrictJSONParser, UnstorableText
@@ -89,6 +90,13 @@ def on_http_error(request, exc):
     if isinstance(exc.__cause__, ValueError) and exc.status_code == 400:
         return _error(request, 400, "The request body is not valid JSON.")
     return _error(request, exc.status_code, str(exc))
+
+
+@api.exception_handler(OperationalError)
+@api.exception_handler(InterfaceError)
+def on_database_unreachable(request, exc):
+    # A restart or failover of the database: say so and when to retry (seminar/outage.py).
+    return outage.unavailable(request)
 
 
 @api.exception_handler(DomainError)
