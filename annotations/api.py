@@ -11,6 +11,7 @@ from annotations import services
 from annotations.listing import documents as listing
 from annotations.listing.access import access_reading_for_list, access_reading_for_write
 from annotations.listing.responses import revalidated_json
+from annotations.live.cursors import cursor_of
 from annotations.mentions import mention_candidates
 from annotations.models import AnchorStatus
 from annotations.permissions import can_comment
@@ -120,11 +121,15 @@ def list_annotations(request, reading_id: int):
     reading = access_reading_for_list(request.user, reading_id)
     # The schema documents this response; validating 2,000 items against it would double
     # the time of the page's busiest request, and the presenter builds exactly that shape.
-    return revalidated_json(
+    response = revalidated_json(
         request,
         listing.etag(request.user, reading),
         lambda: listing.list_body(request.user, reading),
     )
+    # Where the page's live updates start from (annotations/live): the version read
+    # before the rows, so nothing after it is missed.
+    response["X-Changes-Cursor"] = cursor_of(reading.list_version)
+    return response
 
 
 @router.post(

@@ -10,6 +10,7 @@ from annotations.export.api import router as exports_api
 from annotations.grading import downloads as grading_export
 from annotations.grading import views as grading
 from annotations.grading.api import router as grading_api
+from annotations.live.api import router as live_api
 from annotations.moderation import views as moderation
 from annotations.moderation.api import router as moderation_api
 from annotations.notifications import views as notifications
@@ -22,6 +23,7 @@ api.add_router("", annotations_api)
 api.add_router("", moderation_api)
 api.add_router("", grading_api)
 api.add_router("", exports_api)
+api.add_router("", live_api)
 
 
 def form_page(view, heading, button):

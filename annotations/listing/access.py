@@ -39,30 +39,30 @@ def _field(model, name: str):
     return model._meta.get_field(name)  # a field's name or its attname (`seminar_id`)
 
 
-def _column(model, name: str) -> str:
+def column(model, name: str) -> str:
     return f'"{_field(model, name).column}"'
 
 
 def _sql(readings: tuple[str, ...], seminars: tuple[str, ...], *, version: bool) -> str:
     reading, seminar = Reading._meta.db_table, Seminar._meta.db_table
     member, changes = Membership._meta.db_table, ListChange._meta.db_table
-    columns = [f"r.{_column(Reading, name)}" for name in readings]
-    columns += [f"s.{_column(Seminar, name)}" for name in seminars]
+    columns = [f"r.{column(Reading, name)}" for name in readings]
+    columns += [f"s.{column(Seminar, name)}" for name in seminars]
     if not version:
         return (
-            f"SELECT {', '.join(columns)}, m.{_column(Membership, 'role')} "  # noqa: S608
+            f"SELECT {', '.join(columns)}, m.{column(Membership, 'role')} "  # noqa: S608
             f'FROM "{reading}" r JOIN "{seminar}" s '
-            f'ON s."id" = r.{_column(Reading, "seminar_id")} '
-            f'LEFT JOIN "{member}" m ON m.{_column(Membership, "seminar_id")} = s."id" '
-            f"AND m.{_column(Membership, 'user_id')} = %s "
+            f'ON s."id" = r.{column(Reading, "seminar_id")} '
+            f'LEFT JOIN "{member}" m ON m.{column(Membership, "seminar_id")} = s."id" '
+            f"AND m.{column(Membership, 'user_id')} = %s "
             f'WHERE r."id" = %s'
         )
     return (
-        f"SELECT {', '.join(columns)}, m.{_column(Membership, 'role')}, "  # noqa: S608 (names)
+        f"SELECT {', '.join(columns)}, m.{column(Membership, 'role')}, "  # noqa: S608 (names)
         'COALESCE(v."newest", 0), COALESCE(v."count", 0) '
-        f'FROM "{reading}" r JOIN "{seminar}" s ON s."id" = r.{_column(Reading, "seminar_id")} '
-        f'LEFT JOIN "{member}" m ON m.{_column(Membership, "seminar_id")} = s."id" '
-        f"AND m.{_column(Membership, 'user_id')} = %s "
+        f'FROM "{reading}" r JOIN "{seminar}" s ON s."id" = r.{column(Reading, "seminar_id")} '
+        f'LEFT JOIN "{member}" m ON m.{column(Membership, "seminar_id")} = s."id" '
+        f"AND m.{column(Membership, 'user_id')} = %s "
         # The version (versions.py): SQLite has no LATERAL, so the reading's id is given
         # twice and the changes grouped.
         f'LEFT JOIN (SELECT "reading_id", max("id") AS "newest", count(*) AS "count" '
@@ -76,7 +76,7 @@ SQL = _sql(READING, SEMINAR, version=True)
 WRITE_SQL = _sql(READING_WHOLE, SEMINAR_WHOLE, version=False)
 
 
-def _made(model, names: tuple[str, ...], values: tuple) -> object:
+def made(model, names: tuple[str, ...], values: tuple) -> object:
     """An instance from raw column values, each as its field makes it (SQLite's booleans
     are integers); the fields it was not given load on demand."""
     given = {}
@@ -100,8 +100,8 @@ def access_reading_for_list(user: User | AnonymousUser, reading_id: int) -> Read
         row = cursor.fetchone()
     if row is None:
         raise Http404
-    reading = _made(Reading, READING, row[: len(READING)])
-    seminar = _made(Seminar, SEMINAR, row[len(READING) : len(READING) + len(SEMINAR)])
+    reading = made(Reading, READING, row[: len(READING)])
+    seminar = made(Seminar, SEMINAR, row[len(READING) : len(READING) + len(SEMINAR)])
     role, newest, count = row[len(READING) + len(SEMINAR) :]
     reading.list_version = (newest, count)
     reading.seminar = seminar
@@ -122,8 +122,8 @@ def access_reading_for_write(user: User | AnonymousUser, reading_id: int) -> Rea
     if row is None:
         raise Http404
     count = len(READING_WHOLE)
-    reading = _made(Reading, READING_WHOLE, row[:count])
-    reading.seminar = _made(Seminar, SEMINAR_WHOLE, row[count : count + len(SEMINAR_WHOLE)])
+    reading = made(Reading, READING_WHOLE, row[:count])
+    reading.seminar = made(Seminar, SEMINAR_WHOLE, row[count : count + len(SEMINAR_WHOLE)])
     remember_role(user, reading.seminar.pk, row[-1])
     if not can_view_reading(user, reading):
         raise Http404

@@ -190,20 +190,22 @@ def brought_up_to_date(document: Document | None, user: User, reading: Reading) 
             gc.enable()
 
 
-def changed_threads(since: tuple[int, int], reading: Reading) -> set[int] | None:
+def changed_threads(
+    since: tuple[int, int], reading: Reading, *, at_most: int = PATCH_AT_MOST
+) -> set[int] | None:
     """The threads changed between version `since` and the reading's, or None if the
     document must be made whole: a change to everything, too many threads, or changes that
     do not add up to the difference in count (one committed after a later one was read)."""
     (newest, count), (now_newest, now_count) = since, reading.list_version
     missing = now_count - count
-    if missing <= 0 or now_newest <= newest or missing > 4 * PATCH_AT_MOST:
+    if missing <= 0 or now_newest <= newest or missing > 4 * at_most:
         return None
     after = ListChange.objects.filter(reading_id=reading.pk, id__gt=newest, id__lte=now_newest)
     threads = list(after.values_list("thread_id", flat=True)[: missing + 1])
     if len(threads) != missing or None in threads:
         return None
     changed = set(threads)
-    return changed if len(changed) <= PATCH_AT_MOST else None
+    return changed if len(changed) <= at_most else None
 
 
 def compute(presenter: Presenter, reading: Reading, threads: set[int] | None) -> Part:

@@ -78,6 +78,29 @@ export class Api {
     return this.request("GET", `/readings/${readingId}/annotations`);
   }
 
+  // The list and where live updates start from (its X-Changes-Cursor header).
+  async listing(readingId) {
+    const response = await this.fetchOk(`/readings/${readingId}/annotations`);
+    return { data: await response.json(), cursor: response.headers.get("X-Changes-Cursor") };
+  }
+
+  // What changed since `since` (annotations/live), or null when nothing did (304).
+  async changes(readingId, since) {
+    const response = await this.fetchOk(`/readings/${readingId}/changes?since=${encodeURIComponent(since)}`);
+    return response.status === 304 ? null : response.json();
+  }
+
+  async fetchOk(path) {
+    let response;
+    try {
+      response = await fetch(this.base + path, { credentials: "same-origin", headers: { Accept: "application/json" } });
+    } catch (error) {
+      throw new ApiError(0, `The connection failed (${error.message}). Check your network and try again.`);
+    }
+    if (!response.ok && response.status !== 304) throw new ApiError(response.status, await detailOf(response));
+    return response;
+  }
+
   create(readingId, payload) {
     return this.request("POST", `/readings/${readingId}/annotations`, payload, { retries: 2 });
   }

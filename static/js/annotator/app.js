@@ -13,7 +13,9 @@ import { Filters } from "./filters.js";
 import { Painter } from "./highlights.js";
 import { CaretMode } from "./keyboard.js";
 import { MarginLayout } from "./layout.js";
+import { LiveUpdates } from "./live.js";
 import { Mentions } from "./mentions.js";
+import { goToHash, restoreFocus } from "./navigation.js";
 import { buildThreads, isFiltering, matches } from "./model.js";
 import { Moderation } from "./moderation.js";
 import { selectorsFor } from "./offsets.js";
@@ -131,6 +133,14 @@ class Annotator {
     });
 
     if (this.canAnnotate) this.setUpWriting(shell);
+    this.live = new LiveUpdates({
+      api: this.api,
+      readingId: this.readingId,
+      margin: this.margin,
+      show: (data) => this.draw(data),
+      busy: () => Boolean(document.querySelector(".reply-form, .mod-panel") || this.composer?.isOpen),
+    });
+    window.addEventListener("hashchange", () => this.goToHash());
   }
 
   setUpWriting(shell) {
@@ -196,14 +206,20 @@ class Annotator {
   }
 
   async load({ first = false, focus = null } = {}) {
-    let data;
+    let listed;
     try {
-      data = await this.api.annotations(this.readingId);
+      listed = await this.api.listing(this.readingId);
     } catch (error) {
       this.showLoadError(error);
       return;
     }
     if (first) performance.mark("annotator-fetched");
+    this.live.sync(listed.cursor, listed.data);
+    await this.draw(listed.data, { first, focus });
+  }
+
+  // Draws the list's items (a load's, or live updates' when the reader asks for them).
+  async draw(data, { first = false, focus = null } = {}) {
     // Offsets are only good against the text on this page, which is the page's revision.
     this.data = buildThreads(data.items || [], {
       index: this.painter.index,
@@ -546,27 +562,12 @@ class Annotator {
     return this.margin.querySelector(`.thread[data-thread="${id}"]`);
   }
 
-  // The first of these selectors that names an element now (after a redraw).
   restoreFocus(selectors) {
-    const target = [selectors]
-      .flat()
-      .map((selector) => document.querySelector(selector))
-      .find(Boolean);
-    if (!target) return;
-    target.focus({ preventScroll: true });
-    target.scrollIntoView({ block: "nearest" });
+    restoreFocus(selectors);
   }
 
-  // A link to #annotation-N names an element drawn after the page loaded: go to it now.
   goToHash() {
-    const match = window.location.hash.match(/^#annotation-(\d+)$/);
-    if (!match) return;
-    const target = document.getElementById(`annotation-${match[1]}`);
-    if (!target) return;
-    target.classList.add("is-target");
-    target.scrollIntoView({ block: "center" });
-    const thread = this.findThread(Number(match[1]));
-    if (thread?.passage.current) this.painter.flash(thread.passage.unitStart, thread.passage.unitEnd);
+    goToHash({ findThread: (id) => this.findThread(id), painter: this.painter });
   }
 
   // The live region, shown briefly too; `long` keeps a message that needs reading longer.
