@@ -33,8 +33,10 @@ def test_a_classmates_critique_appears_without_a_reload(
     page, polls = lenas_page(open_page, student, blog_reading)
     margin = page.locator("#annotator-margin")
     expect(margin.locator(".thread-card")).to_have_count(0)
-    page.clock.run_for(16_000)
-    expect(margin.locator(".live-banner")).to_be_hidden()  # nothing changed: a 304
+    with page.expect_response("**/changes?since=*") as polled:
+        page.clock.run_for(16_000)
+    assert polled.value.status == 304  # nothing changed
+    expect(margin.locator(".live-banner")).to_be_hidden()
     assert len(polls) == 1
 
     sams = annotate(blog_reading, student2, SWEET_SPOT, text=SAMS)
@@ -44,7 +46,9 @@ def test_a_classmates_critique_appears_without_a_reload(
     expect(margin.locator(".thread-card")).to_have_count(0)  # not moved in by itself
     screenshot(page, "live-new-post")
     show.click()
-    expect(margin.locator(".thread-card", has_text=SAMS)).to_be_visible()
+    card = margin.locator(".thread-card", has_text=SAMS)
+    expect(card).to_be_visible()
+    expect(card).to_be_focused()  # the button is gone: focus goes to what it showed
     expect(show).to_be_hidden()
     assert page.evaluate("window.location.pathname") == blog_reading.get_absolute_url()
 
@@ -68,7 +72,7 @@ def test_a_background_tab_waits_until_it_is_looked_at(open_page, student, blog_r
         "Object.defineProperty(document, 'hidden', {value: false, configurable: true});"
         "document.dispatchEvent(new Event('visibilitychange'))"
     )
-    page.wait_for_timeout(300)
+    page.wait_for_timeout(500)
     assert len(polls) == 1
 
 

@@ -21,10 +21,13 @@ function shape(item) {
 export function compare(before, after) {
   const old = new Map(before.map((item) => [item.id, item]));
   const now = new Set(after.map((item) => item.id));
-  const found = { added: 0, edited: 0, removed: 0, counts: 0 };
+  const found = { added: 0, edited: 0, removed: 0, counts: 0, first: null };
   for (const item of after) {
     const was = old.get(item.id);
-    if (!was) found.added += item.author?.is_me ? 0 : 1;
+    if (!was && !item.author?.is_me) {
+      found.added += 1;
+      found.first ??= item.id;
+    } else if (!was) continue;
     else if (shape(was) !== shape(item)) found.edited += 1;
     else if (was.votes !== item.votes || was.flags !== item.flags || was.voted !== item.voted) found.counts += 1;
   }
@@ -123,14 +126,20 @@ export class LiveUpdates {
       return;
     }
     this.pending = items;
+    this.first = found.first;
     this.button.textContent = `${describe(found)} — Show`;
     this.banner.replaceChildren(this.button);
     this.banner.hidden = false;
   }
 
   apply() {
+    const first = this.first;
     if (this.pending) this.draw(this.pending);
-    this.button.blur();
+    // The button is gone: focus goes to the first new post, or stays in the margin.
+    const post = first && document.getElementById(`annotation-${first}`);
+    const target = post?.closest(".thread-card") || post || this.banner.closest("#annotator-margin")?.querySelector("h2");
+    if (target && !target.hasAttribute("tabindex")) target.setAttribute("tabindex", "-1");
+    target?.focus();
   }
 
   draw(items) {
