@@ -13,6 +13,7 @@ class AnnotationsConfig(AppConfig):
         from annotations.listing import models as listing_models  # noqa: F401
         from annotations.listing.versions import install_after_migrate
         from annotations.notifications import models  # noqa: F401
+        from annotations.search import index  # noqa: F401 (its triggers, again after migrate)
 
         # The list version's triggers, made again after every migrate: SQLite drops a
         # table's triggers when a migration rebuilds the table.

@@ -38,12 +38,18 @@ def under_concealed():
     """
     table = Annotation._meta.db_table
     # Literal constants, not parameters: SQLite matches a partial index only on literals.
-    concealed = ", ".join(f"'{status}'" for status in CONCEALED)
+    concealed = f"h.status IN ({', '.join(repr(str(status)) for status in CONCEALED)})"
+    # Each step down looks only in the threads that hold a concealed post: without that,
+    # PostgreSQL hashed the whole table at every step (32 of 36 ms at 100,000 posts).
+    threads = (
+        f"SELECT h.thread_id FROM {table} h WHERE {concealed} AND h.thread_id IS NOT NULL "  # noqa: S608
+        f"UNION SELECT h.id FROM {table} h WHERE {concealed} AND h.thread_id IS NULL"
+    )
     sql = (
         f"WITH RECURSIVE below(id) AS ("  # noqa: S608 (a table name and our own constants)
-        f"SELECT c.id FROM {table} c WHERE c.parent_id IN "
-        f"(SELECT h.id FROM {table} h WHERE h.status IN ({concealed})) "
-        f"UNION SELECT c.id FROM {table} c JOIN below ON c.parent_id = below.id"
+        f"SELECT c.id FROM {table} h JOIN {table} c ON c.parent_id = h.id WHERE {concealed} "
+        f"UNION SELECT c.id FROM below JOIN {table} c ON c.parent_id = below.id "
+        f"WHERE c.thread_id IN ({threads})"
         f") SELECT id FROM below"
     )
     return RawSQL(sql, ())  # noqa: S611
@@ -79,7 +85,10 @@ class AnnotationQuerySet(models.QuerySet):
         ).values("pk")
         # Hiding (or holding for approval) a post hides all that hangs under it from peers.
         instructors_thread = Q(visibility=Visibility.INSTRUCTORS) & (
-            Q(reading__in=teaching) | Q(thread__author=user)
+            # A thread `user` started, as a semi-join on their own posts: joining every
+            # post's thread cost a pass over the whole table.
+            Q(reading__in=teaching)
+            | Q(thread__in=Annotation.objects.filter(author=user).values("pk"))
         )
         peers = _to_peers(Q(visibility=Visibility.SEMINAR) | instructors_thread)
         # Staff see hidden and waiting posts too (marked as such), never private notes.

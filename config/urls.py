@@ -16,6 +16,8 @@ from annotations.moderation.api import router as moderation_api
 from annotations.notifications import views as notifications
 from annotations.privacy import views as privacy
 from annotations.revisions import views as revisions
+from annotations.search import views as search
+from annotations.search.api import router as search_api
 from seminar.api import api
 from seminar.views import accounts, seminars
 
@@ -23,6 +25,7 @@ api.add_router("", annotations_api)
 api.add_router("", moderation_api)
 api.add_router("", grading_api)
 api.add_router("", exports_api)
+api.add_router("", search_api)
 api.add_router("", live_api)
 
 
@@ -64,6 +67,7 @@ urlpatterns = [
     path("s/<slug:slug>/", agenda.seminar_detail, name="seminar"),
     path("s/<slug:slug>/edit/", seminars.seminar_edit, name="seminar_edit"),
     path("s/<slug:slug>/roster/", seminars.roster, name="roster"),
+    path("s/<slug:slug>/search/", search.seminar_search, name="seminar_search"),
     path("s/<slug:slug>/roster/codes/", seminars.seminar_regenerate_codes, name="regenerate_codes"),
     path("s/<slug:slug>/roster/<int:pk>/role/", seminars.member_role, name="member_role"),
     path("s/<slug:slug>/roster/<int:pk>/remove/", seminars.member_remove, name="member_remove"),
