@@ -4,7 +4,8 @@ Seeds a seminar of 60 students with 100,000 annotations on the blog reading (as
 bench/export.py does, but each post's 25 words drawn from the project's readings, so that
 words are as common or as rare as in prose; a third of them replies, one in twenty private,
 one in fifty hidden), then times `annotations.search.services.search` (the page's and the
-API's one call: the ranked page, its count, snippets and names) for a few typical queries,
+API's one call: the ranked page, its count, snippets and names) for typical queries
+(chosen by how common their words are: typical_queries),
 as a student and as the instructor. Each query runs twice untimed, then RUNS times; the
 median and the slowest are printed with how many results it had.
 
@@ -21,19 +22,39 @@ import random
 import re
 import statistics
 import time
+from collections import Counter
 
 from harness import BLOG, READINGS, django_setup, machine
 
 RUNS = 15
-QUERIES = [
-    "sovereignty",
-    "regional force",
-    '"lake chad"',
-    "intervention -military",
-    "timing or legitimacy",
-    "boko haram",
-    "nonexistentword",
-]
+# Share of posts a query's words should be in, for queries chosen from the vocabulary by
+# how common their words are (`typical_queries`): what a reader looks for is mostly a word
+# that some posts hold, not one that half of them do.
+RARE, SOME, COMMON = 0.003, 0.02, 0.12
+
+
+def typical_queries(words):
+    """Queries whose words are in about RARE, SOME and COMMON of the posts (each post has 25
+    words drawn from `words`), as the syntax allows them: a word, two words, a phrase of
+    the reading's, `or`, `-word`, and a word no post holds."""
+    counts = Counter(word.lower() for word in words)
+    share = {w: 1 - (1 - n / len(words)) ** 25 for w, n in counts.items() if len(w) >= 5}
+
+    def near(target, skip=()):
+        chosen = [w for w in share if w not in skip]
+        return min(chosen, key=lambda w: (abs(share[w] - target), w))
+
+    rare, some, common = near(RARE), near(SOME), near(COMMON)
+    other = near(SOME, skip={some})
+    return [
+        rare,
+        some,
+        f"{common} {near(COMMON, skip={common})}",
+        '"lake chad"',
+        f"{some} or {other}",
+        f"{common} -{some}",
+        "nonexistentword",
+    ]
 
 
 def vocabulary():
@@ -153,7 +174,7 @@ def main():
     print(f"{connection.vendor}, {machine()}, load {_load()}")
     print(f"{'query':28} {'as':10} {'results':>8} {'median ms':>10} {'max ms':>8}")
     medians = []
-    for query in QUERIES:
+    for query in typical_queries(vocabulary()):
         for name, user in (("student", student), ("instructor", teacher)):
             median, slowest, count = timed(user, seminar, query, args.runs)
             medians.append(median)
