@@ -22,6 +22,13 @@ def safe_cell(value):
     return "'" + text if text.startswith(FORMULA_STARTS) else text
 
 
+def safe_text(value):
+    """`safe_cell` of text or None, in one step."""
+    if not value:
+        return ""
+    return "'" + value if value.startswith(FORMULA_STARTS) else value
+
+
 class _Line:
     """A file-like sink that hands back what csv.writer wrote for one row."""
 
@@ -29,9 +36,21 @@ class _Line:
         return text
 
 
-def stream_csv(rows, *, excel=False):
+def stream_csv(rows, *, excel=False, safe=False):
+    """Encoded CSV lines. `safe=True`: the rows' cells have been through `safe_cell` (or are
+    numbers, None or words) already, and are written as they are."""
     writer = csv.writer(_Line())
     if excel:
         yield "\ufeff".encode()
+    if safe:
+        for row in rows:
+            yield writer.writerow(row).encode("utf-8")
+        return
     for row in rows:
         yield writer.writerow([safe_cell(value) for value in row]).encode("utf-8")
+
+
+def line_writer():
+    """row -> its CSV line, encoded, for cells already through `safe_cell`."""
+    write = csv.writer(_Line()).writerow
+    return lambda row: write(row).encode("utf-8")

@@ -255,7 +255,8 @@ def _portable_mentions(row, scope, users):
 
 
 def _annotations(scope, users, readings, tick):
-    for row in scope.annotation_rows(order="id", mentions=False):
+    # Times as the database writes them (ISO 8601, what `plain` would make): no converters.
+    for row in scope.annotation_rows(order="id", mentions=False, text_times=True):
         _portable_mentions(row, scope, users)
         record = {
             "id": row["id"],

@@ -205,7 +205,7 @@ def mark_text(text, highlights):
 VISIBILITY_BADGES = {"private": "private note", "instructors": "instructors and TAs only"}
 
 
-def post_html(post, people, *, linked, score_max):
+def post_html(post, people, *, linked, score_max, tz=None):
     """One post and its replies as an <li>. Written here rather than in a template: Django's
     engine costs a third of a millisecond a post, minutes for a large seminar."""
     row, esc = post.row, html.escape
@@ -214,20 +214,20 @@ def post_html(post, people, *, linked, score_max):
     if post.number:
         out.append(f'<span class="entry-number" aria-hidden="true">{post.number}</span>')
     out.append('<div class="entry-main">')
-    out.append(_meta_html(row, people))
+    out.append(_meta_html(row, people, tz or timezone.get_current_timezone()))
     out.append(_quote_html(row, linked=linked))
     out.append(_body_html(row))
     out.append(_foot_html(row, score_max=score_max))
     if post.replies:
         out.append('<ol class="replies">')
         for reply in post.replies:
-            out.append(post_html(reply, people, linked=False, score_max=score_max))
+            out.append(post_html(reply, people, linked=False, score_max=score_max, tz=tz))
         out.append("</ol>")
     out.append("</div></li>\n")
     return "".join(out)
 
 
-def _meta_html(row, people):
+def _meta_html(row, people, tz):
     """Kind, author, time and badges: the line above a post."""
     esc, kind, status = html.escape, row["kind"], row["status"]
     out = ['<p class="entry-meta">']
@@ -238,8 +238,8 @@ def _meta_html(row, people):
         out.append(f'<span class="author">{esc(author)}</span> ')
         if role and role != "student":
             out.append(f'<span class="role">{esc(role)}</span> ')
-    created = timezone.localtime(row["created"])
-    out.append(f'<time datetime="{created.isoformat()}">{when(created)}</time>')
+    created = row["created"].astimezone(tz)
+    out.append(f'<time datetime="{created.isoformat()}">{when(created, tz)}</time>')
     if row["edited"]:
         out.append(' <span class="edited">edited</span>')
     out += [f' <span class="badge">{flag}</span>' for flag in ("pinned", "locked") if row[flag]]
@@ -288,16 +288,33 @@ def _foot_html(row, *, score_max):
     return f'<p class="entry-foot">{"".join(foot)}</p>' if foot else ""
 
 
-def stream(scope, *, exported=None):
+def stream(scope, *, exported=None, layout=None):
     """The archive page of `scope.reading`, as UTF-8 chunks: the page around the threads is
     rendered first with a marker where the body and each list of threads go, then the body
-    and the threads follow a batch at a time (threads.Outline), so a reading of any size
-    streams."""
+    and the threads follow a batch at a time, so a reading of any size streams. The threads
+    come from a `threads.Layout` the archive filled in its one pass (rendered by `renderer`),
+    or else from an `Outline`, read here."""
     reading = scope.reading
     revision = reading.current_revision
-    outline = Outline(scope, current_number=revision.number if revision else None)
-    people = scope.people
-    score_max = policy_for(scope.seminar).score_max
+    if layout is None:
+        outline = Outline(scope, current_number=revision.number if revision else None)
+        render = renderer(scope)
+
+        def threads(name):
+            for post in outline.threads(name):
+                yield render(post, name)
+
+    else:
+        outline = layout
+
+        def threads(name):
+            for number, text in layout.fragments("html", name):
+                if number:
+                    head = text.index(">") + 1
+                    number_html = f'<span class="entry-number" aria-hidden="true">{number}</span>'
+                    text = text[:head] + number_html + text[head:]
+                yield text
+
     css = render_to_string(STYLESHEET)
     token = secrets.token_hex(8)  # markers no text can fake: where the body and threads go
     context = {
@@ -321,13 +338,25 @@ def stream(scope, *, exported=None):
             yield after.encode()
             continue
         batch = []
-        for post in outline.threads(name):
-            linked = name == "passages"
-            batch.append(post_html(post, people, linked=linked, score_max=score_max))
+        for text in threads(name):
+            batch.append(text)
             if len(batch) >= 50:
                 yield "".join(batch).encode()
                 batch = []
         yield ("".join(batch) + after).encode()
+
+
+def renderer(scope):
+    """How the archive's `Layout` renders a thread for reading.html (no number: `stream`
+    puts it in once the threads are in order)."""
+    people, score_max = scope.people, policy_for(scope.seminar).score_max
+    tz = timezone.get_current_timezone()
+
+    def render(post, section):
+        linked = section == "passages"
+        return post_html(post, people, linked=linked, score_max=score_max, tz=tz)
+
+    return render
 
 
 def _body(revision, outline, size=64 * 1024):

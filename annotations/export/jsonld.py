@@ -185,11 +185,20 @@ def moderation(e, iris, people):
     return item
 
 
-def items(scope):
-    """Every item of the collection: annotations and replies, then scores, then moderation."""
+def items(scope, annotations=None):
+    """Every item of the collection: annotations and replies (`annotations`, rows the caller
+    read, or else read here), then scores, then moderation."""
     iris, people = Iris(scope), scope.people
-    for a in scope.annotation_rows(order="thread", fields=LIST_FIELDS):
+    if annotations is None:
+        annotations = scope.annotation_rows(order="thread", fields=LIST_FIELDS)
+    for a in annotations:
         yield annotation(a, iris, people)
+    yield from tail(scope, iris)
+
+
+def tail(scope, iris):
+    """What follows the annotations: their scores, then their moderation."""
+    people = scope.people
     score_max = policy_for(scope.seminar).score_max
     for s in scope.score_rows():
         yield assessment(s, iris, people, score_max)
@@ -201,14 +210,21 @@ def items(scope):
 _dump = json.JSONEncoder(ensure_ascii=False, check_circular=False).encode
 
 
-def stream(scope, *, label=None):
-    """The document as UTF-8 chunks: a page of items at a time."""
-    iris = Iris(scope)
-    collection_id = iris.collection()
-    yield f'{{"@context": "{CONTEXT}",\n"@graph": [\n'.encode()
-    page, number, total = [], 0, 0
+class Pages:
+    """The document, an item at a time: `start`, `add` (a page's bytes when one is full),
+    `finish`."""
 
-    def page_chunk(last):
+    def __init__(self, scope):
+        self.scope = scope
+        self.iris = Iris(scope)
+        self.collection_id = self.iris.collection()
+        self.page, self.number, self.total = [], 0, 0
+
+    def start(self):
+        return f'{{"@context": "{CONTEXT}",\n"@graph": [\n'.encode()
+
+    def _page_chunk(self, last):
+        number, collection_id = self.number, self.collection_id
         node = {
             "id": f"{collection_id}#page-{number}",
             "type": "AnnotationPage",
@@ -220,28 +236,45 @@ def stream(scope, *, label=None):
         if number > 1:
             node["prev"] = f"{collection_id}#page-{number - 1}"
         head = _dump(node)[:-1]
-        return f'{head}, "items": [\n' + ",\n".join(page) + "\n]},\n"
+        return (f'{head}, "items": [\n' + ",\n".join(self.page) + "\n]},\n").encode()
 
+    def add(self, item):
+        chunk = None
+        if len(self.page) == PAGE_SIZE:
+            self.number += 1
+            chunk = self._page_chunk(last=False)
+            self.page = []
+        self.page.append(_dump(item))
+        self.total += 1
+        return chunk
+
+    def finish(self, label=None):
+        chunk = b""
+        if self.page:
+            self.number += 1
+            chunk = self._page_chunk(last=True)
+        collection_id = self.collection_id
+        collection = {
+            "id": collection_id,
+            "type": "AnnotationCollection",
+            "label": label or _label(self.scope),
+            "total": self.total,
+        }
+        if self.number:
+            collection["first"] = f"{collection_id}#page-1"
+            collection["last"] = f"{collection_id}#page-{self.number}"
+        return chunk + (_dump(collection) + "\n]}\n").encode()
+
+
+def stream(scope, *, label=None):
+    """The document as UTF-8 chunks: a page of items at a time."""
+    pages = Pages(scope)
+    yield pages.start()
     for item in items(scope):
-        if len(page) == PAGE_SIZE:
-            number += 1
-            yield page_chunk(last=False).encode()
-            page = []
-        page.append(_dump(item))
-        total += 1
-    if page:
-        number += 1
-        yield page_chunk(last=True).encode()
-    collection = {
-        "id": collection_id,
-        "type": "AnnotationCollection",
-        "label": label or _label(scope),
-        "total": total,
-    }
-    if number:
-        collection["first"] = f"{collection_id}#page-1"
-        collection["last"] = f"{collection_id}#page-{number}"
-    yield (_dump(collection) + "\n]}\n").encode()
+        chunk = pages.add(item)
+        if chunk:
+            yield chunk
+    yield pages.finish(label)
 
 
 def _label(scope):

@@ -36,6 +36,7 @@ class Writer:
     def __init__(self, scope, score_max):
         self.people = scope.people
         self.score_max = score_max
+        self.tz = timezone.get_current_timezone()
 
     def header(self, post, label):
         row = post.row
@@ -44,7 +45,7 @@ class Writer:
         if author:
             role = self.people.author_role(row)
             parts.append(f"**{author}**" + (f" ({role})" if role not in ("student", "") else ""))
-        parts.append(when(row["created"]))
+        parts.append(when(row["created"], self.tz))
         flags = [row["status"]] if row["status"] != Status.PUBLISHED else []
         flags += [name for name in ("pinned", "locked") if row[name]]
         if row["edited"]:
@@ -119,34 +120,68 @@ def _head(scope, outline, exported):
     return out
 
 
-def stream(scope, *, exported=None):
-    """The document as UTF-8 chunks: the reading, then the threads a batch at a time."""
-    revision = scope.reading.current_revision
-    outline = Outline(scope, current_number=revision.number if revision else None)
+SECTIONS = (
+    ("passages", "## Annotations on passages"),
+    ("orphans", "## Passages no longer in the text"),
+    ("comments", None),  # always there, with its count
+    ("loose", "## Replies to other posts"),
+)
+LABELS = {"comments": lambda post: "", "loose": lambda post: "Reply"}
+
+
+def _prefix(name, number):
+    if name == "passages":
+        return f"### [{number}] "
+    return f"### {number}. " if name == "comments" else "### "
+
+
+def renderer(scope):
+    """How the archive's `Layout` renders a thread for reading.md: all but the start of its
+    heading (the number), which `stream` puts in once the threads are in order."""
     writer = Writer(scope, policy_for(scope.seminar).score_max)
+
+    def render(post, section):
+        heading = writer.header(post, LABELS.get(section, _kind)(post))
+        return "\n\n".join(writer.thread(post, heading)) + "\n\n"
+
+    return render
+
+
+def stream(scope, *, exported=None, layout=None):
+    """The document as UTF-8 chunks: the reading, then the threads a batch at a time (from
+    the archive's `threads.Layout`, or else an `Outline` read here)."""
+    revision = scope.reading.current_revision
+    if layout is None:
+        outline = Outline(scope, current_number=revision.number if revision else None)
+        render = renderer(scope)
+
+        def threads(name):
+            for post in outline.threads(name):
+                yield _prefix(name, post.number) + render(post, name)
+
+    else:
+        outline = layout
+
+        def threads(name):
+            for number, text in layout.fragments("md", name):
+                yield _prefix(name, number) + text
+
     yield ("\n\n".join(_head(scope, outline, exported)) + "\n\n").encode()
     count = outline.counts["comments"]
-    sections = [
-        ("passages", "## Annotations on passages", lambda p: f"[{p.number}] {_kind(p)}"),
-        ("orphans", "## Passages no longer in the text", _kind),
-        ("comments", f"## {count} comment{'s' if count != 1 else ''}", None),
-        ("loose", "## Replies to other posts", lambda p: "Reply"),
-    ]
-    for name, title, label in sections:
-        if not outline.counts[name] and label is not None:
+    for name, title in SECTIONS:
+        if title is None:
+            title = f"## {count} comment{'s' if count != 1 else ''}"
+        elif not outline.counts[name]:
             continue
-        out = [title]
-        for post in outline.threads(name):
-            if label is None:  # a numbered page comment
-                heading = f"### {post.number}. " + writer.header(post, "")
-            else:
-                heading = "### " + writer.header(post, label(post))
-            out += writer.thread(post, heading)
-            if len(out) >= 200:
-                yield ("\n\n".join(out) + "\n\n").encode()
-                out = []
+        out, size = [title + "\n\n"], 0
+        for text in threads(name):
+            out.append(text)
+            size += 1
+            if size >= 100:
+                yield "".join(out).encode()
+                out, size = [], 0
         if out:
-            yield ("\n\n".join(out) + "\n\n").encode()
+            yield "".join(out).encode()
 
 
 def _kind(post):

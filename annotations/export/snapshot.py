@@ -19,10 +19,14 @@ Rows are dicts from `.values()`, read with `.iterator(chunk_size=CHUNK)`: an exp
 chunk at a time, never the whole discussion.
 """
 
+import contextlib
 import json
+import queue
+import threading
 from dataclasses import asdict, dataclass
 from functools import cached_property
 
+from django.db import connection
 from django.db.models import Count, Exists, Func, IntegerField, OuterRef, Q, Subquery, TextField
 from django.db.models.functions import Cast, Coalesce
 
@@ -65,6 +69,8 @@ SCORED_FIELDS = ("marks", "score__value", "score__comment")
 # What the list formats (CSV, JSON-LD) read: no HTML, no retry key.
 LIST_FIELDS = tuple(f for f in ANNOTATION_FIELDS if f not in ("html", "client_id"))
 TIMES = ("created", "updated", "edited")
+# What the whole-seminar archive reads, once, for every format of a reading.
+ARCHIVE_FIELDS = ANNOTATION_FIELDS
 
 
 class IsoText(Func):
@@ -291,13 +297,13 @@ class Scope:
     def count(self):
         return self.annotations().count()
 
-    def _annotation_query(self, *, order, scored, fields, ids=None, threads=None):
+    def _annotation_query(self, *, order, scored, fields, ids=None, threads=None, text_times=None):
         queryset = self.annotations()
         if ids is not None:
             queryset = queryset.filter(pk__in=ids)
         if threads is not None:
             queryset = queryset.filter(Q(pk__in=threads) | Q(thread_id__in=threads))
-        if fields is LIST_FIELDS:
+        if text_times:
             # Text the database writes, and no per-row converter at all: Django then hands
             # rows over as they come (`tags` is parsed below, only when there are any).
             queryset = queryset.annotate(
@@ -334,6 +340,7 @@ class Scope:
         ids=None,
         threads=None,
         mentions=True,
+        text_times=None,
     ):
         """Annotation dicts: in thread order (reading, thread, time) or in id order (parents
         before replies, the order data.json needs). `scored` adds marks and the score; `ids`
@@ -341,35 +348,43 @@ class Scope:
         Mentions are "@Name" (`People.name_mentions`); `mentions=False` leaves the tokens
         (data.json, which carries them to a restore).
 
-        With `fields=LIST_FIELDS` the timestamps come as ISO 8601 text (`IsoText`)."""
-        text_times = fields is LIST_FIELDS
+        With `fields=LIST_FIELDS`, or `text_times=True`, the timestamps come as ISO 8601 text
+        (`IsoText`) and the tags are parsed here: no per-row converter runs at all."""
+        text_times = fields is LIST_FIELDS if text_times is None else text_times
         queryset, names = self._annotation_query(
-            order=order, scored=scored, fields=fields, ids=ids, threads=threads
+            order=order,
+            scored=scored,
+            fields=fields,
+            ids=ids,
+            threads=threads,
+            text_times=text_times,
         )
         dropped, evidence = self.dropped, self.evidence
-        people = self.people
+        people, owner, released = self.people, self.owner, self.released if scored else ()
+        loads = json.loads
         # Tuples made into dicts in C: Django's own dicts are built in Python, a key at a time.
-        for values in queryset.values_list(*names).iterator(chunk_size=CHUNK):
+        for values in value_tuples(queryset, names, raw=text_times):
             row = dict(zip(names, values, strict=True))
             if row["id"] in dropped:
                 continue
             if text_times:
-                for f in TIMES:
-                    row[f] = row.pop(f"{f}_text")
+                row["created"] = row.pop("created_text")
+                row["updated"] = row.pop("updated_text")
+                row["edited"] = row.pop("edited_text")
                 tags = row.pop("tags_text")
-                row["tags"] = json.loads(tags) if tags != "[]" else []
+                row["tags"] = loads(tags) if tags != "[]" else []
             if row["status"] == Status.DELETED and not evidence:
                 # A tombstone keeps its thread's shape, not its words (nor, for others, its
                 # author: a member's own export still says whose it was).
                 row.update(text="", html="", tags=[])
-                if self.owner is None:
+                if owner is None:
                     row.update(
                         author_id=None,
                         author_name="",
                         author__username=None,
                         author__display_name=None,
                     )
-            if scored and self.owner is not None and row["reading_id"] not in self.released:
+            if scored and owner is not None and row["reading_id"] not in released:
                 row.update(score__value=None, score__comment="")
             if mentions:
                 people.name_mentions(row)
@@ -421,11 +436,68 @@ class Scope:
         return self._skip_dropped(rows.iterator(chunk_size=CHUNK))
 
     def vote_rows(self):
-        rows = self._related(Vote).values("annotation_id", "user_id", "created")
-        return self._skip_dropped(rows.iterator(chunk_size=CHUNK))
+        """(annotation_id, user_id, created) dicts, `created` as ISO text: no converter."""
+        queryset = self._related(Vote).annotate(created_text=IsoText("created"))
+        names = ("annotation_id", "user_id", "created_text")
+        dropped = self.dropped
+        for annotation_id, user_id, created in value_tuples(queryset, names, raw=True):
+            if annotation_id not in dropped:
+                yield {"annotation_id": annotation_id, "user_id": user_id, "created": created}
 
     def flag_rows(self):
         rows = self._related(Flag).values(
             "annotation_id", "user_id", "reason", "note", "created", "dismissed"
         )
         return self._skip_dropped(rows.iterator(chunk_size=CHUNK))
+
+
+def value_tuples(queryset, names, *, raw=False):
+    """The rows of `queryset` as tuples of `names`, CHUNK at a time.
+
+    `raw` (only columns that need no converter: text, numbers, booleans) on PostgreSQL reads
+    through a server-side cursor on another thread, a chunk ahead: psycopg waits for the
+    server without holding the GIL, so the database sends the next chunk while this one is
+    formatted, and no Django converter runs."""
+    values = queryset.values_list(*names)
+    if not raw or connection.vendor != "postgresql":
+        yield from values.iterator(chunk_size=CHUNK)
+        return
+    sql, params = values.query.sql_with_params()
+    cursor = connection.chunked_cursor()
+    try:
+        cursor.execute(sql, params)
+        yield from _prefetched(cursor.cursor)
+    finally:
+        cursor.close()
+
+
+_DONE = object()
+
+
+def _prefetched(cursor):
+    chunks = queue.Queue(maxsize=2)
+    stop = threading.Event()
+
+    def read():
+        try:
+            while not stop.is_set():
+                chunk = cursor.fetchmany(CHUNK)
+                chunks.put(chunk or _DONE)
+                if not chunk:
+                    return
+        except Exception as exc:  # noqa: BLE001 - handed to the reading thread
+            chunks.put(exc)
+
+    reader = threading.Thread(target=read, name="export-prefetch", daemon=True)
+    reader.start()
+    try:
+        while (chunk := chunks.get()) is not _DONE:
+            if isinstance(chunk, Exception):
+                raise chunk
+            yield from chunk
+    finally:
+        stop.set()
+        while reader.is_alive():  # unblock a reader waiting to put a chunk
+            with contextlib.suppress(queue.Empty):
+                chunks.get(timeout=0.05)
+        reader.join()

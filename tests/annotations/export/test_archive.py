@@ -1,11 +1,16 @@
 """The seminar ZIP: every reading in every format, grades, data.json, and a manifest to check."""
 
 import csv
+import datetime
 import hashlib
 import io
 import json
 
-from annotations.export import archive
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from annotations.export import archive, csvfile, htmlfile, jsonld, markdown, threads
 from annotations.export.snapshot import Options, Scope
 from annotations.grading import display, gradebook
 from annotations.revisions.readings import parse_upload, reading_import
@@ -115,3 +120,42 @@ def test_an_uploaded_html_source_is_kept_as_text_that_runs_nothing(seminar, inst
     ]
     (revision,) = json.loads(files["data.json"])["revisions"]
     assert revision["source"] == reading.current_revision.source  # what a restore reads
+
+
+EXPORTED = datetime.datetime(2026, 1, 2, 3, 4, 5, tzinfo=datetime.UTC)
+
+
+@pytest.mark.parametrize(
+    "options",
+    [
+        {},
+        {"include_hidden": True},
+        {"pseudonyms": True},
+        {"include_hidden": True, "pseudonyms": True},
+    ],
+)
+def test_a_readings_files_are_the_downloads_byte_for_byte(discussion, options):
+    """The archive makes a reading's four files in one pass over its annotations (spooled,
+    laid out by threads.Layout); each is exactly what its own download streams."""
+    scope = Scope(discussion.seminar, Options(**options))
+    files = read_zip(b"".join(archive.stream(scope, exported=EXPORTED)))
+    for index, reading in enumerate(scope.readings, 1):
+        one = scope.for_reading(reading)
+        folder = archive.folder_name(index, reading)
+        assert files[folder + "annotations.csv"] == b"".join(csvfile.stream(one))
+        assert files[folder + "annotations.jsonld"] == b"".join(jsonld.stream(one))
+        assert files[folder + "reading.html"] == b"".join(htmlfile.stream(one, exported=EXPORTED))
+        assert files[folder + "reading.md"] == b"".join(markdown.stream(one, exported=EXPORTED))
+
+
+def test_the_archive_reads_a_reading_once_whatever_its_threads(discussion, monkeypatch):
+    """No query per thread: the archive's queries do not depend on how threads batch."""
+
+    def count():
+        with CaptureQueriesContext(connection) as queries:
+            build_zip(discussion.seminar, include_hidden=True)
+        return len(queries)
+
+    whole = count()
+    monkeypatch.setattr(threads, "ROOTS_PER_BATCH", 1)
+    assert count() == whole

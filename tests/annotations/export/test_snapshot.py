@@ -65,3 +65,28 @@ def test_rows_cost_a_fixed_number_of_queries(discussion):
     with CaptureQueriesContext(connection) as queries:
         rows = list(scope.annotation_rows(scored=True))
     assert len(rows) > 10 and len(queries) <= 2
+
+
+def test_raw_rows_are_the_rows_django_reads(discussion):
+    """On PostgreSQL rows with text times are read a chunk ahead on a thread, with no
+    converter: the same tuples Django's own iterator gives."""
+    from annotations.export import snapshot
+
+    scope = Scope(discussion.seminar, Options(include_hidden=True))
+    queryset, names = scope._annotation_query(
+        order="thread", scored=True, fields=snapshot.ARCHIVE_FIELDS, text_times=True
+    )
+    raw = list(snapshot.value_tuples(queryset, names, raw=True))
+    assert raw == list(queryset.values_list(*names))
+    assert len(raw) > 10
+
+
+def test_a_reader_left_early_stops_the_prefetch(discussion, monkeypatch):
+    from annotations.export import snapshot
+
+    monkeypatch.setattr(snapshot, "CHUNK", 2)
+    scope = Scope(discussion.seminar, Options(include_hidden=True))
+    rows = scope.annotation_rows(text_times=True)
+    next(rows)
+    rows.close()  # the thread is joined and the cursor closed: the connection works on
+    assert len(list(scope.annotation_rows(text_times=True))) > 10
