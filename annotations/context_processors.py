@@ -4,6 +4,7 @@ may erase their own account (SEMINAR_SELF_ERASURE)."""
 
 from django.conf import settings
 
+from annotations.agenda.services import any_unread
 from annotations.moderation.services import open_item_counts
 from annotations.notifications.services import unread_count
 
@@ -30,9 +31,10 @@ def notifications(request):
         return {}
 
     # Counted lazily: pages that do not show the bar (API, redirects) pay nothing.
-    # The unread ones of the same list the Notifications page shows.
+    # The unread ones of the same list the Notifications page shows; none to count (one
+    # lookup on an index) for whoever has read them all.
     def unread():
-        return unread_count(user)
+        return unread_count(user) if any_unread(user) else 0
 
     return {
         "unread_notifications": unread,

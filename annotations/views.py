@@ -1,15 +1,21 @@
 """The reading page (the post and its numbered discussion) and the instructor's reading forms."""
 
+import functools
+import hashlib
 import json
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import redirect, render
+from django.template.loader import get_template
+from django.utils.functional import SimpleLazyObject
 from django.views.decorators.http import require_POST
 
+from annotations.agenda.services import reading_facts, reading_visit_refresh
 from annotations.forms import CommentForm, ReadingCreateForm
 from annotations.grading import gradebook
 from annotations.grading.permissions import can_grade
+from annotations.listing.versions import version as list_version_of
 from annotations.models import Annotation, Score
 from annotations.permissions import can_comment
 from annotations.presenting import Presenter
@@ -17,27 +23,31 @@ from annotations.revisions.readings import parse_pasted, parse_upload, reading_i
 from annotations.services import comment_create
 from seminar.access import access_reading, access_staff_reading, access_staff_seminar
 from seminar.permissions import can_add_reading, can_edit_reading, can_teach
-from seminar.services import ServiceError, reading_move, reading_visit_record
+from seminar.services import ServiceError, reading_move
+
+DISCUSSION_SECONDS = 24 * 3600  # one person's comments, under one list version
 
 
-def reading_page(request, reading, *, comment_form=None, status=200):
-    comments = list(
-        Annotation.objects.visible_to(request.user)
-        .page_comments()
-        .filter(reading=reading)
-        .select_related("author")
-        .order_by("created", "id")
-    )
-    # Names as the API shows them: pseudonyms for peers where the seminar hides names.
-    presenter = Presenter(request.user, reading)
-    for comment in comments:
-        comment.shown_author = presenter.author_of(comment)
-        comment.shown_html = presenter.html(comment.html)
+@functools.cache
+def page_markup() -> str:
+    """The reading page's template, in a few characters: a kept discussion written by an
+    earlier version of the page is not shown by a later one."""
+    source = get_template("annotations/reading.html").template.source
+    return hashlib.sha256(source.encode()).hexdigest()[:12]
+
+
+def reading_page(request, reading, *, comment_form=None, status=200, list_version=None):
+    newest, changes = list_version or list_version_of(reading.pk)
     context = {
         "seminar": reading.seminar,
         "reading": reading,
         "revision": reading.current_revision,
-        "comments": comments,
+        # Rendered only when the page's kept copy of the discussion is out of date: it is
+        # kept per person under the reading's list version (annotations/listing), which
+        # moves with every change to what anyone may see of the reading.
+        "comments": SimpleLazyObject(lambda: page_comments(request.user, reading)),
+        "discussion_key": f"{page_markup()}:{request.user.pk}:{reading.pk}:{newest}.{changes}",
+        "discussion_seconds": DISCUSSION_SECONDS,
         "comment_form": comment_form or CommentForm(),
         "can_comment": can_comment(request.user, reading),
         "can_edit": can_edit_reading(request.user, reading),
@@ -45,6 +55,27 @@ def reading_page(request, reading, *, comment_form=None, status=200):
         "scoring": scoring_context(request.user, reading),
     }
     return render(request, "annotations/reading.html", context, status=status)
+
+
+def page_comments(user, reading):
+    """The page comments `user` may see, oldest first, named as they may see them."""
+    visible = Annotation.objects.visible_to(user).page_comments().filter(reading=reading)
+    comments = list(visible.select_related("author").order_by("created", "id"))
+    present_comments(user, reading, comments)
+    return comments
+
+
+def present_comments(user, reading, comments):
+    """Names as the API shows them: pseudonyms for peers where the seminar hides names.
+    The seminar's members are loaded only for a comment that names one (its author, or a
+    mention): those imported with the reading are credited by the name they came with."""
+    if not comments:
+        return
+    named = any(c.author_id or 'class="mention"' in c.html for c in comments)
+    presenter = Presenter(user, reading, known_people=None if named else ({}, {}))
+    for comment in comments:
+        comment.shown_author = presenter.author_of(comment)
+        comment.shown_html = presenter.html(comment.html)
 
 
 def scoring_context(user, reading):
@@ -68,10 +99,11 @@ def scoring_context(user, reading):
 
 @login_required
 def reading_detail(request, slug, reading_slug):
-    reading = access_reading(request.user, slug, reading_slug)
+    reading = access_reading(request.user, slug, reading_slug, defer=["current_revision__text"])
+    facts = reading_facts(user=request.user, reading=reading)
     # What is "new" on the dashboard is what came after this (annotations/agenda).
-    reading_visit_record(user=request.user, reading=reading)
-    return reading_page(request, reading)
+    reading_visit_refresh(user=request.user, reading=reading, facts=facts)
+    return reading_page(request, reading, list_version=facts.list_version)
 
 
 @login_required

@@ -207,6 +207,9 @@ else:
         "default": {
             "BACKEND": "django.core.cache.backends.db.DatabaseCache",
             "LOCATION": "seminar_cache",
+            # Django's default of 300 would evict all the time: a class of 200 keeps a
+            # list document per audience, a discussion and counts per person.
+            "OPTIONS": {"MAX_ENTRIES": 50_000},
         }
     }
 

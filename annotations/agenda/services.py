@@ -5,7 +5,11 @@ items, posts nobody has scored).
 
 Counted in a fixed number of queries whatever the number of readings, posts or seminars:
 the readings with their own counts, one grouped query for new posts, one for unread replies,
-and, for staff, one each for moderation and scoring. "New" counts what the person may see
+and, for staff, one each for moderation and scoring. On busy readings the new posts are kept in
+the cache per person, under each reading's list version (annotations/listing: it moves
+with every change to what anyone may see of it) and the person's last visit, so a count is
+made again only when something it counts could have changed; unread replies are not counted for
+whoever has no unread notification at all. "New" counts what the person may see
 (`Annotation.objects.visible_to`), never their own posts nor deleted ones; unread replies
 are the unread ones of their Notifications list, so the two pages never disagree.
 """
@@ -13,19 +17,24 @@ are the unread ones of their Notifications list, so the two pages never disagree
 from __future__ import annotations
 
 import datetime
+import hashlib
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
-from django.db.models import Count, F, IntegerField, OuterRef, Subquery, Value
+from django.core.cache import cache
+from django.db import connection
+from django.db.models import Count, F, OuterRef, Subquery, Value
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from annotations.grading.gradebook import unscored_counts
-from annotations.models import Annotation, Status, Visibility
+from annotations.listing.models import ListChange
+from annotations.models import Annotation, Notification, Status, Visibility
 from annotations.moderation.services import open_item_counts
 from annotations.notifications.services import unread_by_reading
 from seminar.models import Membership, Reading, ReadingVisit
 from seminar.permissions import can_teach, remember_roles
+from seminar.services import reading_visit_record
 
 if TYPE_CHECKING:
     from django.db.models import QuerySet
@@ -35,6 +44,8 @@ if TYPE_CHECKING:
 # Before any post: "since the last visit" for a reading never opened.
 EPOCH = datetime.datetime(1970, 1, 1, tzinfo=datetime.UTC)
 SOON = 2  # days: a reading due within this many days is marked as soon
+NEW_POSTS_SECONDS = 24 * 3600  # a kept count: found again by the same version and visit
+KEEP_FROM = 200  # list changes: a reading this busy has its new posts kept in the cache
 
 
 @dataclass(frozen=True)
@@ -73,22 +84,62 @@ class ReadingRow:
     visited: bool
 
 
-def _with_counts(readings: QuerySet[Reading], user: User) -> QuerySet[Reading]:
-    # A private note is the writer's own: "your posts" are what they gave the discussion.
-    mine = (
-        Annotation.objects.filter(reading=OuterRef("pk"), author=user)
-        .exclude(status=Status.DELETED)
-        .exclude(visibility=Visibility.PRIVATE)
-        .order_by()
-        .values("reading")
-        .annotate(n=Count("pk"))
-        .values("n")
+@dataclass(frozen=True)
+class Counts:
+    """What `reading_counts` finds of one reading for one person."""
+
+    my_posts: int
+    last_seen: object  # when they last opened it (as the database gives it), or None
+    list_version: tuple[int, int]  # as annotations.listing.versions.version gives it
+
+
+def reading_counts(user: User, reading_ids: list[int]) -> dict[int, Counts]:
+    """{reading id: `Counts`} in one plain query (the ORM would spend longer writing it
+    than the database answering it), which also answers `any_unread` for the request. A
+    private note is the writer's own: "your posts" are what they gave the discussion."""
+    if not reading_ids:
+        return {}
+    marks = ", ".join(["%s"] * len(reading_ids))
+    changes = ListChange._meta.db_table
+    sql = (
+        f"SELECT r.id, (SELECT count(*) FROM {Annotation._meta.db_table} a "  # noqa: S608
+        "WHERE a.reading_id = r.id AND a.author_id = %s AND a.status <> %s "
+        "AND a.visibility <> %s), "
+        f"(SELECT v.seen FROM {ReadingVisit._meta.db_table} v "
+        "WHERE v.reading_id = r.id AND v.user_id = %s), "
+        f"(SELECT max(c.id) FROM {changes} c WHERE c.reading_id = r.id), "
+        f"(SELECT count(*) FROM {changes} c WHERE c.reading_id = r.id), "
+        f"EXISTS (SELECT 1 FROM {Notification._meta.db_table} n "
+        "WHERE n.user_id = %s AND n.read IS NULL) "
+        f"FROM {Reading._meta.db_table} r WHERE r.id IN ({marks})"
     )
-    seen = ReadingVisit.objects.filter(user=user, reading=OuterRef("pk")).values("seen")[:1]
-    return readings.annotate(
-        my_posts=Coalesce(Subquery(mine, output_field=IntegerField()), 0),
-        last_seen=Subquery(seen),
-    )
+    params = [user.pk, Status.DELETED, Visibility.PRIVATE, user.pk, user.pk, *reading_ids]
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        rows = cursor.fetchall()
+    user.__dict__["_any_unread"] = bool(rows[0][5])  # what `any_unread` asks
+    return {
+        pk: Counts(my_posts=mine, last_seen=seen, list_version=(newest or 0, count))
+        for pk, mine, seen, newest, count, _ in rows
+    }
+
+
+def kept_new_posts(user: User, counts: dict[int, Counts]) -> dict[int, int]:
+    """`new_posts_by_reading` for the readings of `counts`. Those with a long history
+    (KEEP_FROM changes or more: a busy discussion, where counting is what costs) are kept
+    in the cache together, under what the counts depend on: each one's list version and
+    the person's last visit; one cache read, and a count and a write when not found."""
+    busy = [pk for pk, c in counts.items() if c.list_version[1] >= KEEP_FROM]
+    counted = new_posts_by_reading(user, [pk for pk in counts if pk not in busy])
+    if not busy:
+        return counted
+    facts = ",".join(f"{pk}:{counts[pk].last_seen}:{counts[pk].list_version}" for pk in busy)
+    key = f"agenda:new:{user.pk}:{hashlib.sha256(facts.encode()).hexdigest()[:32]}"
+    kept = cache.get(key)
+    if kept is None:
+        kept = new_posts_by_reading(user, busy)
+        cache.set(key, kept, NEW_POSTS_SECONDS)
+    return counted | kept
 
 
 def new_posts_by_reading(user: User, reading_ids: list[int]) -> dict[int, int]:
@@ -111,6 +162,65 @@ def new_posts_by_reading(user: User, reading_ids: list[int]) -> dict[int, int]:
     return dict(rows)
 
 
+@dataclass(frozen=True)
+class ReadingFacts:
+    """What the reading page needs to know besides the reading: whether the person opened
+    it before, whether anything was posted on it since, and its list version."""
+
+    visited: bool
+    posted_since: bool
+    list_version: tuple[int, int]  # as annotations.listing.versions.version gives it
+    any_unread: bool  # as `any_unread` says
+
+
+def reading_facts(*, user: User, reading: Reading) -> ReadingFacts:
+    """`ReadingFacts` in one plain query: the ORM would spend longer writing it than the
+    database spends answering it. Whether the person has an unread notification is kept for
+    the request too (`any_unread`): the navigation bar asks it."""
+    sql = (
+        f"SELECT v.seen, EXISTS (SELECT 1 FROM {Annotation._meta.db_table} a "  # noqa: S608
+        "WHERE a.reading_id = %s AND a.created > v.seen), "
+        f"(SELECT max(id) FROM {ListChange._meta.db_table} WHERE reading_id = %s), "
+        f"(SELECT count(*) FROM {ListChange._meta.db_table} WHERE reading_id = %s), "
+        f"EXISTS (SELECT 1 FROM {Notification._meta.db_table} n "
+        "WHERE n.user_id = %s AND n.read IS NULL) "
+        f"FROM (SELECT 1) AS one LEFT JOIN {ReadingVisit._meta.db_table} v "
+        "ON v.user_id = %s AND v.reading_id = %s"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [reading.pk, reading.pk, reading.pk, user.pk, user.pk, reading.pk])
+        seen, posted, newest, changes, unread = cursor.fetchone()
+    user.__dict__["_any_unread"] = bool(unread)  # what `any_unread` asks, answered here
+    return ReadingFacts(
+        visited=seen is not None,
+        posted_since=bool(posted),
+        list_version=(newest or 0, changes),
+        any_unread=bool(unread),
+    )
+
+
+def reading_visit_refresh(
+    *, user: User, reading: Reading, facts: ReadingFacts | None = None
+) -> None:
+    """Remember that `user` opened `reading` now, unless nothing was posted on it since the
+    visit already stored: what is new is what came after the visit, so moving it on would
+    change no count, and a reload writes nothing. One query (none given `facts`), and the
+    upsert when needed."""
+    facts = facts or reading_facts(user=user, reading=reading)
+    if not facts.visited or facts.posted_since:
+        reading_visit_record(user=user, reading=reading)
+
+
+def any_unread(user: User) -> bool:
+    """Whether `user` has an unread notification at all, listed or not: one lookup on an
+    index, kept for the request. Without one, every unread count is 0 and is not counted."""
+    if "_any_unread" not in user.__dict__:
+        user.__dict__["_any_unread"] = Notification.objects.filter(
+            user=user, read__isnull=True
+        ).exists()
+    return user.__dict__["_any_unread"]
+
+
 def _soonest_first(row: ReadingRow, now: datetime.datetime) -> tuple:
     # Upcoming (soonest first), then undated (in the instructor's order), then past (the
     # latest first): what a student should do next comes first.
@@ -130,27 +240,27 @@ def reading_rows(
     now: datetime.datetime | None = None,
 ) -> list[ReadingRow]:
     """The readings of `readings` that `user` may see, with what each asks of them; by due
-    date when `by_due` (a student's view), else in the instructor's order. Three queries."""
+    date when `by_due` (a student's view), else in the instructor's order. Four queries at
+    most (the readings, `reading_counts`, new posts kept or counted, unread replies)."""
     now = now or timezone.now()
-    visible = _with_counts(
-        readings.visible_to(user).distinct().select_related("seminar").order_by("position", "id"),
-        user,
-    )
-    found = list(visible)
-    ids = [reading.pk for reading in found]
-    new = new_posts_by_reading(user, ids)
-    unread = unread_by_reading(user) if ids else {}
-    rows = [
-        ReadingRow(
-            reading=reading,
-            due=due_of(reading.due, now=now, posted=bool(reading.my_posts)),
-            my_posts=reading.my_posts,
-            new_posts=new.get(reading.pk, 0),
-            unread_replies=unread.get(reading.pk, 0),
-            visited=reading.last_seen is not None,
+    visible = readings.visible_to(user).distinct().select_related("seminar")
+    found = list(visible.order_by("position", "id"))
+    counts = reading_counts(user, [reading.pk for reading in found])
+    new = kept_new_posts(user, counts)
+    unread = unread_by_reading(user) if found and any_unread(user) else {}
+    rows = []
+    for reading in found:
+        mine = counts[reading.pk].my_posts
+        rows.append(
+            ReadingRow(
+                reading=reading,
+                due=due_of(reading.due, now=now, posted=bool(mine)),
+                my_posts=mine,
+                new_posts=new.get(reading.pk, 0),
+                unread_replies=unread.get(reading.pk, 0),
+                visited=counts[reading.pk].last_seen is not None,
+            )
         )
-        for reading in found
-    ]
     if by_due:
         rows.sort(key=lambda row: _soonest_first(row, now))
     return rows

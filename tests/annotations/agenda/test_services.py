@@ -6,12 +6,18 @@ import datetime
 import pytest
 from django.utils import timezone
 
-from annotations.agenda.services import dashboard, due_of, reading_rows
+from annotations.agenda.services import (
+    any_unread,
+    dashboard,
+    due_of,
+    reading_rows,
+    reading_visit_refresh,
+)
 from annotations.grading import gradebook
 from annotations.models import Flag
 from annotations.moderation.services import annotation_moderate
 from annotations.services import annotation_create, annotation_delete, comment_create, reply_create
-from seminar.models import Reading
+from seminar.models import Reading, ReadingVisit, User
 from seminar.services import reading_visit_record
 from tests.texts import SWEET_SPOT
 
@@ -127,3 +133,61 @@ def test_a_students_next_reading_is_the_soonest_still_to_come(student, week):
     (card,) = dashboard(user=student)
     assert card.next_due.reading.title == "Soon"
     assert [row.reading.title for row in card.rows] == ["Soon", "Later", "Undated", "Past"]
+
+
+@pytest.fixture
+def busy(monkeypatch):
+    """Every reading counts as busy: its new posts are kept in the cache."""
+    monkeypatch.setattr("annotations.agenda.services.KEEP_FROM", 0)
+
+
+def test_kept_new_posts_follow_every_change_to_what_you_may_see(
+    busy, seminar, blog_reading, instructor, student, student2, django_assert_max_num_queries
+):
+    reading_visit_record(user=student, reading=blog_reading)
+    reading_visit_record(user=instructor, reading=blog_reading)
+    assert rows_of(student, seminar)[0].new_posts == 0
+    sams = comment_create(reading=blog_reading, author=student2, text="Sam's.")
+    assert rows_of(student, seminar)[0].new_posts == 1
+    with django_assert_max_num_queries(3):  # the readings, their versions, the cache: no count
+        assert rows_of(student, seminar)[0].new_posts == 1
+    annotation_moderate(annotation=sams, moderator=instructor, action="hide", reason="Rude")
+    assert rows_of(student, seminar)[0].new_posts == 0
+    assert rows_of(instructor, seminar)[0].new_posts == 1  # the staff still see it, marked
+    annotation_moderate(annotation=sams, moderator=instructor, action="unhide")
+    assert rows_of(student, seminar)[0].new_posts == 1
+    reading_visit_record(user=student, reading=blog_reading)
+    assert rows_of(student, seminar)[0].new_posts == 0
+
+
+def test_kept_counts_are_each_persons_own(busy, seminar, blog_reading, student, student2):
+    reading_visit_record(user=student, reading=blog_reading)
+    comment_create(reading=blog_reading, author=student2, text="Sam's.")
+    assert rows_of(student, seminar)[0].new_posts == 1
+    assert rows_of(student2, seminar)[0].new_posts == blog_reading.annotations.count() - 1
+
+
+def test_a_reading_opened_again_with_nothing_new_keeps_its_visit(
+    blog_reading, student, student2, django_assert_max_num_queries
+):
+    reading_visit_refresh(user=student, reading=blog_reading)  # the first visit is recorded
+    first = ReadingVisit.objects.get(user=student, reading=blog_reading).seen
+    with django_assert_max_num_queries(1):  # one look, no write
+        reading_visit_refresh(user=student, reading=blog_reading)
+    assert ReadingVisit.objects.get(user=student, reading=blog_reading).seen == first
+    comment_create(reading=blog_reading, author=student2, text="News.")
+    reading_visit_refresh(user=student, reading=blog_reading)
+    assert ReadingVisit.objects.get(user=student, reading=blog_reading).seen > first
+
+
+def test_whoever_has_read_everything_is_not_counted_for(
+    seminar, blog_reading, student, student2, django_assert_max_num_queries
+):
+    assert not any_unread(student)
+    with django_assert_max_num_queries(3):  # readings, versions, new posts; no unread replies
+        assert rows_of(student, seminar)[0].unread_replies == 0
+    mine = comment_create(reading=blog_reading, author=student, text="Mine.")
+    reply_create(parent=mine, author=student2, text="One.")
+    again = User.objects.get(pk=student.pk)  # a new request: what was found is forgotten
+    assert any_unread(again)
+    assert rows_of(again, seminar)[0].unread_replies == 1
