@@ -121,7 +121,12 @@ class PostgreSQL(Engine):
         tsquery, query_params = self._tsquery(query)
 
         def headline(text: str) -> str:
-            clean = f"translate({text}, chr(1) || chr(2), '')"
+            # ts_headline's parser takes "<show>" for an HTML tag and drops it: the angle
+            # brackets go in as characters 3 and 4 (snippets.to_html puts them back).
+            clean = (
+                f"replace(replace(translate({text}, chr(1) || chr(2) || chr(3) || chr(4), ''), "
+                "'<', chr(3)), '>', chr(4))"
+            )
             return f"ts_headline('{CONFIG}'::regconfig, {clean}, {tsquery}, %s)"
 
         one = [*query_params, self.options]

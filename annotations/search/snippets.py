@@ -13,6 +13,7 @@ from collections.abc import Callable
 from html import escape
 
 START, STOP = "\x01", "\x02"
+LT, GT = "\x03", "\x04"  # "<" and ">" as PostgreSQL's ts_headline is given them (engines.py)
 # A mention whose parts the database marked, or that a snippet cut in two at either end.
 _MARKED_MENTION = re.compile(r"@\[[\x01\x02]*member[\x01\x02]*:[\x01\x02]*(\d+)[\x01\x02]*\]")
 _CUT_HEAD = re.compile(r"^(…?)\s*(?:@?\[?member)?:?\d+\]")
@@ -25,6 +26,7 @@ def is_marked(snippet: str) -> bool:
 
 def to_html(snippet: str, *, name_mentions: Callable[[str], str] = lambda text: text) -> str:
     """The database's snippet, escaped, with each match in `<mark>`."""
+    snippet = snippet.replace(LT, "<").replace(GT, ">")
     text = _MARKED_MENTION.sub(r"@[member:\1]", snippet)
     text = _CUT_TAIL.sub(r"\1", _CUT_HEAD.sub(r"\1", name_mentions(text)))
     text = " ".join(text.split())
