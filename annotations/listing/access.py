@@ -16,6 +16,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from django.db import connection
+from django.db.models.expressions import Col
 from django.http import Http404
 
 from annotations.listing.models import ListChange
@@ -76,15 +77,26 @@ SQL = _sql(READING, SEMINAR, version=True)
 WRITE_SQL = _sql(READING_WHOLE, SEMINAR_WHOLE, version=False)
 
 
+def from_column(model, field, value):
+    """A raw column value as Django's own query would give it: the backend's converters
+    (SQLite's datetimes and booleans come as text and integers), then the field's own
+    (a JSONField's text)."""
+    if value is None:
+        return None
+    column = Col(model._meta.db_table, field)
+    converters = connection.ops.get_db_converters(column) + field.get_db_converters(connection)
+    for converter in converters:
+        value = converter(value, column, connection)
+    return value
+
+
 def made(model, names: tuple[str, ...], values: tuple) -> object:
-    """An instance from raw column values, each as its field makes it (SQLite's booleans
-    are integers); the fields it was not given load on demand."""
+    """An instance from raw column values, each as Django's query would make it; the
+    fields it was not given load on demand."""
     given = {}
     for name, value in zip(names, values, strict=True):
         field = _field(model, name)
-        given[field.attname] = (
-            value if value is None or field.is_relation else field.to_python(value)
-        )
+        given[field.attname] = from_column(model, field, value)
     # from_db takes the values in the order of the model's fields.
     ordered = [f.attname for f in model._meta.concrete_fields if f.attname in given]
     return model.from_db(connection.alias, ordered, [given[name] for name in ordered])

@@ -431,3 +431,24 @@ def test_the_triggers_are_made_again_after_a_migrate(discussion, student):
     install_after_migrate(using=connection.alias)
     passage(discussion, student, "Written after.")
     assert version(discussion.pk) > before
+
+
+def test_a_reading_read_by_hand_is_the_reading_the_orm_reads(blog_reading, student):
+    """access.made: the write's one query gives what Django's own would (aware datetimes,
+    booleans, JSON) on both databases."""
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from annotations.listing.access import access_reading_for_write
+    from seminar.models import Reading
+
+    blog_reading.due = timezone.now() + timedelta(days=3)
+    blog_reading.save()
+    by_hand = access_reading_for_write(student, blog_reading.pk)
+    by_orm = Reading.objects.select_related("seminar").get(pk=blog_reading.pk)
+    for field in Reading._meta.concrete_fields:
+        assert getattr(by_hand, field.attname) == getattr(by_orm, field.attname), field.name
+    assert timezone.is_aware(by_hand.due) and timezone.is_aware(by_hand.created)
+    for field in by_orm.seminar._meta.concrete_fields:
+        assert getattr(by_hand.seminar, field.attname) == getattr(by_orm.seminar, field.attname)
