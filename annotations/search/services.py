@@ -113,6 +113,19 @@ def _author_id(user: User, seminar: Seminar, author: str) -> int | None:
     return found
 
 
+def _matching(visible, keys):
+    """`visible` kept to the posts whose ids `keys` (SQL) selects. On PostgreSQL the ids are
+    read first and given as one array: as a subquery, the planner checked every post's
+    visibility before it joined the few that match (60 ms at 100,000 posts, matches or not)."""
+    if connection.vendor != "postgresql":
+        return visible.filter(pk__in=RawSQL(*keys))  # noqa: S611
+    with connection.cursor() as cursor:
+        cursor.execute(*keys)
+        found = [row[0] for row in cursor.fetchall()]
+    condition = RawSQL('"annotations_annotation"."id" = ANY(%s)', [found], BooleanField())  # noqa: S611
+    return visible.filter(condition)
+
+
 def searchable_readings(*, user: User, seminar: Seminar) -> list[Reading]:
     """The seminar's readings `user` may see (and so search), in the seminar's order."""
     readings = list(
@@ -167,7 +180,7 @@ def search(
         if author_id is not None:
             visible = visible.filter(author_id=author_id)
         # The engines' own SQL, the query text a parameter (engines.py).
-        visible = visible.filter(pk__in=RawSQL(*engine.post_keys(parsed, ids)))  # noqa: S611
+        visible = _matching(visible, engine.post_keys(parsed, ids))
         score = RawSQL(*engine.post_score(parsed), FloatField())  # noqa: S611
         scored = visible.annotate(search_score=score)
         sql, params = scored.order_by().values_list("pk", "search_score").query.sql_with_params()
