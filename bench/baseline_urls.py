@@ -24,6 +24,7 @@ from django.template import engines
 from django.urls import path
 from django.views.decorators.csrf import csrf_exempt
 
+from config.urls import handler500  # noqa: F401 (the project's error pages, here too)
 from config.urls import urlpatterns as project_urlpatterns
 from seminar.models import Membership
 
