@@ -1,7 +1,8 @@
 """Fetching objects for a request: the object, or a 404 to whoever may not see it.
 
-Each fetch asks for the user's role in the seminar in the same query (`role_subquery`), so the
-rules asked next (`can_view_*`, `can_teach`, ...) answer it without a query of their own.
+Each fetch asks for the user's role in the seminar in the same query (hand-written:
+seminar/rawrows.py), so the rules asked next (`can_view_*`, `can_teach`, ...) answer it
+without a query of their own.
 
 Outsiders get 404, never 403, so that a seminar's existence does not leak. A member who may
 see a thing but not change it gets 403. The teaching staff's own pages (grading, moderation,
@@ -10,34 +11,53 @@ students too: that such a page exists is the staff's business. A TA refused one 
 (releasing grades, editing the text) gets 403.
 """
 
-from django.core.exceptions import PermissionDenied
-from django.http import Http404
-from django.shortcuts import get_object_or_404
+import functools
 
-from seminar.models import Reading, Seminar
+from django.core.exceptions import PermissionDenied
+from django.db import connection
+from django.http import Http404
+
+from seminar.models import Membership, Reading, ReadingRevision, Seminar
 from seminar.permissions import (
     can_teach,
     can_view_reading,
     can_view_seminar,
     remember_role,
-    role_subquery,
+)
+from seminar.rawrows import column, made, whole
+
+
+def _one_row(sql, params):
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return cursor.fetchone()
+
+
+def _role_join(on_seminar: str) -> str:
+    return (
+        f'LEFT JOIN "{Membership._meta.db_table}" m ON m.{column(Membership, "seminar_id")} = '
+        f"{on_seminar} AND m.{column(Membership, 'user_id')} = %s"
+    )
+
+
+SEMINAR = whole(Seminar)
+SEMINAR_SQL = (
+    f"SELECT {', '.join(f's.{column(Seminar, n)}' for n in SEMINAR)}, "  # noqa: S608 (names)
+    f"m.{column(Membership, 'role')} "
+    f'FROM "{Seminar._meta.db_table}" s {_role_join("s.id")} '
+    f"WHERE s.{column(Seminar, 'slug')} = %s"
 )
 
 
-def _with_role(queryset, user, seminar_id):
-    if not user.is_authenticated:
-        return queryset
-    return queryset.annotate(caller_role=role_subquery(user, seminar_id))
-
-
-def _remember(user, seminar_id, found):
-    if user.is_authenticated:
-        remember_role(user, seminar_id, found.caller_role)
-
-
 def access_seminar(user, slug, *, allowed=None):
-    seminar = get_object_or_404(_with_role(Seminar.objects.all(), user, "pk"), slug=slug)
-    _remember(user, seminar.pk, seminar)
+    # One hand-written query with the caller's role (seminar/rawrows.py: the ORM's cost
+    # more to build than to run).
+    row = _one_row(SEMINAR_SQL, [user.pk, slug])
+    if row is None:
+        raise Http404("No such seminar.")
+    seminar = made(Seminar, SEMINAR, row[: len(SEMINAR)])
+    if user.is_authenticated:
+        remember_role(user, seminar.pk, row[-1])
     if not can_view_seminar(user, seminar):
         raise Http404("No such seminar.")
     if allowed is not None and not allowed(user, seminar):
@@ -45,14 +65,47 @@ def access_seminar(user, slug, *, allowed=None):
     return seminar
 
 
+READING = whole(Reading)
+
+
+def _reading_sql(revision: tuple[str, ...]) -> str:
+    columns = [f"r.{column(Reading, n)}" for n in READING]
+    columns += [f"s.{column(Seminar, n)}" for n in SEMINAR]
+    columns += [f"v.{column(ReadingRevision, n)}" for n in revision]
+    revisions = ReadingRevision._meta.db_table
+    return (
+        f"SELECT {', '.join(columns)}, m.{column(Membership, 'role')} "  # noqa: S608 (names)
+        f'FROM "{Reading._meta.db_table}" r JOIN "{Seminar._meta.db_table}" s '
+        f"ON s.id = r.{column(Reading, 'seminar_id')} "
+        f'LEFT JOIN "{revisions}" v ON v.id = r.{column(Reading, "current_revision_id")} '
+        f"{_role_join('s.id')} "
+        f"WHERE s.{column(Seminar, 'slug')} = %s AND r.{column(Reading, 'slug')} = %s"
+    )
+
+
+@functools.cache
+def _reading_query(leave: frozenset[str]) -> tuple[tuple[str, ...], str]:
+    revision = whole(ReadingRevision, leave=leave)
+    return revision, _reading_sql(revision)
+
+
 def access_reading(user, slug, reading_slug, *, allowed=None, defer=()):
     """The reading (with its seminar and current revision), or a 404. `defer`: fields the
     page does not need (the revision's text, beside its HTML, is as long again)."""
-    readings = Reading.objects.select_related("seminar", "current_revision").defer(*defer)
-    reading = get_object_or_404(
-        _with_role(readings, user, "seminar_id"), seminar__slug=slug, slug=reading_slug
-    )
-    _remember(user, reading.seminar_id, reading)
+    leave = frozenset(name.removeprefix("current_revision__") for name in defer)
+    revision_fields, sql = _reading_query(leave)
+    row = _one_row(sql, [user.pk, slug, reading_slug])
+    if row is None:
+        raise Http404("No such reading.")
+    reading = made(Reading, READING, row[: len(READING)])
+    at = len(READING)
+    reading.seminar = made(Seminar, SEMINAR, row[at : at + len(SEMINAR)])
+    at += len(SEMINAR)
+    if reading.current_revision_id is not None:
+        revision = row[at : at + len(revision_fields)]
+        reading.current_revision = made(ReadingRevision, revision_fields, revision)
+    if user.is_authenticated:
+        remember_role(user, reading.seminar_id, row[-1])
     if not can_view_reading(user, reading):
         raise Http404("No such reading.")
     if allowed is not None and not allowed(user, reading):

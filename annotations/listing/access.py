@@ -16,12 +16,12 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from django.db import connection
-from django.db.models.expressions import Col
 from django.http import Http404
 
 from annotations.listing.models import ListChange
 from seminar.models import Membership, Reading, Seminar
 from seminar.permissions import can_view_reading, remember_role
+from seminar.rawrows import column, made
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import AnonymousUser
@@ -34,14 +34,6 @@ SEMINAR = ("id", "slug", "anonymous_peers", "tas_moderate", "pseudonym_salt")
 # What a write may ask of them: everything.
 READING_WHOLE = tuple(f.attname for f in Reading._meta.concrete_fields)
 SEMINAR_WHOLE = tuple(f.attname for f in Seminar._meta.concrete_fields)
-
-
-def _field(model, name: str):
-    return model._meta.get_field(name)  # a field's name or its attname (`seminar_id`)
-
-
-def column(model, name: str) -> str:
-    return f'"{_field(model, name).column}"'
 
 
 def _sql(readings: tuple[str, ...], seminars: tuple[str, ...], *, version: bool) -> str:
@@ -75,31 +67,6 @@ def _sql(readings: tuple[str, ...], seminars: tuple[str, ...], *, version: bool)
 
 SQL = _sql(READING, SEMINAR, version=True)
 WRITE_SQL = _sql(READING_WHOLE, SEMINAR_WHOLE, version=False)
-
-
-def from_column(model, field, value):
-    """A raw column value as Django's own query would give it: the backend's converters
-    (SQLite's datetimes and booleans come as text and integers), then the field's own
-    (a JSONField's text)."""
-    if value is None:
-        return None
-    column = Col(model._meta.db_table, field)
-    converters = connection.ops.get_db_converters(column) + field.get_db_converters(connection)
-    for converter in converters:
-        value = converter(value, column, connection)
-    return value
-
-
-def made(model, names: tuple[str, ...], values: tuple) -> object:
-    """An instance from raw column values, each as Django's query would make it; the
-    fields it was not given load on demand."""
-    given = {}
-    for name, value in zip(names, values, strict=True):
-        field = _field(model, name)
-        given[field.attname] = from_column(model, field, value)
-    # from_db takes the values in the order of the model's fields.
-    ordered = [f.attname for f in model._meta.concrete_fields if f.attname in given]
-    return model.from_db(connection.alias, ordered, [given[name] for name in ordered])
 
 
 def access_reading_for_list(user: User | AnonymousUser, reading_id: int) -> Reading:

@@ -20,11 +20,12 @@ from django.http import Http404
 from django.utils.crypto import constant_time_compare
 from ninja.errors import AuthenticationError
 
-from annotations.listing.access import READING, SEMINAR, access_reading_for_list, column, made
+from annotations.listing.access import READING, SEMINAR, access_reading_for_list
 from annotations.listing.models import ListChange
 from seminar.api import BearerToken
 from seminar.models import Membership, Reading, Seminar, User
 from seminar.permissions import can_view_reading, remember_role
+from seminar.rawrows import column, made
 
 if TYPE_CHECKING:
     from django.http import HttpRequest

@@ -38,3 +38,27 @@ def test_a_page_leaves_out_what_it_does_not_need(blog_reading, student):
     )
     assert "text" in reading.current_revision.get_deferred_fields()
     assert reading.current_revision.html == blog_reading.current_revision.html
+
+
+def test_the_reading_read_by_hand_is_the_one_the_orm_reads(blog_reading, student):
+    """seminar/rawrows.py: every field of the reading, its seminar and its current revision
+    as select_related gives them (aware datetimes, JSON, booleans), on both databases."""
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from seminar.models import Reading
+
+    blog_reading.due = timezone.now() + timedelta(days=2)
+    blog_reading.save()
+    by_hand = access_reading(student, blog_reading.seminar.slug, blog_reading.slug)
+    by_orm = Reading.objects.select_related("seminar", "current_revision").get(pk=blog_reading.pk)
+    for mine, theirs in (
+        (by_hand, by_orm),
+        (by_hand.seminar, by_orm.seminar),
+        (by_hand.current_revision, by_orm.current_revision),
+    ):
+        for field in type(theirs)._meta.concrete_fields:
+            assert getattr(mine, field.attname) == getattr(theirs, field.attname), field.name
+    assert timezone.is_aware(by_hand.due)
+    assert by_hand.current_revision.works_cited == by_orm.current_revision.works_cited
