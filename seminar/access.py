@@ -14,7 +14,6 @@ students too: that such a page exists is the staff's business. A TA refused one 
 import functools
 
 from django.core.exceptions import PermissionDenied
-from django.db import connection
 from django.http import Http404
 
 from seminar.models import Membership, Reading, ReadingRevision, Seminar
@@ -24,13 +23,7 @@ from seminar.permissions import (
     can_view_seminar,
     remember_role,
 )
-from seminar.rawrows import column, made, whole
-
-
-def _one_row(sql, params):
-    with connection.cursor() as cursor:
-        cursor.execute(sql, params)
-        return cursor.fetchone()
+from seminar.rawrows import column, made, one_row, whole
 
 
 def _role_join(on_seminar: str) -> str:
@@ -52,7 +45,7 @@ SEMINAR_SQL = (
 def access_seminar(user, slug, *, allowed=None):
     # One hand-written query with the caller's role (seminar/rawrows.py: the ORM's cost
     # more to build than to run).
-    row = _one_row(SEMINAR_SQL, [user.pk, slug])
+    row = one_row(SEMINAR_SQL, [user.pk, slug])
     if row is None:
         raise Http404("No such seminar.")
     seminar = made(Seminar, SEMINAR, row[: len(SEMINAR)])
@@ -94,7 +87,7 @@ def access_reading(user, slug, reading_slug, *, allowed=None, defer=()):
     page does not need (the revision's text, beside its HTML, is as long again)."""
     leave = frozenset(name.removeprefix("current_revision__") for name in defer)
     revision_fields, sql = _reading_query(leave)
-    row = _one_row(sql, [user.pk, slug, reading_slug])
+    row = one_row(sql, [user.pk, slug, reading_slug])
     if row is None:
         raise Http404("No such reading.")
     reading = made(Reading, READING, row[: len(READING)])

@@ -50,3 +50,9 @@ def made(model, names: tuple[str, ...], values: tuple) -> object:
     # from_db takes the values in the order of the model's fields.
     ordered = [f.attname for f in model._meta.concrete_fields if f.attname in given]
     return model.from_db(connection.alias, ordered, [given[name] for name in ordered])
+
+
+def one_row(sql: str, params: list) -> tuple | None:
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return cursor.fetchone()

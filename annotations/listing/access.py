@@ -15,13 +15,12 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from django.db import connection
 from django.http import Http404
 
-from annotations.listing.models import ListChange
+from annotations.listing.versions import VERSION_COLUMNS, VERSION_JOIN
 from seminar.models import Membership, Reading, Seminar
 from seminar.permissions import can_view_reading, remember_role
-from seminar.rawrows import column, made
+from seminar.rawrows import column, made, one_row, whole
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import AnonymousUser
@@ -32,35 +31,28 @@ if TYPE_CHECKING:
 READING = ("id", "slug", "status", "seminar_id", "current_revision_id")
 SEMINAR = ("id", "slug", "anonymous_peers", "tas_moderate", "pseudonym_salt")
 # What a write may ask of them: everything.
-READING_WHOLE = tuple(f.attname for f in Reading._meta.concrete_fields)
-SEMINAR_WHOLE = tuple(f.attname for f in Seminar._meta.concrete_fields)
+READING_WHOLE = whole(Reading)
+SEMINAR_WHOLE = whole(Seminar)
 
 
 def _sql(readings: tuple[str, ...], seminars: tuple[str, ...], *, version: bool) -> str:
-    reading, seminar = Reading._meta.db_table, Seminar._meta.db_table
-    member, changes = Membership._meta.db_table, ListChange._meta.db_table
+    """Parameters: the user, (with `version`) the reading for the version, the reading."""
+    reading, seminar, member = (
+        Reading._meta.db_table,
+        Seminar._meta.db_table,
+        Membership._meta.db_table,
+    )
     columns = [f"r.{column(Reading, name)}" for name in readings]
     columns += [f"s.{column(Seminar, name)}" for name in seminars]
-    if not version:
-        return (
-            f"SELECT {', '.join(columns)}, m.{column(Membership, 'role')} "  # noqa: S608
-            f'FROM "{reading}" r JOIN "{seminar}" s '
-            f'ON s."id" = r.{column(Reading, "seminar_id")} '
-            f'LEFT JOIN "{member}" m ON m.{column(Membership, "seminar_id")} = s."id" '
-            f"AND m.{column(Membership, 'user_id')} = %s "
-            f'WHERE r."id" = %s'
-        )
+    columns.append(f"m.{column(Membership, 'role')}")
+    if version:
+        columns.append(VERSION_COLUMNS)
     return (
-        f"SELECT {', '.join(columns)}, m.{column(Membership, 'role')}, "  # noqa: S608 (names)
-        'COALESCE(v."newest", 0), COALESCE(v."count", 0) '
+        f"SELECT {', '.join(columns)} "  # noqa: S608 (names)
         f'FROM "{reading}" r JOIN "{seminar}" s ON s."id" = r.{column(Reading, "seminar_id")} '
         f'LEFT JOIN "{member}" m ON m.{column(Membership, "seminar_id")} = s."id" '
         f"AND m.{column(Membership, 'user_id')} = %s "
-        # The version (versions.py): SQLite has no LATERAL, so the reading's id is given
-        # twice and the changes grouped.
-        f'LEFT JOIN (SELECT "reading_id", max("id") AS "newest", count(*) AS "count" '
-        f'FROM "{changes}" WHERE "reading_id" = %s GROUP BY "reading_id") v '
-        f'ON v."reading_id" = r."id" '
+        f"{VERSION_JOIN if version else ''} "
         f'WHERE r."id" = %s'
     )
 
@@ -74,9 +66,7 @@ def access_reading_for_list(user: User | AnonymousUser, reading_id: int) -> Read
     user may see it."""
     if not user.is_authenticated:
         raise Http404
-    with connection.cursor() as cursor:
-        cursor.execute(SQL, [user.pk, reading_id, reading_id])
-        row = cursor.fetchone()
+    row = one_row(SQL, [user.pk, reading_id, reading_id])
     if row is None:
         raise Http404
     reading = made(Reading, READING, row[: len(READING)])
@@ -95,9 +85,7 @@ def access_reading_for_write(user: User | AnonymousUser, reading_id: int) -> Rea
     (what `seminar.api.access_reading_api` gives with `select_related("seminar")`)."""
     if not user.is_authenticated:
         raise Http404
-    with connection.cursor() as cursor:
-        cursor.execute(WRITE_SQL, [user.pk, reading_id])
-        row = cursor.fetchone()
+    row = one_row(WRITE_SQL, [user.pk, reading_id])
     if row is None:
         raise Http404
     count = len(READING_WHOLE)

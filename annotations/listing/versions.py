@@ -303,13 +303,21 @@ def install_after_migrate(*, using: str, **kwargs) -> None:
         install(connection)
 
 
+# The version inside another query (access.py, live/access.py): its two columns, and the
+# join that gives them to the reading aliased `r`, whose id is its parameter (SQLite has no
+# LATERAL, so the changes are grouped by reading).
+VERSION_COLUMNS = 'COALESCE(v."newest", 0), COALESCE(v."count", 0)'
+VERSION_JOIN = (
+    f'LEFT JOIN (SELECT "reading_id", max("id") AS "newest", count(*) AS "count" '
+    f'FROM "{TABLE}" WHERE "reading_id" = %s GROUP BY "reading_id") v '
+    f'ON v."reading_id" = r."id"'
+)
+
+
 def version(reading_id: int) -> tuple[int, int]:
     """The reading's version: (its newest change's id, how many changes it has); (0, 0)
-    for none. access.py reads the same in the list's one query."""
+    for none."""
     with connections[DEFAULT_DB_ALIAS].cursor() as cursor:
-        cursor.execute(VERSION, [reading_id])
+        cursor.execute(f"SELECT max(id), count(*) FROM {TABLE} WHERE reading_id = %s", [reading_id])
         newest, count = cursor.fetchone()
     return (newest or 0, count)
-
-
-VERSION = f"SELECT max(id), count(*) FROM {TABLE} WHERE reading_id = %s"

@@ -15,17 +15,16 @@ from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
-from django.db import connection
 from django.http import Http404
 from django.utils.crypto import constant_time_compare
 from ninja.errors import AuthenticationError
 
 from annotations.listing.access import READING, SEMINAR, access_reading_for_list
-from annotations.listing.models import ListChange
+from annotations.listing.versions import VERSION_COLUMNS, VERSION_JOIN
 from seminar.api import BearerToken
 from seminar.models import Membership, Reading, Seminar, User
 from seminar.permissions import can_view_reading, remember_role
-from seminar.rawrows import column, made
+from seminar.rawrows import column, made, one_row
 
 if TYPE_CHECKING:
     from django.http import HttpRequest
@@ -35,20 +34,18 @@ USER = tuple(f.attname for f in User._meta.concrete_fields)
 
 def _sql() -> str:
     users, readings, seminars = User._meta.db_table, Reading._meta.db_table, Seminar._meta.db_table
-    members, changes = Membership._meta.db_table, ListChange._meta.db_table
+    members = Membership._meta.db_table
     columns = [f"u.{column(User, name)}" for name in USER]
     columns += [f"r.{column(Reading, name)}" for name in READING]
     columns += [f"s.{column(Seminar, name)}" for name in SEMINAR]
     return (
         f"SELECT {', '.join(columns)}, m.{column(Membership, 'role')}, "  # noqa: S608 (names)
-        'COALESCE(v."newest", 0), COALESCE(v."count", 0) '
+        f"{VERSION_COLUMNS} "
         f'FROM "{users}" u JOIN "{readings}" r ON r."id" = %s '
         f'JOIN "{seminars}" s ON s."id" = r.{column(Reading, "seminar_id")} '
         f'LEFT JOIN "{members}" m ON m.{column(Membership, "seminar_id")} = s."id" '
         f'AND m.{column(Membership, "user_id")} = u."id" '
-        f'LEFT JOIN (SELECT "reading_id", max("id") AS "newest", count(*) AS "count" '
-        f'FROM "{changes}" WHERE "reading_id" = %s GROUP BY "reading_id") v '
-        f'ON v."reading_id" = r."id" '
+        f"{VERSION_JOIN} "
         f'WHERE u."id" = %s'
     )
 
@@ -76,9 +73,7 @@ def _quick(request: HttpRequest, reading_id: int) -> Reading | None:
     user_id = _session_user_id(request)
     if user_id is None:
         return None
-    with connection.cursor() as cursor:
-        cursor.execute(SQL, [reading_id, reading_id, user_id])
-        row = cursor.fetchone()
+    row = one_row(SQL, [reading_id, reading_id, user_id])
     if row is None:
         return None
     user = made(User, USER, row[: len(USER)])

@@ -42,16 +42,17 @@ def reading_changes(request, reading_id: int, since: str = ""):
     gives it. 304 while nothing changed. Without `since`: the current cursor."""
     reading = access_reading_for_poll(request, reading_id)
     since = since.strip()
+    before = cursors.parse(since) if since else None  # a 400 that says what to send
     cursor = cursors.cursor_of(reading.list_version)
-    if since and cursors.parse(since) == reading.list_version:
+    if before == reading.list_version:
         response = HttpResponseNotModified()
         response["ETag"] = etag(cursor, cursor, request.user.pk)
         response["Cache-Control"] = "private, no-cache"
         return response
-    if not since:
+    if before is None:
         answer = {"cursor": cursor, "reset": False, "threads": [], "others": False}
     else:
-        answer = changes_since(user=request.user, reading=reading, since=cursors.parse(since))
+        answer = changes_since(user=request.user, reading=reading, since=before)
     # Serialized as the list is: the presenter builds the schema's shape (annotations/api.py).
     body = json.dumps(answer, cls=DjangoJSONEncoder, separators=(",", ":")).encode()
     return revalidated_json(request, etag(cursor, since, request.user.pk), lambda: body)

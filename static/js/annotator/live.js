@@ -24,11 +24,11 @@ export function compare(before, after) {
   const found = { added: 0, edited: 0, removed: 0, counts: 0, first: null };
   for (const item of after) {
     const was = old.get(item.id);
-    if (!was && !item.author?.is_me) {
+    if (!was) {
+      if (item.author?.is_me) continue; // one's own: drawn when it was saved
       found.added += 1;
       found.first ??= item.id;
-    } else if (!was) continue;
-    else if (shape(was) !== shape(item)) found.edited += 1;
+    } else if (shape(was) !== shape(item)) found.edited += 1;
     else if (was.votes !== item.votes || was.flags !== item.flags || was.voted !== item.voted) found.counts += 1;
   }
   for (const item of before) if (!now.has(item.id)) found.removed += 1;
