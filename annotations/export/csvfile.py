@@ -6,6 +6,9 @@ post that starts with "=" is text, never a formula; `excel=True` adds the byte-o
 Excel needs to read UTF-8. Positions are code points into the revision named in `revision`.
 """
 
+from django.db import connection
+
+from annotations.export import csvsql
 from annotations.export.snapshot import LIST_FIELDS
 from annotations.spreadsheets import safe_text, stream_csv
 
@@ -103,5 +106,12 @@ def batched(chunks, size=BATCH_BYTES):
 
 
 def stream(scope, *, excel=False):
-    """Encoded CSV (UTF-8) in chunks of about 64 KB, one row at a time underneath."""
+    """Encoded CSV (UTF-8) in chunks of about 64 KB: on PostgreSQL the database writes the
+    lines (`csvsql`), elsewhere `rows` are written one at a time."""
+    if connection.vendor == "postgresql":
+        return csvsql.stream(scope, header=HEADER, excel=excel, size=BATCH_BYTES)
+    return python_stream(scope, excel=excel)
+
+
+def python_stream(scope, *, excel=False):
     return batched(stream_csv(rows(scope), excel=excel, safe=True))

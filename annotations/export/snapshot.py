@@ -463,6 +463,11 @@ def value_tuples(queryset, names, *, raw=False):
         yield from values.iterator(chunk_size=CHUNK)
         return
     sql, params = values.query.sql_with_params()
+    yield from raw_tuples(sql, params)
+
+
+def raw_tuples(sql, params):
+    """The rows of a PostgreSQL SELECT, through a server-side cursor read a chunk ahead."""
     cursor = connection.chunked_cursor()
     try:
         cursor.execute(sql, params)
