@@ -463,11 +463,13 @@ def value_tuples(queryset, names, *, raw=False):
         yield from values.iterator(chunk_size=CHUNK)
         return
     sql, params = values.query.sql_with_params()
-    yield from raw_tuples(sql, params)
+    for chunk in raw_chunks(sql, params):
+        yield from chunk
 
 
-def raw_tuples(sql, params):
-    """The rows of a PostgreSQL SELECT, through a server-side cursor read a chunk ahead."""
+def raw_chunks(sql, params):
+    """The rows of a PostgreSQL SELECT, CHUNK tuples at a time, through a server-side cursor
+    read a chunk ahead."""
     cursor = connection.chunked_cursor()
     try:
         cursor.execute(sql, params)
@@ -499,7 +501,7 @@ def _prefetched(cursor):
         while (chunk := chunks.get()) is not _DONE:
             if isinstance(chunk, Exception):
                 raise chunk
-            yield from chunk
+            yield chunk
     finally:
         stop.set()
         while reader.is_alive():  # unblock a reader waiting to put a chunk

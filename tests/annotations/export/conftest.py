@@ -19,10 +19,11 @@ import pytest
 from annotations.export import archive
 from annotations.export.snapshot import Options, Scope
 from annotations.grading import gradebook
+from annotations.models import Annotation, Score
 from annotations.moderation.services import annotation_moderate, flag_create
 from annotations.revisions.services import reading_revise_and_reanchor
 from annotations.services import annotation_create, annotation_delete, reply_create, vote_add
-from seminar.models import Seminar
+from seminar.models import Membership, Seminar
 from seminar.services import seminar_update
 from tests.texts import PLEDGED, QUOTED
 from tests.texts import SWEET_SPOT as QUOTE
@@ -181,3 +182,58 @@ def read_zip(data):
 
 def data_json(data):
     return json.loads(read_zip(data)["data.json"])
+
+
+FORMULAS = ['=HYPERLINK("http://x")', "+1+1", "-2+3", "@SUM(A1)", "\t=cmd", "\r=cmd"]
+OPTIONS = {
+    "default": Options(),
+    "evidence": Options(include_hidden=True),
+    "pseudonyms": Options(pseudonyms=True),
+    "evidence-pseudonyms": Options(include_hidden=True, pseudonyms=True, base_url="https://x.org"),
+}
+AWKWARD = [
+    'He said "no", then\r\nleft',
+    "tab\tinside, and a trailing space ",
+    "naïve 🙂 — ünïcödé",
+    "'already quoted",
+    "",
+    "a,b",
+    'only "quotes"',
+    "line\nbreak",
+    "cr\ronly",
+    'ends like a separator", ',
+    'ctrl \x01\x08\x0c\x1f\x7f \\ back\\slash "q" / </script> \u2028',
+]
+
+
+@pytest.fixture
+def awkward(discussion, student, student2, instructor):
+    """Lena's and Sam's posts with every awkward cell, a mention, a former member's post and a
+    score on a reading whose grades are not released."""
+    d = discussion
+    for n, text in enumerate(FORMULAS + AWKWARD):
+        Annotation.objects.create(
+            reading=d.reading,
+            kind="comment",
+            author=student if n % 2 else student2,
+            text=text,
+            html="",
+            tags=[text, "plain"] if text else [],
+            moderation_reason=text,
+        )
+        Annotation.objects.create(
+            reading=d.reading, kind="comment", author=None, author_name=text, text=f"n{n}"
+        )
+    sam = Membership.objects.get(seminar=d.seminar, user=student2).pk
+    mention = annotation_create(
+        reading=d.reading, author=student, kind="comment", text=f'=@[member:{sam}], "really"?'
+    )[0]
+    passage(d.reading, student, f"Cf. @[member:{sam}] on this.", exact=QUOTE, tags=["=x", "y"])
+    Score.objects.create(
+        annotation=mention, value=2, comment="=SUM(A1), see\nme", grader=instructor
+    )
+    former = Membership.objects.get(seminar=d.seminar, user=student2)
+    former.delete()  # Sam left: his posts are a former member's
+    d.reading.title = '=Title, with "quotes"'
+    d.reading.save(update_fields=["title"])
+    return d

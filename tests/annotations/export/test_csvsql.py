@@ -7,72 +7,17 @@ from django.db import connection
 
 from annotations.export import csvfile
 from annotations.export.snapshot import Options, Scope
-from annotations.models import Annotation, GradeRelease, Score
+from annotations.models import GradeRelease
 from annotations.rendering import FORMER_MEMBER
-from annotations.services import annotation_create
-from seminar.models import Membership
 
-from .test_csvfile import FORMULAS
+from .conftest import OPTIONS
 
 pytestmark = pytest.mark.skipif(
     connection.vendor != "postgresql", reason="the database writes the CSV on PostgreSQL only"
 )
 
-AWKWARD = [
-    'He said "no", then\r\nleft',
-    "tab\tinside, and a trailing space ",
-    "naïve 🙂 — ünïcödé",
-    "'already quoted",
-    "",
-    "a,b",
-    'only "quotes"',
-    "line\nbreak",
-    "cr\ronly",
-]
 
-
-@pytest.fixture
-def awkward(discussion, student, student2, instructor):
-    """Lena's and Sam's posts with every awkward cell, a mention, a former member's post and a
-    score on a reading whose grades are not released."""
-    d = discussion
-    for n, text in enumerate(FORMULAS + AWKWARD):
-        Annotation.objects.create(
-            reading=d.reading,
-            kind="comment",
-            author=student if n % 2 else student2,
-            text=text,
-            html="",
-            tags=[text, "plain"] if text else [],
-            moderation_reason=text,
-        )
-        Annotation.objects.create(
-            reading=d.reading, kind="comment", author=None, author_name=text, text=f"n{n}"
-        )
-    sam = Membership.objects.get(seminar=d.seminar, user=student2).pk
-    mention = annotation_create(
-        reading=d.reading, author=student, kind="comment", text=f'=@[member:{sam}], "really"?'
-    )[0]
-    Score.objects.create(
-        annotation=mention, value=2, comment="=SUM(A1), see\nme", grader=instructor
-    )
-    former = Membership.objects.get(seminar=d.seminar, user=student2)
-    former.delete()  # Sam left: his posts are a former member's
-    d.reading.title = '=Title, with "quotes"'
-    d.reading.save(update_fields=["title"])
-    return d
-
-
-@pytest.mark.parametrize(
-    "options",
-    [
-        Options(),
-        Options(include_hidden=True),
-        Options(pseudonyms=True),
-        Options(include_hidden=True, pseudonyms=True),
-    ],
-    ids=["default", "evidence", "pseudonyms", "evidence-pseudonyms"],
-)
+@pytest.mark.parametrize("options", OPTIONS.values(), ids=OPTIONS.keys())
 @pytest.mark.parametrize("excel", [False, True])
 def test_staff_exports_match_python_byte_for_byte(awkward, options, excel):
     for scope in (
