@@ -205,6 +205,11 @@ def tail(scope, iris):
     score_max = policy_for(scope.seminar).score_max
     for s in scope.score_rows():
         yield assessment(s, iris, people, score_max)
+    yield from moderations(scope, iris)
+
+
+def moderations(scope, iris):
+    people = scope.people
     for e in scope.moderation_rows():
         yield moderation(e, iris, people)
 
@@ -297,7 +302,10 @@ def stream(scope, *, label=None):
     encoded = jsonldsql.items(scope, pages.iris, context=CONTEXT, motivations=MOTIVATIONS)
     for texts in encoded:
         yield from pages.extend_encoded(texts)
-    for item in tail(scope, pages.iris):
+    score_max = policy_for(scope.seminar).score_max
+    for texts in jsonldsql.assessments(scope, pages.iris, context=CONTEXT, score_max=score_max):
+        yield from pages.extend_encoded(texts)
+    for item in moderations(scope, pages.iris):
         chunk = pages.add(item)
         if chunk:
             yield chunk

@@ -8,6 +8,7 @@ Python (`jsonld.tail`).
 import json
 
 from annotations.export import sqlrows
+from annotations.export.snapshot import IsoText, raw_chunks
 from annotations.models import PASSAGE_KINDS, Status
 
 # Our own words, never a user's: safe to write into the SQL.
@@ -118,3 +119,41 @@ def items(scope, iris, *, context, motivations):
         people=scope.people,
         text=lambda text: json.dumps(text, ensure_ascii=False)[1:-1],
     )
+
+
+ASSESSMENT = (
+    'concat(\'{"@context": "\' || %(context)s || \'", "id": \' || %(iri)s, '
+    's.annotation_id::text, \'/score", "type": "Annotation", "motivation": '
+    "\"assessing\", \"modified\": ', coalesce('\"' || s.updated_text || '\"', 'null'), "
+    "CASE WHEN coalesce(%(graders)s::jsonb ->> s.grader_id::text, '') <> '' THEN "
+    '\', "creator": {"type": "Person", "name": \' '
+    "|| to_json(%(graders)s::jsonb ->> s.grader_id::text)::text || '}' END, "
+    f'\', "body": [{_OPEN_BODY}assessing", "value": "\', s.value::text, \'/\', '
+    '%(score_max)s::text, \'", "format": "text/plain"}\', '
+    f"CASE WHEN s.comment <> '' THEN ', {_OPEN_BODY}commenting\", \"value\": ' "
+    '|| to_json(s.comment)::text || \', "format": "text/plain"}\' END, '
+    "'], \"target\": ' || %(iri)s, s.annotation_id::text, '\"}')"
+)
+
+
+def assessments(scope, iris, *, context, score_max):
+    """The scores' items (`jsonld.assessment`), encoded, in lists."""
+    people = scope.people
+    scores = scope.scores().annotate(updated_text=IsoText("updated"))
+    graders = scores.values_list("grader_id", "grader__display_name", "grader__username")
+    names = {str(pk): people.name(pk, d, u) for pk, d, u in graders.order_by().distinct()}
+    columns = ("annotation_id", "value", "comment", "grader_id", "updated_text")
+    inner, inner_params = scores.values_list(*columns).query.sql_with_params()
+    dropped = sorted(scope.dropped)
+    params = {
+        "context": context,
+        "iri": json.dumps(iris.annotation(""))[:-1],
+        "graders": json.dumps(names),
+        "score_max": score_max,
+        "dropped": dropped,
+    }
+    inner = sqlrows.named_params(inner, inner_params, params)
+    where = "WHERE NOT (s.annotation_id = ANY(%(dropped)s::bigint[]))" if dropped else ""
+    sql = f"SELECT {ASSESSMENT} FROM ({inner}) AS s({', '.join(columns)}) {where}"  # noqa: S608
+    for chunk in raw_chunks(sql, params):
+        yield [text for (text,) in chunk]

@@ -400,11 +400,15 @@ class Scope:
             if row["annotation_id"] not in dropped:
                 yield row
 
-    def score_rows(self):
+    def scores(self):
+        """The exported posts' rubric scores (before `dropped`), by annotation."""
         queryset = self._related(Score)
         if self.owner is not None:
             queryset = queryset.filter(annotation__reading_id__in=self.released)
-        rows = queryset.order_by("annotation_id").values(
+        return queryset.order_by("annotation_id")
+
+    def score_rows(self):
+        rows = self.scores().values(
             "annotation_id",
             "value",
             "comment",

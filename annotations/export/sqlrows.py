@@ -86,17 +86,7 @@ def query(scope, *, select, scored, extra, params):
         released=sorted(scope.released) if scope.owner is not None else [],
         dropped=dropped,
     )
-    # psycopg takes named or positional parameters, not both: Django's are named here.
-    positions = iter(range(len(inner_params)))
-
-    def named(match):
-        if match.group() == "%%":
-            return "%%"
-        n = next(positions)
-        params[f"inner{n}"] = inner_params[n]
-        return f"%(inner{n})s"
-
-    inner = re.sub(r"%%|%s", named, inner)
+    inner = named_params(inner, inner_params, params)
     columns = ", ".join(f'"{_column(n)}"' for n in names)
     derived = {**_derived(scope, scored=scored), **extra}
     computed = ", ".join(f"{sql} AS {name}" for name, sql in derived.items())
@@ -108,6 +98,21 @@ def query(scope, *, select, scored, extra, params):
         f"{where} OFFSET 0) AS b"
     )
     return sql, params
+
+
+def named_params(sql, positional, params):
+    """`sql` with its positional parameters named (and added to `params`): psycopg takes
+    named or positional parameters, not both, and the wrapping query's are named."""
+    positions = iter(range(len(positional)))
+
+    def named(match):
+        if match.group() == "%%":
+            return "%%"
+        n = next(positions)
+        params[f"inner{n}"] = positional[n]
+        return f"%(inner{n})s"
+
+    return re.sub(r"%%|%s", named, sql)
 
 
 def texts(sql, params, *, people, text: Callable[[str], str]) -> Iterator[list[str]]:
