@@ -190,6 +190,7 @@ OPTIONS = {
     "evidence": Options(include_hidden=True),
     "pseudonyms": Options(pseudonyms=True),
     "evidence-pseudonyms": Options(include_hidden=True, pseudonyms=True, base_url="https://x.org"),
+    "backup": Options(include_hidden=True, include_private=True),
 }
 AWKWARD = [
     'He said "no", then\r\nleft',
