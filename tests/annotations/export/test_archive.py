@@ -13,8 +13,9 @@ from django.test.utils import CaptureQueriesContext
 from annotations.export import archive, csvfile, htmlfile, jsonld, markdown, threads
 from annotations.export.snapshot import Options, Scope
 from annotations.grading import display, gradebook
+from annotations.models import Annotation
 from annotations.revisions.readings import parse_upload, reading_import
-from seminar.models import Membership
+from seminar.models import Membership, Role, User
 
 from .conftest import build_zip, read_zip
 
@@ -89,8 +90,8 @@ def test_the_zip_streams_in_small_chunks(discussion, monkeypatch):
 
 
 def test_grades_a_student_at_a_time_agree_with_the_gradebook(discussion):
-    """grades.csv computes each cell alone (`reading_cells`), to hold one student's posts at
-    a time; the cells are the gradebook's own."""
+    """grades.csv computes the cells a student at a time (`reading_cells`), holding one
+    student's posts at a time; the cells are the gradebook's own."""
     seminar = discussion.seminar
     _students, readings, cells = gradebook.build(seminar)
     for reading in readings:
@@ -103,6 +104,27 @@ def test_grades_a_student_at_a_time_agree_with_the_gradebook(discussion):
                 whole.feedback,
                 whole.released,
             )
+
+
+def test_grades_of_a_reading_cost_the_same_queries_for_any_class_size(
+    discussion, django_assert_max_num_queries
+):
+    """One query for the posts of every student of a reading, in the order asked for (here
+    reversed, as a list sorted by pseudonym would be), not one per student."""
+    seminar, reading = discussion.seminar, discussion.reading
+    students = gradebook.students_of(seminar)
+    for n in range(30):
+        user = User.objects.create_user(f"extra{n}", display_name=f"Extra {n}")
+        Membership.objects.create(seminar=seminar, user=user, role=Role.STUDENT)
+        Annotation.objects.create(reading=reading, author=user, kind="comment", text=f"Hi {n}")
+    everyone = gradebook.students_of(seminar)[::-1]
+    with django_assert_max_num_queries(5):
+        cells = list(gradebook.reading_cells(seminar, reading=reading, students=everyone))
+    assert [student for student, _cell in cells] == everyone
+    assert all(cell.participation.posts == 1 for s, cell in cells if s not in students)
+    _students, _readings, whole = gradebook.build(seminar)
+    for student, cell in cells:
+        assert cell.posts == whole[(reading.pk, student.pk)].posts
 
 
 def test_an_uploaded_html_source_is_kept_as_text_that_runs_nothing(seminar, instructor):
