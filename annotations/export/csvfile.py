@@ -6,11 +6,13 @@ post that starts with "=" is text, never a formula; `excel=True` adds the byte-o
 Excel needs to read UTF-8. Positions are code points into the revision named in `revision`.
 """
 
+from functools import partial
+
 from django.db import connection
 
 from annotations.export import csvsql
 from annotations.export.snapshot import LIST_FIELDS
-from annotations.spreadsheets import safe_text, stream_csv
+from annotations.spreadsheets import line_writer, safe_text, stream_csv
 
 HEADER = [
     "id",
@@ -109,8 +111,17 @@ def stream(scope, *, excel=False):
     """Encoded CSV (UTF-8) in chunks of about 64 KB: on PostgreSQL the database writes the
     lines (`csvsql`), elsewhere `rows` are written one at a time."""
     if connection.vendor == "postgresql":
-        return csvsql.stream(scope, header=HEADER, excel=excel, size=BATCH_BYTES)
+        return csvsql.stream(
+            scope, header=HEADER, redo=partial(line, scope), excel=excel, size=BATCH_BYTES
+        )
     return python_stream(scope, excel=excel)
+
+
+def line(scope, pk):
+    """One annotation's CSV line (text), or None if it is no longer exported."""
+    for row in scope.annotation_rows(order="thread", scored=True, fields=LIST_FIELDS, ids=[pk]):
+        return line_writer()(Cells(scope)(row)).decode()
+    return None
 
 
 def python_stream(scope, *, excel=False):

@@ -90,9 +90,9 @@ LINE = (
 )
 
 
-def stream(scope, *, header, excel=False, size=64 * 1024):
+def stream(scope, *, header, redo, excel=False, size=64 * 1024):
     """The CSV export (`header`, then a line per annotation), encoded, in chunks of about
-    `size` characters."""
+    `size` characters; `redo(id)` writes one annotation's line in Python."""
     titles = json.dumps({str(r.pk): r.title for r in scope.readings})
     tomb = sqlrows.tombstone(scope)
     extra = {
@@ -105,5 +105,7 @@ def stream(scope, *, header, excel=False, size=64 * 1024):
         scope, select=LINE, scored=True, extra=extra, params={"titles": titles}
     )
     first = ",".join(quoted(safe_text(name)) for name in header) + "\r\n"
-    rows = sqlrows.texts(sql, params, people=scope.people, text=lambda t: quoted(safe_text(t)))
+    rows = sqlrows.texts(
+        sql, params, people=scope.people, text=lambda t: quoted(safe_text(t)), redo=redo
+    )
     return sqlrows.encoded(chain([["\ufeff" + first if excel else first]], rows), size=size)

@@ -20,6 +20,7 @@ How Seminar maps onto the W3C vocabulary (docs/exports.md):
 """
 
 import json
+from functools import partial
 
 from django.db import connection
 
@@ -299,7 +300,13 @@ def stream(scope, *, label=None):
         return
     pages = Pages(scope)
     yield pages.start()
-    encoded = jsonldsql.items(scope, pages.iris, context=CONTEXT, motivations=MOTIVATIONS)
+    encoded = jsonldsql.items(
+        scope,
+        pages.iris,
+        context=CONTEXT,
+        motivations=MOTIVATIONS,
+        redo=partial(_one_item, scope, pages.iris),
+    )
     for texts in encoded:
         yield from pages.extend_encoded(texts)
     score_max = policy_for(scope.seminar).score_max
@@ -310,6 +317,13 @@ def stream(scope, *, label=None):
         if chunk:
             yield chunk
     yield pages.finish(label)
+
+
+def _one_item(scope, iris, pk):
+    """One annotation's item, encoded, or None if it is no longer exported."""
+    for row in scope.annotation_rows(order="thread", fields=LIST_FIELDS, ids=[pk]):
+        return _dump(annotation(row, iris, scope.people))
+    return None
 
 
 def python_stream(scope, *, label=None):

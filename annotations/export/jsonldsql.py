@@ -101,7 +101,7 @@ SELECT = (
 )
 
 
-def items(scope, iris, *, context, motivations):
+def items(scope, iris, *, context, motivations, redo):
     """Each exported annotation's item, encoded as `jsonld._dump` would (text), in lists."""
     # An IRI is a JSON string: its opening quote and escaped prefix here, the number there.
     sources = {str(r.pk): json.dumps(iris.revision(r.pk, ""))[:-1] for r in scope.readings}
@@ -117,6 +117,7 @@ def items(scope, iris, *, context, motivations):
         sql,
         params,
         people=scope.people,
+        redo=redo,
         text=lambda text: json.dumps(text, ensure_ascii=False)[1:-1],
     )
 

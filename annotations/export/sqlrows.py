@@ -12,7 +12,7 @@ paths to the same bytes.
 
 import json
 import re
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 
 from annotations.export.snapshot import LIST_FIELDS, raw_chunks
 from annotations.models import Status
@@ -56,6 +56,8 @@ def _derived(scope, *, scored):
         f"WHEN {author_name} <> '' THEN 'imported' ELSE '' END",
         # Mentions are named in Python: the line comes without that text.
         "mentions": f"strpos(a.text, '@[member:') > 0 AND NOT {tomb}",
+        # An author who posted after `_authors` read them: Python writes that row.
+        "stale": f"{known} AND NOT jsonb_exists(%(authors)s::jsonb, a.author_id::text)",
     }
     if scored:
         withheld = "NOT (a.reading_id = ANY(%(released)s::bigint[]))" if owner_export else "false"
@@ -94,8 +96,8 @@ def query(scope, *, select, scored, extra, params):
     # OFFSET 0 keeps the middle query whole: flattened, each derived column would be
     # computed once per use. Neither level joins or sorts: rows keep the inner ORDER BY.
     sql = (
-        f"SELECT {select} FROM (SELECT a.*, {computed} FROM ({inner}) AS a({columns}) "  # noqa: S608
-        f"{where} OFFSET 0) AS b"
+        f"SELECT {select}, b.stale, b.id "  # noqa: S608 (constants, names and parameters)
+        f"FROM (SELECT a.*, {computed} FROM ({inner}) AS a({columns}) {where} OFFSET 0) AS b"
     )
     return sql, params
 
@@ -115,17 +117,22 @@ def named_params(sql, positional, params):
     return re.sub(r"%%|%s", named, sql)
 
 
-def texts(sql, params, *, people, text: Callable[[str], str]) -> Iterator[list[str]]:
-    """The text of each row of `sql` (line, at, raw), a list per chunk of rows: `line` as it
-    is, or, for a post that mentions someone, with `text(raw, named)` put in at `at` (code
-    points)."""
+def texts(sql, params, *, people, text, redo) -> Iterator[list[str]]:
+    """The text of each row of `sql` (line, at, raw, stale, id), a list per chunk of rows:
+    `line` as it is; for a post that mentions someone, with `text(raw, named)` put in at `at`
+    (code points); for a `stale` one, `redo(id)` (None: gone since)."""
+
+    def slow(line, at, raw, stale, pk):
+        if stale:
+            return redo(pk)
+        return line[:at] + text(mention_text(raw, people.mention_names)) + line[at:]
+
     for chunk in raw_chunks(sql, params):
-        yield [
-            line
-            if at is None
-            else line[:at] + text(mention_text(raw, people.mention_names)) + line[at:]
-            for line, at, raw in chunk
+        lines = [
+            line if at is None and not stale else slow(line, at, raw, stale, pk)
+            for line, at, raw, stale, pk in chunk
         ]
+        yield [line for line in lines if line is not None] if None in lines else lines
 
 
 def encoded(pieces: Iterator[list[str]], *, size=64 * 1024) -> Iterator[bytes]:
