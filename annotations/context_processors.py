@@ -4,25 +4,20 @@ may erase their own account (SEMINAR_SELF_ERASURE)."""
 
 from django.conf import settings
 
-from annotations.agenda.services import any_unread
-from annotations.moderation.services import open_item_counts
-from annotations.notifications.services import unread_count
+from annotations.agenda.services import open_items, unread_notifications
 
 
 class OpenItems:
-    """Open moderation items of a seminar, counted on first use and kept for the request:
-    the navigation bar and the page's own Moderation button cost one query between them."""
+    """Open moderation items of a seminar, counted on first use and kept for the request
+    (agenda.open_items): the navigation bar, the page's own Moderation button and the key of
+    a kept page cost one query between them."""
 
     def __init__(self, user):
         self.user = user
-        self.counts = {}
 
     def of(self, seminar):
         """The count, or None when the person does not moderate the seminar."""
-        if seminar.pk not in self.counts:
-            found = open_item_counts(moderator=self.user, seminars=[seminar])
-            self.counts[seminar.pk] = found.get(seminar.pk)
-        return self.counts[seminar.pk]
+        return open_items(self.user, seminar)
 
 
 def notifications(request):
@@ -33,11 +28,8 @@ def notifications(request):
     # Counted lazily: pages that do not show the bar (API, redirects) pay nothing.
     # The unread ones of the same list the Notifications page shows; none to count (one
     # lookup on an index) for whoever has read them all.
-    def unread():
-        return unread_count(user) if any_unread(user) else 0
-
     return {
-        "unread_notifications": unread,
+        "unread_notifications": lambda: unread_notifications(user),
         "moderation_open": OpenItems(user),
         "self_erasure": settings.SEMINAR_SELF_ERASURE,
     }

@@ -1,17 +1,19 @@
 """The reading page (the post and its numbered discussion) and the instructor's reading forms."""
 
-import functools
-import hashlib
 import json
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import redirect, render
-from django.template.loader import get_template
 from django.utils.functional import SimpleLazyObject
 from django.views.decorators.http import require_POST
 
-from annotations.agenda.services import reading_facts, reading_visit_refresh
+from annotations.agenda.services import (
+    open_items,
+    reading_facts,
+    reading_visit_refresh,
+    unread_notifications,
+)
 from annotations.forms import CommentForm, ReadingCreateForm
 from annotations.grading import gradebook
 from annotations.grading.permissions import can_grade
@@ -21,22 +23,17 @@ from annotations.permissions import can_comment
 from annotations.presenting import Presenter
 from annotations.revisions.readings import parse_pasted, parse_upload, reading_import
 from annotations.services import comment_create
+from seminar import pagecache
 from seminar.access import access_reading, access_staff_reading, access_staff_seminar
-from seminar.permissions import can_add_reading, can_edit_reading, can_teach
+from seminar.permissions import can_add_reading, can_edit_reading, can_teach, role_in
 from seminar.services import ServiceError, reading_move
 
 DISCUSSION_SECONDS = 24 * 3600  # one person's comments, under one list version
 
 
-@functools.cache
-def page_markup() -> str:
-    """The reading page's template, in a few characters: a kept discussion written by an
-    earlier version of the page is not shown by a later one."""
-    source = get_template("annotations/reading.html").template.source
-    return hashlib.sha256(source.encode()).hexdigest()[:12]
-
-
-def reading_page(request, reading, *, comment_form=None, status=200, list_version=None):
+def reading_page(request, reading, *, comment_form=None, status=200, list_version=None, key=None):
+    """The page; kept whole under `key` when given (seminar/pagecache.py), else rendered with
+    the person's discussion kept under the reading's list version."""
     newest, changes = list_version or list_version_of(reading.pk)
     context = {
         "seminar": reading.seminar,
@@ -46,7 +43,9 @@ def reading_page(request, reading, *, comment_form=None, status=200, list_versio
         # kept per person under the reading's list version (annotations/listing), which
         # moves with every change to what anyone may see of the reading.
         "comments": SimpleLazyObject(lambda: page_comments(request.user, reading)),
-        "discussion_key": f"{page_markup()}:{request.user.pk}:{reading.pk}:{newest}.{changes}",
+        "discussion_key": None
+        if key
+        else f"{pagecache.markup_stamp()}:{request.user.pk}:{reading.pk}:{newest}.{changes}",
         "discussion_seconds": DISCUSSION_SECONDS,
         "comment_form": comment_form or CommentForm(),
         "can_comment": can_comment(request.user, reading),
@@ -54,6 +53,8 @@ def reading_page(request, reading, *, comment_form=None, status=200, list_versio
         "can_teach": can_teach(request.user, reading.seminar),
         "scoring": scoring_context(request.user, reading),
     }
+    if key:
+        return pagecache.render_kept(request, key, "annotations/reading.html", context)
     return render(request, "annotations/reading.html", context, status=status)
 
 
@@ -99,11 +100,33 @@ def scoring_context(user, reading):
 
 @login_required
 def reading_detail(request, slug, reading_slug):
-    reading = access_reading(request.user, slug, reading_slug, defer=["current_revision__text"])
+    # The revision's HTML is read only when the page is made: a kept page holds it.
+    reading = access_reading(
+        request.user, slug, reading_slug, defer=["current_revision__text", "current_revision__html"]
+    )
     facts = reading_facts(user=request.user, reading=reading)
     # What is "new" on the dashboard is what came after this (annotations/agenda).
     reading_visit_refresh(user=request.user, reading=reading, facts=facts)
-    return reading_page(request, reading, list_version=facts.list_version)
+    if can_teach(request.user, reading.seminar):
+        # The staff's page carries scores and the seminar's moderation count, which have no
+        # version to key it by: made afresh each time (its discussion kept by itself).
+        return reading_page(request, reading, list_version=facts.list_version)
+    # Kept per person under what the page shows: the reading, its seminar and revision,
+    # the role, the list version (every post, edit, vote, flag, moderation, role or name
+    # change that anyone may see moves it) and what awaits them in the navigation bar.
+    parts = (
+        pagecache.row_of(reading),
+        pagecache.row_of(reading.seminar),
+        reading.current_revision_id,
+        role_in(request.user, reading.seminar),
+        facts.list_version,
+        unread_notifications(request.user),
+        open_items(request.user, reading.seminar),
+    )
+    key = pagecache.page_key(request, "reading", parts)
+    return pagecache.kept(request, key) or reading_page(
+        request, reading, list_version=facts.list_version, key=key
+    )
 
 
 @login_required

@@ -106,6 +106,12 @@ def access_reading(user, slug, reading_slug, *, allowed=None, defer=()):
     return reading
 
 
+def visible_readings(user, readings):
+    """Those of `readings` that `user` may see, in their order: for a list read by hand
+    (the seminar page's, annotations/agenda), after `access_seminar` found the role."""
+    return [reading for reading in readings if can_view_reading(user, reading)]
+
+
 def access_staff_seminar(user, slug, *, allowed=can_teach):
     """The seminar, for a page of the teaching staff's: 404 unless the user teaches it."""
     seminar = access_seminar(user, slug)

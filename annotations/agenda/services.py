@@ -31,9 +31,11 @@ from annotations.grading.gradebook import unscored_counts
 from annotations.listing.models import ListChange
 from annotations.models import Annotation, Notification, Status, Visibility
 from annotations.moderation.services import open_item_counts
-from annotations.notifications.services import unread_by_reading
+from annotations.notifications.services import unread_by_reading, unread_count
+from seminar.access import visible_readings
 from seminar.models import Membership, Reading, ReadingVisit
 from seminar.permissions import can_teach, remember_roles
+from seminar.rawrows import column, made, whole
 from seminar.services import reading_visit_record
 
 if TYPE_CHECKING:
@@ -124,6 +126,38 @@ def reading_counts(user: User, reading_ids: list[int]) -> dict[int, Counts]:
     }
 
 
+def seminar_stamp(*, user: User, seminar: Seminar, now: datetime.datetime) -> tuple:
+    """What a seminar's page shows of its readings for `user`, in one plain query, for the
+    key of the kept page (seminar.pagecache): every reading's own columns (drafts too: who
+    sees them is the role's, which the key holds), whether it is past due, the person's
+    posts and last visit, its list version (which moves with every post, vote, flag,
+    moderation, role or name that anyone may see of it), and the person's unread
+    notifications (how many, the newest), from which the unread replies are counted."""
+    readings = Reading._meta.db_table
+    columns = ", ".join(f"r.{column(Reading, name)}" for name in whole(Reading))
+    notifications = f"{Notification._meta.db_table} n WHERE n.user_id = %s AND n.read IS NULL"
+    changes = ListChange._meta.db_table
+    sql = (
+        f"SELECT {columns}, r.due <= %s, "  # noqa: S608 (the models' own names)
+        f"(SELECT count(*) FROM {Annotation._meta.db_table} a WHERE a.reading_id = r.id "
+        "AND a.author_id = %s AND a.status <> %s AND a.visibility <> %s), "
+        f"(SELECT v.seen FROM {ReadingVisit._meta.db_table} v "
+        "WHERE v.reading_id = r.id AND v.user_id = %s), "
+        f"(SELECT max(c.id) FROM {changes} c WHERE c.reading_id = r.id), "
+        f"(SELECT count(*) FROM {changes} c WHERE c.reading_id = r.id), "
+        f"(SELECT count(*) FROM {notifications}), (SELECT max(n.id) FROM {notifications}) "
+        # One row at least: a seminar without readings still has its person's notifications.
+        f"FROM (SELECT 1) AS one LEFT JOIN {readings} r ON r.{column(Reading, 'seminar_id')} = %s "
+        "ORDER BY r.id"
+    )
+    params = [now, user.pk, Status.DELETED, Visibility.PRIVATE, user.pk, user.pk, user.pk]
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [*params, seminar.pk])
+        rows = cursor.fetchall()
+    user.__dict__["_any_unread"] = bool(rows[0][-2])  # what `any_unread` asks
+    return tuple(rows)
+
+
 def kept_new_posts(user: User, counts: dict[int, Counts]) -> dict[int, int]:
     """`new_posts_by_reading` for the readings of `counts`. Those with a long history
     (KEEP_FROM changes or more: a busy discussion, where counting is what costs) are kept
@@ -178,8 +212,10 @@ def reading_facts(*, user: User, reading: Reading) -> ReadingFacts:
     database spends answering it. Whether the person has an unread notification is kept for
     the request too (`any_unread`): the navigation bar asks it."""
     sql = (
-        f"SELECT v.seen, EXISTS (SELECT 1 FROM {Annotation._meta.db_table} a "  # noqa: S608
-        "WHERE a.reading_id = %s AND a.created > v.seen), "
+        # The newest post against the visit, not EXISTS (a post after it): the planner
+        # cannot know the visit's time and scanned every post; max() reads one index entry.
+        f"SELECT v.seen, (SELECT max(a.created) FROM {Annotation._meta.db_table} a "  # noqa: S608
+        "WHERE a.reading_id = %s) > v.seen, "
         f"(SELECT max(id) FROM {ListChange._meta.db_table} WHERE reading_id = %s), "
         f"(SELECT count(*) FROM {ListChange._meta.db_table} WHERE reading_id = %s), "
         f"EXISTS (SELECT 1 FROM {Notification._meta.db_table} n "
@@ -221,6 +257,23 @@ def any_unread(user: User) -> bool:
     return user.__dict__["_any_unread"]
 
 
+def unread_notifications(user: User) -> int:
+    """The number on the navigation bar, counted once per request (none to count for
+    whoever has read everything): the bar and the key of a kept page share it."""
+    if "_unread_count" not in user.__dict__:
+        user.__dict__["_unread_count"] = unread_count(user) if any_unread(user) else 0
+    return user.__dict__["_unread_count"]
+
+
+def open_items(user: User, seminar: Seminar) -> int | None:
+    """Open moderation items of `seminar`, or None when `user` does not moderate it; one
+    query per seminar and request, shared by every Moderation link of the page."""
+    counts = user.__dict__.setdefault("_open_items", {})
+    if seminar.pk not in counts:
+        counts[seminar.pk] = open_item_counts(moderator=user, seminars=[seminar]).get(seminar.pk)
+    return counts[seminar.pk]
+
+
 def _soonest_first(row: ReadingRow, now: datetime.datetime) -> tuple:
     # Upcoming (soonest first), then undated (in the instructor's order), then past (the
     # latest first): what a student should do next comes first.
@@ -246,6 +299,33 @@ def reading_rows(
     visible = readings.visible_to(user).distinct().select_related("seminar")
     found = list(visible.order_by("position", "id"))
     counts = reading_counts(user, [reading.pk for reading in found])
+    return _rows(user, found, counts, by_due=by_due, now=now)
+
+
+def seminar_rows(
+    *, user: User, seminar: Seminar, stamp: tuple, by_due: bool, now: datetime.datetime
+) -> list[ReadingRow]:
+    """`reading_rows` of one seminar, made from its `seminar_stamp` (which read the
+    readings and the person's counts): two queries at most (new posts kept or counted,
+    unread replies). Which readings the person sees is asked of `visible_readings`."""
+    names = whole(Reading)
+    loaded, counts = [], {}
+    for row in stamp:
+        if row[0] is None:  # no readings: the one row says only what awaits the person
+            continue
+        reading = made(Reading, names, row[: len(names)])
+        reading.seminar = seminar
+        loaded.append(reading)
+        mine, seen, newest, changes = row[len(names) + 1 : len(names) + 5]
+        counts[reading.pk] = Counts(
+            my_posts=mine, last_seen=seen, list_version=(newest or 0, changes)
+        )
+    found = sorted(visible_readings(user, loaded), key=lambda r: (r.position, r.pk))
+    counts = {reading.pk: counts[reading.pk] for reading in found}
+    return _rows(user, found, counts, by_due=by_due, now=now)
+
+
+def _rows(user, found, counts, *, by_due, now) -> list[ReadingRow]:
     new = kept_new_posts(user, counts)
     unread = unread_by_reading(user) if found and any_unread(user) else {}
     rows = []

@@ -1,0 +1,193 @@
+"""Pages kept per person (seminar/pagecache.py): a student's seminar page and reading page are
+answered from the cache on a reload, and whatever they show that changes shows on the next
+request: a new post, an edit, a role, a moderation, a notification, a name, the day; never a
+kept page for a request with messages, never another request's CSRF token."""
+
+import datetime
+import re
+
+import pytest
+from django.contrib.messages import constants
+from django.contrib.messages.storage.cookie import CookieStorage
+from django.urls import reverse
+from django.utils import timezone
+
+from annotations.models import Notification
+from annotations.moderation.services import annotation_moderate
+from annotations.services import annotation_update, comment_create, reply_create
+from seminar import pagecache
+from seminar.models import Membership, Role
+from seminar.services import membership_set_role, reading_update
+
+from ..annotations.agenda.conftest import add_reading
+
+DAY = datetime.timedelta(days=1)
+TOKEN = re.compile(r'name="csrf-token" content="([^"]+)"')
+MASKED = re.compile(r'"[A-Za-z0-9]{64}"')  # a CSRF token, masked afresh for each response
+
+
+@pytest.fixture
+def pages(seminar, blog_reading):
+    return reverse("seminar", args=[seminar.slug]), blog_reading.get_absolute_url()
+
+
+def kept_keys():
+    from django.core.cache import cache
+    from django.db import connection
+
+    table = cache._table
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT cache_key FROM {table} WHERE cache_key LIKE '%%page:%%'")  # noqa: S608
+        return [key for (key,) in cursor.fetchall()]
+
+
+def test_a_reload_is_answered_from_the_kept_page(
+    client, pages, student, django_assert_max_num_queries
+):
+    client.force_login(student)
+    for url in pages:
+        first = client.get(url).text
+        # The session, the person, the access check with the role, the page's counts, the
+        # kept page: nothing is rendered.
+        with django_assert_max_num_queries(5):
+            again = client.get(url).text
+        assert MASKED.sub("", again) == MASKED.sub("", first)
+    assert len(kept_keys()) == 2
+
+
+def test_each_response_carries_its_own_csrf_token_never_the_placeholder(client, pages, student):
+    client.force_login(student)
+    for url in pages:
+        client.get(url)
+        response = client.get(url)
+        assert pagecache.csrf_placeholder() not in response.text
+        (token,) = set(TOKEN.findall(response.text))
+        assert f'name="csrfmiddlewaretoken" value="{token}"' in response.text
+        assert "csrftoken" in response.cookies
+
+
+def test_a_new_post_an_edit_and_a_moderation_show_on_the_next_request(
+    client, pages, blog_reading, instructor, student, student2
+):
+    seminar_url, reading_url = pages
+    client.force_login(student)
+    client.get(reading_url)
+    client.get(seminar_url)
+    post = comment_create(reading=blog_reading, author=student2, text="A new thought.")
+    assert "1 new since your last visit" in client.get(seminar_url).text
+    assert "<p>A new thought.</p>" in client.get(reading_url).text
+    annotation_update(annotation=post, editor=student2, text="An edited thought.")
+    assert "<p>An edited thought.</p>" in client.get(reading_url).text
+    annotation_moderate(annotation=post, moderator=instructor, action="hide", reason="Off topic")
+    assert "An edited thought." not in client.get(reading_url).text
+    annotation_moderate(annotation=post, moderator=instructor, action="unhide")
+    client.get(reading_url)
+    reply_create(parent=post, author=student2, text="And more.")
+    seminar_page = client.get(seminar_url).text
+    assert "1 new since your last visit" in seminar_page
+    annotation_moderate(annotation=post, moderator=instructor, action="hide", reason="Off topic")
+    assert "new since your last visit" not in client.get(seminar_url).text
+
+
+def test_an_edited_reading_and_seminar_show_on_the_next_request(
+    client, pages, seminar, blog_reading, student
+):
+    seminar_url, reading_url = pages
+    client.force_login(student)
+    client.get(seminar_url)
+    client.get(reading_url)
+    reading_update(reading=blog_reading, title="A better title", status=blog_reading.status)
+    assert "A better title" in client.get(seminar_url).text
+    assert "A better title" in client.get(reading_url).text
+    seminar.title = "A renamed seminar"
+    seminar.save()
+    assert "A renamed seminar" in client.get(seminar_url).text
+    assert "A renamed seminar" in client.get(reading_url).text
+
+
+def test_a_role_change_shows_on_the_next_request(client, pages, seminar, student):
+    seminar_url, reading_url = pages
+    client.force_login(student)
+    assert "Gradebook" not in client.get(seminar_url).text
+    assert "History" not in client.get(reading_url).text
+    membership = Membership.objects.get(seminar=seminar, user=student)
+    membership_set_role(membership=membership, role=Role.TA)
+    assert "Gradebook" in client.get(seminar_url).text
+    assert "History" in client.get(reading_url).text
+    membership_set_role(membership=membership, role=Role.STUDENT)
+    assert "Gradebook" not in client.get(seminar_url).text
+    assert "History" not in client.get(reading_url).text
+
+
+def test_a_notification_shows_on_the_next_request_and_reading_it_too(
+    client, pages, blog_reading, student, student2
+):
+    seminar_url, reading_url = pages
+    client.force_login(student)
+    mine = comment_create(reading=blog_reading, author=student, text="Mine.")
+    for url in pages:
+        assert 'aria-label="1 unread"' not in client.get(url).text
+    reply_create(parent=mine, author=student2, text="An answer.")
+    assert "1 unread reply" in client.get(seminar_url).text
+    for url in pages:
+        assert 'aria-label="1 unread"' in client.get(url).text
+    Notification.objects.filter(user=student).update(read=timezone.now())
+    assert "unread repl" not in client.get(seminar_url).text
+    for url in pages:
+        assert 'aria-label="1 unread"' not in client.get(url).text
+
+
+def test_a_new_name_shows_on_the_next_request(client, pages, student):
+    client.force_login(student)
+    for url in pages:
+        assert "Lena Ortiz" in client.get(url).text
+    student.display_name = "Lena O."
+    student.save(update_fields=["display_name"])
+    for url in pages:
+        assert "Lena O." in client.get(url).text
+
+
+def test_the_due_label_follows_the_clock(client, seminar, instructor, student, monkeypatch):
+    add_reading(seminar, instructor, "Due soon", due_in=datetime.timedelta(hours=1))
+    url = reverse("seminar", args=[seminar.slug])
+    client.force_login(student)
+    assert "Overdue" not in client.get(url).text
+    later = timezone.now() + 2 * DAY
+    monkeypatch.setattr(timezone, "now", lambda: later)
+    assert "Overdue" in client.get(url).text
+
+
+def test_a_request_with_a_message_is_rendered_and_shows_it(client, pages, student, settings):
+    settings.MESSAGE_STORAGE = "django.contrib.messages.storage.cookie.CookieStorage"
+    client.force_login(student)
+    for url in pages:
+        client.get(url)  # kept
+        storage = CookieStorage(client.get(url).wsgi_request)
+        storage.add(constants.SUCCESS, "Saved, really.")
+        response = client.get(url)
+        storage.update(response)  # the message as a cookie, as a redirect would have sent it
+        client.cookies.update(response.cookies)
+        assert "Saved, really." in client.get(url).text
+        assert "Saved, really." not in client.get(url).text  # shown once, and not kept
+
+
+def test_the_staff_and_outsiders_get_no_kept_page(client, pages, instructor, outsider):
+    client.force_login(instructor)
+    for url in pages:
+        client.get(url)
+        client.get(url)
+    assert kept_keys() == []
+    client.force_login(outsider)
+    for url in pages:
+        assert client.get(url).status_code == 404
+    assert kept_keys() == []
+
+
+def test_a_draft_leaves_the_students_page_at_once(client, pages, blog_reading, student):
+    seminar_url, reading_url = pages
+    client.force_login(student)
+    assert blog_reading.title in client.get(seminar_url).text
+    client.get(reading_url)
+    reading_update(reading=blog_reading, title=blog_reading.title, status="draft")
+    assert blog_reading.title not in client.get(seminar_url).text
+    assert client.get(reading_url).status_code == 404
