@@ -11,6 +11,7 @@ from django.views.decorators.http import require_POST
 from annotations.agenda.services import (
     open_items,
     reading_facts,
+    reading_facts_columns,
     reading_visit_refresh,
     unread_notifications,
 )
@@ -101,10 +102,15 @@ def scoring_context(user, reading):
 @login_required
 def reading_detail(request, slug, reading_slug):
     # The revision's HTML is read only when the page is made: a kept page holds it.
+    # What the page asks besides comes with the reading, in one round trip.
     reading = access_reading(
-        request.user, slug, reading_slug, defer=["current_revision__text", "current_revision__html"]
+        request.user,
+        slug,
+        reading_slug,
+        defer=["current_revision__text", "current_revision__html"],
+        also=reading_facts_columns(request.user),
     )
-    facts = reading_facts(user=request.user, reading=reading)
+    facts = reading_facts(user=request.user, reading=reading, found=reading.also)
     # What is "new" on the dashboard is what came after this (annotations/agenda).
     reading_visit_refresh(user=request.user, reading=reading, facts=facts)
     if can_teach(request.user, reading.seminar):

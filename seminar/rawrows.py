@@ -10,6 +10,8 @@ tests/seminar/test_access.py compare them field by field).
 
 from __future__ import annotations
 
+import functools
+
 from django.db import connection
 from django.db.models.expressions import Col
 
@@ -33,23 +35,40 @@ def from_column(model, field, value):
     (a JSONField's text)."""
     if value is None:
         return None
-    col = Col(model._meta.db_table, field)
-    converters = connection.ops.get_db_converters(col) + field.get_db_converters(connection)
+    col, converters = _converters(connection.vendor, model, field.attname)
     for converter in converters:
         value = converter(value, col, connection)
     return value
 
 
+@functools.cache
+def _converters(vendor: str, model, attname: str) -> tuple:
+    """A column's converters for the backend `vendor`, found once per process: asking for
+    them cost more than applying them. (They read the connection they are handed, and the
+    settings, which do not change.)"""
+    field = field_of(model, attname)
+    col = Col(model._meta.db_table, field)
+    return col, tuple(connection.ops.get_db_converters(col) + field.get_db_converters(connection))
+
+
+@functools.cache
+def _layout(model, names: tuple[str, ...]) -> tuple:
+    """For `made`: each given column's field, and where each goes in from_db's order."""
+    fields = [field_of(model, name) for name in names]
+    given = {f.attname: i for i, f in enumerate(fields)}
+    ordered = [f.attname for f in model._meta.concrete_fields if f.attname in given]
+    return tuple(fields), tuple(ordered), tuple(given[name] for name in ordered)
+
+
 def made(model, names: tuple[str, ...], values: tuple) -> object:
     """An instance from raw column values, each as Django's query would make it; the
     fields it was not given load on demand."""
-    given = {}
-    for name, value in zip(names, values, strict=True):
-        field = field_of(model, name)
-        given[field.attname] = from_column(model, field, value)
+    fields, ordered, positions = _layout(model, tuple(names))
+    converted = [
+        from_column(model, field, value) for field, value in zip(fields, values, strict=True)
+    ]
     # from_db takes the values in the order of the model's fields.
-    ordered = [f.attname for f in model._meta.concrete_fields if f.attname in given]
-    return model.from_db(connection.alias, ordered, [given[name] for name in ordered])
+    return model.from_db(connection.alias, ordered, [converted[i] for i in positions])
 
 
 def one_row(sql: str, params: list) -> tuple | None:

@@ -207,25 +207,42 @@ class ReadingFacts:
     any_unread: bool  # as `any_unread` says
 
 
-def reading_facts(*, user: User, reading: Reading) -> ReadingFacts:
-    """`ReadingFacts` in one plain query: the ORM would spend longer writing it than the
-    database spends answering it. Whether the person has an unread notification is kept for
-    the request too (`any_unread`): the navigation bar asks it."""
-    sql = (
+def _facts_columns() -> str:
+    visit = f"SELECT v.seen FROM {ReadingVisit._meta.db_table} v "  # noqa: S608 (names)
+    visit += "WHERE v.user_id = %s AND v.reading_id = r.id"
+    changes = ListChange._meta.db_table
+    return (
         # The newest post against the visit, not EXISTS (a post after it): the planner
         # cannot know the visit's time and scanned every post; max() reads one index entry.
-        f"SELECT v.seen, (SELECT max(a.created) FROM {Annotation._meta.db_table} a "  # noqa: S608
-        "WHERE a.reading_id = %s) > v.seen, "
-        f"(SELECT max(id) FROM {ListChange._meta.db_table} WHERE reading_id = %s), "
-        f"(SELECT count(*) FROM {ListChange._meta.db_table} WHERE reading_id = %s), "
+        f"({visit}), (SELECT max(a.created) FROM {Annotation._meta.db_table} a "  # noqa: S608
+        f"WHERE a.reading_id = r.id) > ({visit}), "
+        f"(SELECT max(c.id) FROM {changes} c WHERE c.reading_id = r.id), "
+        f"(SELECT count(*) FROM {changes} c WHERE c.reading_id = r.id), "
         f"EXISTS (SELECT 1 FROM {Notification._meta.db_table} n "
-        "WHERE n.user_id = %s AND n.read IS NULL) "
-        f"FROM (SELECT 1) AS one LEFT JOIN {ReadingVisit._meta.db_table} v "
-        "ON v.user_id = %s AND v.reading_id = %s"
+        "WHERE n.user_id = %s AND n.read IS NULL)"
     )
-    with connection.cursor() as cursor:
-        cursor.execute(sql, [reading.pk, reading.pk, reading.pk, user.pk, user.pk, reading.pk])
-        seen, posted, newest, changes, unread = cursor.fetchone()
+
+
+FACTS = _facts_columns()
+
+
+def reading_facts_columns(user: User) -> tuple[str, list]:
+    """`ReadingFacts` as columns (SQL, params) of a query of the reading as `r`: the reading
+    page asks them with the reading itself (seminar.access.access_reading's `also`)."""
+    return FACTS, [user.pk, user.pk, user.pk]
+
+
+def reading_facts(*, user: User, reading: Reading, found: tuple | None = None) -> ReadingFacts:
+    """`ReadingFacts` in one plain query (the ORM would spend longer writing it than the
+    database spends answering it), or from the values of `reading_facts_columns` `found`
+    with the reading. Whether the person has an unread notification is kept for the
+    request too (`any_unread`): the navigation bar asks it."""
+    if found is None:
+        sql = f"SELECT {FACTS} FROM {Reading._meta.db_table} r WHERE r.id = %s"  # noqa: S608
+        with connection.cursor() as cursor:
+            cursor.execute(sql, [*reading_facts_columns(user)[1], reading.pk])
+            found = cursor.fetchone()
+    seen, posted, newest, changes, unread = found
     user.__dict__["_any_unread"] = bool(unread)  # what `any_unread` asks, answered here
     return ReadingFacts(
         visited=seen is not None,

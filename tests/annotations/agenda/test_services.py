@@ -10,6 +10,8 @@ from annotations.agenda.services import (
     any_unread,
     dashboard,
     due_of,
+    reading_facts,
+    reading_facts_columns,
     reading_rows,
     reading_visit_refresh,
 )
@@ -17,6 +19,7 @@ from annotations.grading import gradebook
 from annotations.models import Flag
 from annotations.moderation.services import annotation_moderate
 from annotations.services import annotation_create, annotation_delete, comment_create, reply_create
+from seminar.access import access_reading
 from seminar.models import Reading, ReadingVisit, User
 from seminar.services import reading_visit_record
 from tests.texts import SWEET_SPOT
@@ -191,3 +194,23 @@ def test_whoever_has_read_everything_is_not_counted_for(
     again = User.objects.get(pk=student.pk)  # a new request: what was found is forgotten
     assert any_unread(again)
     assert rows_of(again, seminar)[0].unread_replies == 1
+
+
+def test_the_facts_asked_with_the_reading_are_those_asked_alone(blog_reading, student, student2):
+    def both():
+        with_it = access_reading(
+            student,
+            blog_reading.seminar.slug,
+            blog_reading.slug,
+            also=reading_facts_columns(student),
+        )
+        found = reading_facts(user=student, reading=with_it, found=with_it.also)
+        return found, reading_facts(user=student, reading=blog_reading)
+
+    first, alone = both()
+    assert first == alone and not first.visited
+    reading_visit_refresh(user=student, reading=blog_reading)
+    comment_create(reading=blog_reading, author=student2, text="News.")
+    found, alone = both()
+    assert found == alone and found.visited and found.posted_since
+    assert found.list_version != first.list_version
