@@ -10,7 +10,7 @@ import json
 from itertools import chain
 
 from annotations.export import sqlrows
-from annotations.spreadsheets import FORMULA_STARTS, safe_text
+from annotations.spreadsheets import FORMULA_STARTS, line_writer, safe_text
 
 # One character per alternative; the apostrophe doubled for SQL.
 _FORMULA_SQL = ", ".join("E'" + repr(c)[1:-1] + "'" for c in FORMULA_STARTS)
@@ -104,7 +104,7 @@ def stream(scope, *, header, redo, excel=False, size=64 * 1024):
     sql, params = sqlrows.query(
         scope, select=LINE, scored=True, extra=extra, params={"titles": titles}
     )
-    first = ",".join(quoted(safe_text(name)) for name in header) + "\r\n"
+    first = line_writer()(header).decode()  # as the Python path writes it
     rows = sqlrows.texts(
         sql, params, people=scope.people, text=lambda t: quoted(safe_text(t)), redo=redo
     )

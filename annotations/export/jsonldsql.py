@@ -1,8 +1,8 @@
 """The JSON-LD export's annotations written by PostgreSQL (`sqlrows`): each item the same
 bytes as `jsonld.annotation` encoded by `jsonld._dump` (keys in its order, its separators,
 strings escaped as `json` escapes them with `ensure_ascii=False`, which is what
-PostgreSQL's `to_json` does too). Scores and moderation, a few per post at most, stay in
-Python (`jsonld.tail`).
+PostgreSQL's `to_json` does too), and the scores' items likewise (`jsonld.assessment`).
+Moderation events, a few per post at most, stay in Python (`jsonld.moderations`).
 """
 
 import json
@@ -33,8 +33,7 @@ def _motivation(motivations):
 def _extra(scope, motivations):
     tomb = sqlrows.tombstone(scope)
     motivation = _motivation(motivations)
-    body = f"(CASE WHEN {tomb} THEN '' ELSE a.text END)"
-    mentions = f"(strpos(a.text, '@[member:') > 0 AND NOT {tomb})"
+    body, mentions = sqlrows.words(scope), sqlrows.mentioning(scope)
     text = (
         f"CASE WHEN {body} = '' THEN NULL ELSE '{_OPEN_BODY}' || {motivation} || "
         f"""'", "value": ' || (CASE WHEN {mentions} THEN '""' ELSE to_json({body})::text END) """

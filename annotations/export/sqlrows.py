@@ -5,7 +5,8 @@ Python spent most of an export building dicts and encoding them a field at a tim
 database writes the same bytes at close to the speed of `COPY`. What decides how people are
 named stays in Python: `People.credit` and `People.author_role` run once per author, and the
 query gets the answers as JSON; a post whose text mentions someone comes with its text apart
-(`Line.at`), which `People.mention_names` names and the format's writer puts in. Tombstones,
+(and where it goes), which `People.mention_names` names and the format's writer puts in; a
+post by an author missing from those answers is written by the format's Python. Tombstones,
 `dropped` posts and withheld scores follow `Scope.annotation_rows`, and tests hold both
 paths to the same bytes.
 """
@@ -39,6 +40,16 @@ def tombstone(scope):
     return "false" if scope.evidence else f"(a.status = '{Status.DELETED}')"
 
 
+def words(scope):
+    """SQL of the row's text as the export gives it: none for a tombstone."""
+    return f"(CASE WHEN {tombstone(scope)} THEN '' ELSE a.text END)"
+
+
+def mentioning(scope):
+    """SQL true for a row whose exported text mentions someone (named in Python)."""
+    return f"(strpos(a.text, '@[member:') > 0 AND NOT {tombstone(scope)})"
+
+
 def _derived(scope, *, scored):
     """What takes more than a column, computed once per row (SQL, by name), over `a`."""
     tomb = tombstone(scope)
@@ -48,14 +59,14 @@ def _derived(scope, *, scored):
     author_name = f"(CASE WHEN {anonymous} THEN '' ELSE coalesce(a.author_name, '') END)"
     known = f"(a.author_id IS NOT NULL AND NOT {anonymous})"
     derived = {
-        "body": f"CASE WHEN {tomb} THEN '' ELSE a.text END",
+        "body": words(scope),
         "credit": f"CASE WHEN {known} THEN %(authors)s::jsonb -> a.author_id::text ->> 0 "
         f"WHEN {author_name} <> '' OR a.status = '{Status.DELETED}' THEN {author_name} "
         "ELSE 'Unknown' END",
         "role": f"CASE WHEN {known} THEN %(authors)s::jsonb -> a.author_id::text ->> 1 "
         f"WHEN {author_name} <> '' THEN 'imported' ELSE '' END",
         # Mentions are named in Python: the line comes without that text.
-        "mentions": f"strpos(a.text, '@[member:') > 0 AND NOT {tomb}",
+        "mentions": mentioning(scope),
         # An author who posted after `_authors` read them: Python writes that row.
         "stale": f"{known} AND NOT jsonb_exists(%(authors)s::jsonb, a.author_id::text)",
     }

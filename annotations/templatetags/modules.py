@@ -6,9 +6,9 @@ The graph is read from the static sources (static `import … from "./x.js"` onl
 process; the links carry the same URLs as the imports (`static`: hashed in production).
 """
 
+import posixpath
 import re
 from functools import cache
-from pathlib import PurePosixPath
 
 from django import template
 from django.contrib.staticfiles import finders
@@ -26,17 +26,8 @@ def _imports(path):
         return []
     with open(found, encoding="utf-8") as source:
         text = source.read()
-    folder = PurePosixPath(path).parent
-    resolved = []
-    for relative in IMPORT.findall(text):
-        parts = []
-        for part in (folder / relative).parts:
-            if part == "..":
-                parts.pop()
-            elif part != ".":
-                parts.append(part)
-        resolved.append("/".join(parts))
-    return resolved
+    folder = posixpath.dirname(path)
+    return [posixpath.normpath(posixpath.join(folder, rel)) for rel in IMPORT.findall(text)]
 
 
 @cache
