@@ -30,6 +30,14 @@ class Status(models.TextChoices):
     DELETED = "deleted", "Deleted"
 
 
+class Resolution(models.TextChoices):
+    """Where a question stands (annotations/questions): null on every other kind."""
+
+    OPEN = "open", "Open"
+    ANSWERED = "answered", "Answered"
+    ADDRESSED = "addressed", "Addressed in class"
+
+
 PASSAGE_KINDS = (Kind.CRITIQUE, Kind.QUESTION, Kind.EVIDENCE, Kind.CONNECTION, Kind.NOTE)
 
 
@@ -61,6 +69,12 @@ CONTENT_FIELDS = (
     "created",
     "updated",
     "edited",
+    # A question's state and a reply's endorsement (annotations/questions); `resolved_by`
+    # is a person, so each shape names them its own way.
+    "resolution",
+    "resolution_note",
+    "resolved_at",
+    "endorsed",
 )
 
 

@@ -23,6 +23,7 @@ from annotations.choices import (  # noqa: F401 (the schema's words, imported fr
     PASSAGE_KINDS,
     AnchorStatus,
     Kind,
+    Resolution,
     Status,
     Visibility,
 )
@@ -188,6 +189,17 @@ class Annotation(models.Model):
     edited = models.DateTimeField(
         null=True, blank=True, help_text="When the author last edited it."
     )
+    # A question's state, null on other kinds, and a reply staff endorsed as its answer
+    # (annotations/questions).
+    resolution = models.CharField(  # noqa: DJ001 (null: not a question)
+        max_length=12, choices=Resolution.choices, null=True, blank=True
+    )
+    resolution_note = models.CharField(max_length=300, blank=True)
+    resolved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    resolved_at = models.DateTimeField(null=True, blank=True)
+    endorsed = models.BooleanField(default=False)
     # Who the text names with "@[member:<membership id>]" (annotations/mentions.py).
     mentions = models.ManyToManyField(
         settings.AUTH_USER_MODEL, blank=True, related_name="mentioned_in"
@@ -363,6 +375,9 @@ class NotificationKind(models.TextChoices):
     FLAGGED = "flagged", "flagged a post"
     GRADES = "grades", "released grades"
     MENTION = "mention", "mentioned you"
+    ANSWERED = "answered", "marked your question answered"
+    ADDRESSED = "addressed", "marked your question addressed in class"
+    QUESTION_CLOSED = "question_closed", "closed a question you took part in"
 
 
 class Notification(models.Model):

@@ -126,6 +126,17 @@ def post_may_be_seen(
     return visibility == Visibility.INSTRUCTORS and started_thread
 
 
+def question_may_be_resolved(*, question: bool, mine: bool, teaches: bool, status: str) -> bool:
+    """A published question's author, or the seminar's instructors and TAs, say where it
+    stands: open, answered, addressed in class (annotations/questions)."""
+    return question and status == Status.PUBLISHED and (mine or teaches)
+
+
+def reply_may_be_endorsed(*, in_question: bool, teaches: bool, status: str) -> bool:
+    """Instructors and TAs endorse a published reply in a question's thread as its answer."""
+    return in_question and teaches and status == Status.PUBLISHED
+
+
 def is_concealed(status: str) -> bool:
     """Hidden or waiting: the post and what hangs under it are out of peers' sight."""
     return status in CONCEALED

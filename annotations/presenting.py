@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING, Any
 
 from django.db.models import BooleanField, Count, Exists, IntegerField, OuterRef, Q, Subquery, Value
 
-from annotations.models import CONTENT_FIELDS, Annotation, Flag, Status, Vote
+from annotations.models import CONTENT_FIELDS, Annotation, Flag, Kind, Resolution, Status, Vote
 from annotations.permissions import (
     can_moderate,
     is_concealed,
@@ -28,11 +28,13 @@ from annotations.permissions import (
     post_may_be_moderated,
     post_may_be_reattached,
     post_may_be_replied_to,
+    question_may_be_resolved,
+    reply_may_be_endorsed,
     sees_names,
     shown_as_pseudonym,
 )
 from annotations.rendering import fill_mentions, mention_text
-from seminar.models import Membership
+from seminar.models import STAFF_ROLES, Membership
 from seminar.pseudonyms import people
 
 if TYPE_CHECKING:
@@ -53,6 +55,10 @@ FIELDS = (
     "anchored_revision_id",
     "revision_id",
     "thread__locked",
+    "thread__kind",
+    "resolved_by_id",
+    "resolved_by__display_name",
+    "resolved_by__username",
     *CONTENT_FIELDS,
 )
 
@@ -309,6 +315,31 @@ class Presenter:
             "tags": [] if deleted else a["tags"],
             "edited": a["edited"] is not None,
             "deleted": deleted,
+            "resolution": None if deleted else self.resolution(a),
+            "endorsed": a["endorsed"],
+        }
+
+    def resolution(self, a: dict[str, Any]) -> dict[str, Any] | None:
+        """A question's state: {state, note, by (named as this person may see them), at}."""
+        if a["kind"] != Kind.QUESTION:
+            return None
+        by, resolver = None, a["resolved_by_id"]
+        if resolver is not None and resolver == a["author_id"]:
+            by = self.author({**a, "status": Status.PUBLISHED})["name"]
+        elif resolver is not None:
+            # Named as to anyone of the viewer's audience, never as "me": staff resolve
+            # others' questions, and a post someone only resolved is not theirs in the list's
+            # shared document (annotations/listing) even if their role has changed since.
+            role = self.roles.get(resolver)
+            if shown_as_pseudonym(names_visible=self.names_visible, is_me=False, role=role):
+                by = self.pseudonyms.get(resolver, "Former member")
+            else:
+                by = a["resolved_by__display_name"] or a["resolved_by__username"]
+        return {
+            "state": a["resolution"] or Resolution.OPEN,
+            "note": a["resolution_note"],
+            "by": by,
+            "at": a["resolved_at"],
         }
 
     def _mine(self, a: dict[str, Any]) -> bool:
@@ -327,6 +358,7 @@ class Presenter:
         """The permissions.py rules, on this row's facts."""
         mine, status = self._mine(a), a["status"]
         member = self.my_role is not None
+        teaches = self.my_role in STAFF_ROLES
         return {
             "can_edit": post_may_be_edited(mine=mine, status=status),
             "can_delete": post_may_be_deleted(mine=mine, status=status),
@@ -346,6 +378,12 @@ class Presenter:
                 mine=mine,
                 instructor=self.my_role == "instructor",
                 orphaned=a["anchor_status"] == "orphaned",
+            ),
+            "can_resolve": question_may_be_resolved(
+                question=a["kind"] == Kind.QUESTION, mine=mine, teaches=teaches, status=status
+            ),
+            "can_endorse": reply_may_be_endorsed(
+                in_question=a["thread__kind"] == Kind.QUESTION, teaches=teaches, status=status
             ),
         }
 
@@ -428,9 +466,13 @@ class Presenter:
                     "can_flag",
                     "can_moderate",
                     "can_reattach",
+                    "can_resolve",
+                    "can_endorse",
                 ),
                 False,
             ),
+            "resolution": None,
+            "endorsed": False,
             "placeholder": True,
             # The passage is the reading's own words: the thread stays where it was.
             "target": self.target(a),

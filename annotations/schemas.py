@@ -40,6 +40,13 @@ class TargetOut(Schema):
     selector: list[SelectorOut]
 
 
+class ResolutionOut(Schema):
+    state: str
+    note: str
+    by: str | None
+    at: datetime.datetime | None
+
+
 class AnnotationOut(Schema):
     id: int
     reading: int
@@ -70,6 +77,11 @@ class AnnotationOut(Schema):
     can_flag: bool
     can_moderate: bool
     can_reattach: bool
+    can_resolve: bool = False
+    can_endorse: bool = False
+    # A question's state (null on other kinds); a reply staff endorsed as the answer.
+    resolution: ResolutionOut | None = None
+    endorsed: bool = False
     # A stand-in for a concealed post above one of the caller's own: its place, no content.
     placeholder: bool = False
     target: TargetOut | None
@@ -100,7 +112,7 @@ def present_new(user, annotation):
     holds instead of reading it back: nobody has marked or flagged it yet, its thread took it
     (so it is not locked), and its author is the caller, whose role the request knows. Only a
     post that mentions someone loads the seminar's members, to name them."""
-    if annotation.author_id != user.pk:
+    if annotation.author_id != user.pk or _thread_kind(annotation) is False:
         return present_one(user, annotation)
     row = {field: getattr(annotation, field) for field in CONTENT_FIELDS}
     row.update(
@@ -114,6 +126,10 @@ def present_new(user, annotation):
         anchored_revision_id=annotation.anchored_revision_id,
         revision_id=annotation.revision_id,
         thread__locked=False,
+        thread__kind=None if annotation.thread_id is None else _thread_kind(annotation),
+        resolved_by_id=None,
+        resolved_by__display_name=None,
+        resolved_by__username=None,
         vote_total=0,
         voted_by_me=False,
         open_flags=0,
@@ -124,3 +140,12 @@ def present_new(user, annotation):
     if 'class="mention"' not in annotation.html:
         known = ({user.pk: role_in(user, reading.seminar)}, {})
     return Presenter(user, reading, known_people=known).present(row)
+
+
+def _thread_kind(annotation):
+    """The kind of a new reply's thread from what the write loaded: its parent, when that
+    is the top; False when only a query would tell."""
+    if annotation.thread_id is None:
+        return None
+    parent = annotation.parent
+    return parent.kind if parent is not None and parent.thread_id is None else False

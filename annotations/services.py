@@ -25,6 +25,7 @@ from annotations.models import (
     Annotation,
     Kind,
     ModerationEvent,
+    Resolution,
     Status,
     Visibility,
     Vote,
@@ -160,6 +161,7 @@ def annotation_create(
         visibility=clean_choice(visibility, Visibility, "visibility"),
         client_id=client_id,
         created=created or timezone.now(),
+        resolution=Resolution.OPEN if kind == Kind.QUESTION else None,  # questions/ closes it
     )
     if author is not None and posts_need_approval(
         author, reading.seminar, visibility=annotation.visibility
@@ -373,7 +375,10 @@ def annotation_update(
                 f"{', '.join(PASSAGE_KINDS)}."
             )
         annotation.kind = kind
-        changed.append("kind")
+        # A post that becomes a question starts open; one that stops being one has no state.
+        annotation.resolution = Resolution.OPEN if kind == Kind.QUESTION else None
+        annotation.resolution_note, annotation.resolved_by, annotation.resolved_at = "", None, None
+        changed += ["kind", "resolution", "resolution_note", "resolved_by", "resolved_at"]
     if tags is not None and clean_tags(tags) != annotation.tags:
         annotation.tags = clean_tags(tags)
         changed.append("tags")

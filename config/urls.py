@@ -15,6 +15,8 @@ from annotations.moderation import views as moderation
 from annotations.moderation.api import router as moderation_api
 from annotations.notifications import views as notifications
 from annotations.privacy import views as privacy
+from annotations.questions import views as questions
+from annotations.questions.api import router as questions_api
 from annotations.revisions import views as revisions
 from annotations.search import views as search
 from annotations.search.api import router as search_api
@@ -27,6 +29,7 @@ api.add_router("", grading_api)
 api.add_router("", exports_api)
 api.add_router("", search_api)
 api.add_router("", live_api)
+api.add_router("", questions_api)
 
 
 def form_page(view, heading, button):
@@ -96,6 +99,8 @@ urlpatterns = [
     path("s/<slug:slug>/moderation/", moderation.queue, name="moderation_queue"),
     path("s/<slug:slug>/moderation/bulk/", moderation.bulk, name="moderation_bulk"),
     path("s/<slug:slug>/moderation/audit/", moderation.audit, name="moderation_audit"),
+    path("s/<slug:slug>/questions/", questions.open_list, name="open_questions"),
+    path("s/<slug:slug>/questions/addressed/", questions.address, name="questions_address"),
     path("s/<slug:slug>/grades/", grading.book, name="gradebook"),
     path("s/<slug:slug>/grades/policy/", grading.policy, name="grading_policy"),
     path("s/<slug:slug>/grades/mine/", grading.my_grades, name="my_grades"),

@@ -63,6 +63,23 @@ TOPICS: dict[str, Topic] = {
         why="you moderate a seminar where a post was flagged",
         moderators_only=True,
     ),
+    "questions": Topic(
+        label="Your questions answered or addressed in class",
+        kinds=(NotificationKind.ANSWERED, NotificationKind.ADDRESSED),
+        default=Cadence.IMMEDIATELY,
+        why="a question of yours was answered or addressed in class",
+    ),
+    # The other participants of a question's thread: told in the site and in the daily
+    # digest by default (they took part, so they want the answer, but one question's close
+    # is not worth an email of its own to everyone who replied). "Never" tells them nothing
+    # at all, in the site either: for them this is the whole preference.
+    "question_threads": Topic(
+        label="Questions you replied to are answered or addressed in class (“never”: not "
+        "told at all)",
+        kinds=(NotificationKind.QUESTION_CLOSED,),
+        default=Cadence.DIGEST,
+        why="a question whose thread you took part in was answered or addressed in class",
+    ),
     "grades": Topic(
         label="Grades released for a reading",
         kinds=(NotificationKind.GRADES,),
@@ -106,6 +123,12 @@ def cadences(user_ids: Iterable[int]) -> dict[int, dict[str, str]]:
         user_id: {key: mine.get(key, topic.default) for key, topic in TOPICS.items()}
         for user_id, mine in chosen.items()
     }
+
+
+def following_threads(user_ids: Iterable[int]) -> set[int]:
+    """Those of `user_ids` who hear when a question they took part in closes."""
+    chosen = cadences(user_ids)
+    return {pk for pk, mine in chosen.items() if mine["question_threads"] != Cadence.NEVER}
 
 
 @transaction.atomic

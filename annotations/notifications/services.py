@@ -19,7 +19,7 @@ a post the recipient may not see when the email would go: an email cannot be tak
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from typing import TYPE_CHECKING
 
 from django.db.models import Count, Exists, OuterRef, Q
@@ -37,6 +37,7 @@ from annotations.models import (
     Visibility,
 )
 from annotations.notifications.deliveries import email_later
+from annotations.notifications.preferences import following_threads
 from annotations.permissions import can_moderate, can_view_annotation
 from annotations.presenting import Presenter
 from seminar.models import STAFF_ROLES, Membership, Reading, Role, User
@@ -75,6 +76,9 @@ def notify_reply(*, reply: Annotation) -> Notification | None:
     if reply.status != Status.PUBLISHED or parent is None or parent.author_id is None:
         return None
     if parent.author_id == reply.author_id:
+        return None
+    # A classmate's reply held back from them (annotations/peers) is not theirs to hear of.
+    if not can_view_annotation(parent.author, reply):
         return None
     return notify(
         user=parent.author, kind=NotificationKind.REPLY, annotation=reply, actor=reply.author
@@ -136,6 +140,43 @@ def notify_flag(*, flag: Flag) -> list[Notification]:
         if notification:
             sent.append(notification)
     return sent
+
+
+def notify_resolution(
+    *, question: Annotation, actor: User, kind: str, reply: Annotation | None = None
+) -> list[Notification]:
+    """Tell the asker that their question was answered, addressed in class or given an
+    endorsed answer (`reply`), unless they did it; and the thread's other participants who
+    want to hear of it (preferences: "question_threads"). Each only if they may see the
+    question now."""
+    sent = []
+    asker = question.author
+    reason = "endorsed" if reply is not None else question.resolution_note
+    if asker is not None and asker.pk != actor.pk and can_view_annotation(asker, question):
+        sent.append(notify(user=asker, kind=kind, annotation=question, actor=actor, reason=reason))
+    others = list(
+        User.objects.filter(
+            is_active=True,
+            annotations__thread=question,
+            annotations__status=Status.PUBLISHED,
+        )
+        .exclude(pk__in=[actor.pk, question.author_id or 0])
+        .distinct()
+    )
+    wanted = following_threads([user.pk for user in others])
+    state = "answered" if reply is not None else question.resolution
+    for user in others:
+        if user.pk in wanted and can_view_annotation(user, question):
+            sent.append(
+                notify(
+                    user=user,
+                    kind=NotificationKind.QUESTION_CLOSED,
+                    annotation=question,
+                    actor=actor,
+                    reason=state,
+                )
+            )
+    return [n for n in sent if n is not None]
 
 
 def notify_grades(*, reading: Reading, by: User | None) -> list[Notification]:
@@ -288,6 +329,9 @@ def describe(notification: Notification, namer: Namer) -> str:
     if kind == NotificationKind.MENTION:
         who = namer.author(annotation) if notification.seen else ""
         return f"{who or 'Someone'} mentioned you in a post on “{title}”."
+    if kind in QUESTION_WORDS:
+        who = namer.person(annotation.reading, notification.actor) if notification.seen else ""
+        return QUESTION_WORDS[kind](who or "Someone", title, notification.reason)
     if kind == NotificationKind.FLAGGED:
         # Who flagged is for the seminar's moderators (their queue and audit log show it):
         # one who no longer moderates is told only that a post was flagged.
@@ -305,6 +349,28 @@ def describe(notification: Notification, namer: Namer) -> str:
     if notification.reason:
         text += f" Reason: {notification.reason}"
     return text
+
+
+def _your_question(verb: str) -> Callable[[str, str, str], str]:
+    def words(who: str, title: str, reason: str) -> str:
+        if reason == "endorsed":
+            return f"{who} endorsed an answer to your question on “{title}”."
+        note = f" Note: {reason}" if reason else ""
+        return f"{who} marked your question on “{title}” {verb}.{note}"
+
+    return words
+
+
+# The sentence of a question's notification: (who, the reading's title, its `reason`: the
+# note, "endorsed" for an endorsed answer, the state for the thread's other participants).
+QUESTION_WORDS = {
+    NotificationKind.ANSWERED: _your_question("answered"),
+    NotificationKind.ADDRESSED: _your_question("addressed in class"),
+    NotificationKind.QUESTION_CLOSED: lambda who, title, state: (
+        f"{who} marked a question you took part in on “{title}” "
+        f"{'addressed in class' if state == 'addressed' else 'answered'}."
+    ),
+}
 
 
 def present(user: User, notifications: Iterable[Notification]) -> list[Notification]:

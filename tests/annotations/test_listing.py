@@ -17,6 +17,7 @@ from annotations.listing.versions import install_after_migrate, uninstall, versi
 from annotations.models import Annotation
 from annotations.moderation.services import annotation_moderate, flag_create
 from annotations.presenting import Presenter, visible_rows
+from annotations.questions.services import question_resolve, reply_endorse
 from annotations.services import (
     annotation_create,
     annotation_delete,
@@ -88,6 +89,12 @@ def discussion(blog_reading, instructor, ta, student, student2):
     annotation_create(
         reading=reading, author=None, author_name="Reader 9", kind="comment", text="Imported."
     )
+    # Questions: one its asker closed, one with an answer a TA endorsed, one still open.
+    mine = passage(reading, student, "What is a sweet spot?", kind="question")
+    question_resolve(question=mine, user=student, state="answered", note="Found it")
+    asked = passage(reading, student2, "Who decides it is ripe?", kind="question")
+    reply_endorse(reply=reply_create(parent=asked, author=student, text="Both.")[0], user=ta)
+    passage(reading, student2, "Still wondering.", kind="question")
     return reading
 
 
@@ -221,6 +228,21 @@ def changes(reading, instructor, ta, student, student2):
         ("an approval", moderate(waiting, "approve")),
         ("a restore", moderate(hidden, "unhide")),
         ("a lock", moderate(waiting, "lock", ta)),
+        (
+            "a question addressed",
+            lambda: question_resolve(
+                question=Annotation.objects.get(text="Still wondering."),
+                user=ta,
+                state="addressed",
+                note="In class",
+            ),
+        ),
+        (
+            "an endorsement",
+            lambda: reply_endorse(
+                reply=Annotation.objects.get(text="Both."), user=instructor, endorsed=False
+            ),
+        ),
         ("a private note", lambda: passage(reading, student2, "Mine.", visibility="private")),
         ("a mention", lambda: passage(reading, student2, f"@[member:{lena}], look", tags=[])),
         ("a new member", lambda: member(reading.seminar, "noor", "Noor Haddad", Role.STUDENT)),

@@ -43,7 +43,10 @@ def digest():
 
 
 def test_everything_is_emailed_at_once_unless_one_chooses_otherwise(student):
-    assert cadences([student.pk])[student.pk] == dict.fromkeys(TOPICS, Cadence.IMMEDIATELY)
+    # But for questions one only replied to: a line of the daily digest.
+    assert cadences([student.pk])[student.pk] == dict.fromkeys(TOPICS, Cadence.IMMEDIATELY) | {
+        "question_threads": Cadence.DIGEST
+    }
     assert topic_of("reply") == "reply" and topic_of("restored") == "moderation"
     assert topic_of("pinned") is None  # told in the site only
 
