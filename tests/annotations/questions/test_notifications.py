@@ -28,9 +28,9 @@ def test_the_asker_hears_when_staff_address_their_question(
     with django_capture_on_commit_callbacks(execute=True):
         question_resolve(question=question, user=ta, state="addressed", note="Week 5 slides")
     (note,) = told(student, NotificationKind.ADDRESSED)
+    title = question.reading.title
     assert shown(student, note) == (
-        "Jonas Weber marked your question on “%s” addressed in class. Note: Week 5 slides"
-        % question.reading.title
+        f"Jonas Weber marked your question on “{title}” addressed in class. Note: Week 5 slides"
     )
     (email,) = mail_to(mail.outbox, student)
     assert "addressed in class" in email.subject
