@@ -14,6 +14,8 @@ from annotations.listing.responses import revalidated_json
 from annotations.live.cursors import cursor_of
 from annotations.mentions import mention_candidates
 from annotations.models import AnchorStatus
+from annotations.peers.permissions import sees_classmates
+from annotations.peers.services import reading_set_peer_visibility
 from annotations.permissions import can_comment
 from annotations.revisions.services import reading_revise_and_reanchor
 from annotations.schemas import AnnotationOut, access_annotation_api, present_new, present_one
@@ -62,6 +64,12 @@ class AnnotationList(Schema):
     reading: int
     revision: int | None
     count: int
+    held_back: int | None = Field(
+        None,
+        description="How many classmates' posts the caller will see once they may (the "
+        "reading's peer_visibility: after posting, or after the due date); null when they "
+        "see them already.",
+    )
     items: list[AnnotationOut]
 
 
@@ -119,12 +127,13 @@ def list_annotations(request, reading_id: int):
     (permissions.py). A strong ETag: sent back in `If-None-Match`, 304 while nothing the list
     shows the caller has changed."""
     reading = access_reading_for_list(request.user, reading_id)
+    held = not sees_classmates(request.user, reading)
     # The schema documents this response; validating 2,000 items against it would double
     # the time of the page's busiest request, and the presenter builds exactly that shape.
     response = revalidated_json(
         request,
-        listing.etag(request.user, reading),
-        lambda: listing.list_body(request.user, reading),
+        listing.etag(request.user, reading, held=held),
+        lambda: listing.list_body(request.user, reading, held=held),
     )
     # Where the page's live updates start from (annotations/live): the version read
     # before the rows, so nothing after it is missed.
@@ -241,6 +250,32 @@ def revise_reading(request, reading_id: int, payload: ReadingBodyIn):
         anchored = passages.count() - orphaned
         return {"revision": current.pk, "anchored": anchored, "moved": 0, "orphaned": orphaned}
     return {"revision": revision.pk, **summary.as_dict()}
+
+
+class ReadingSettingsIn(Schema):
+    peer_visibility: Literal["always", "after_posting", "after_due"] = Field(
+        ...,
+        description="When students see classmates' posts: always; once they have published "
+        "a passage annotation there; or once the due date has passed (the reading needs one).",
+    )
+
+
+class ReadingSettingsOut(ReadingOut):
+    effect: str = Field(..., description="What the change did, as the audit trail records it.")
+
+
+@router.patch("/readings/{reading_id}", response=ReadingSettingsOut, tags=["seminars"])
+def change_reading(request, reading_id: int, payload: ReadingSettingsIn):
+    """Instructors: change a reading's settings. A change of who sees what is recorded in
+    the seminar's audit log with what it did."""
+    reading = access_reading_api(request.user, reading_id)
+    if not can_edit_reading(request.user, reading):
+        raise PermissionDenied("Only instructors of the seminar can change a reading's settings.")
+    change = reading_set_peer_visibility(
+        reading=reading, actor=request.user, value=payload.peer_visibility
+    )
+    effect = change.effect if change else "Nothing changed."
+    return {**reading_out(reading, text=True), "effect": effect}
 
 
 @router.post("/annotations/{annotation_id}/reattach", response=AnnotationOut)

@@ -4,7 +4,8 @@ from django import forms
 
 from annotations.rendering import MAX_TEXT_CHARS
 from seminar import textformats
-from seminar.models import ReadingStatus, TextFormat
+from seminar.models import PeerVisibility, ReadingStatus, TextFormat
+from seminar.services import peer_visibility_problem
 
 
 class DateInput(forms.DateInput):
@@ -27,6 +28,26 @@ class ReadingMetaForm(forms.Form):
         required=False, widget=DateTimeInput, label="Discussion due", help_text="Optional."
     )
     status = forms.ChoiceField(choices=ReadingStatus.choices, initial=ReadingStatus.DRAFT)
+    # Not required: a form posted without it (a script, an older page) keeps the setting.
+    peer_visibility = forms.TypedChoiceField(
+        choices=PeerVisibility.choices,
+        required=False,
+        empty_value=None,
+        initial=PeerVisibility.ALWAYS,
+        widget=forms.RadioSelect,
+        label="Students see classmates' posts",
+        help_text="Think first: held back, a student sees their own posts and the staff's "
+        "until then. Instructors and TAs always see every post.",
+    )
+
+    def clean(self):
+        data = super().clean()
+        value = data.get("peer_visibility")
+        if value and (problem := peer_visibility_problem(value, data.get("due"))):
+            self.add_error(
+                "due" if value == PeerVisibility.AFTER_DUE else "peer_visibility", problem
+            )
+        return data
 
 
 class ReadingCreateForm(ReadingMetaForm):

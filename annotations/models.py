@@ -91,7 +91,12 @@ class AnnotationQuerySet(models.QuerySet):
             Q(reading__in=teaching)
             | Q(thread__in=Annotation.objects.filter(author=user).values("pk"))
         )
-        peers = _to_peers(Q(visibility=Visibility.SEMINAR) | instructors_thread)
+        # Where classmates' posts are held back for `user` (annotations/peers): not those.
+        from annotations.peers.rules import readings_held_back, shown_while_held
+
+        peers = _to_peers(Q(visibility=Visibility.SEMINAR) | instructors_thread) & (
+            ~Q(reading__in=readings_held_back(user)) | shown_while_held(user)
+        )
         # Staff see hidden and waiting posts too (marked as such), never private notes.
         staff = Q(reading__in=teaching) & _audience(teaching=True)
         own = Q(author=user) & _kept()

@@ -20,12 +20,14 @@ from annotations.grading import gradebook
 from annotations.grading.permissions import can_grade
 from annotations.listing.versions import version as list_version_of
 from annotations.models import Annotation, Score
+from annotations.peers.permissions import held_back_count, held_back_message, sees_classmates
 from annotations.permissions import can_comment
 from annotations.presenting import Presenter
 from annotations.revisions.readings import parse_pasted, parse_upload, reading_import
 from annotations.services import comment_create
 from seminar import pagecache
 from seminar.access import access_reading, access_staff_reading, access_staff_seminar
+from seminar.models import PeerVisibility
 from seminar.permissions import can_add_reading, can_edit_reading, can_teach, role_in
 from seminar.services import ServiceError, reading_move
 
@@ -53,10 +55,19 @@ def reading_page(request, reading, *, comment_form=None, status=200, list_versio
         "can_edit": can_edit_reading(request.user, reading),
         "can_teach": can_teach(request.user, reading.seminar),
         "scoring": scoring_context(request.user, reading),
+        "held_back": held_back_notice(request.user, reading),
     }
     if key:
         return pagecache.render_kept(request, key, "annotations/reading.html", context)
     return render(request, "annotations/reading.html", context, status=status)
+
+
+def held_back_notice(user, reading):
+    """What the page says of classmates' posts held back from `user` (annotations/peers),
+    or None when they see them."""
+    if sees_classmates(user, reading):
+        return None
+    return held_back_message(held_back_count(user, reading), reading.peer_visibility)
 
 
 def page_comments(user, reading):
@@ -126,6 +137,8 @@ def reading_detail(request, slug, reading_slug):
         reading.current_revision_id,
         role_in(request.user, reading.seminar),
         facts.list_version,
+        # Held back or not: a due date passing changes it without a change to the list.
+        sees_classmates(request.user, reading),
         unread_notifications(request.user),
         open_items(request.user, reading.seminar),
     )
@@ -173,6 +186,7 @@ def reading_create(request, slug):
                 date=data["date"],
                 due=data["due"],
                 status=data["status"],
+                peer_visibility=data["peer_visibility"] or PeerVisibility.ALWAYS,
             )
         except ServiceError as exc:
             form.add_error("file" if data["file"] else "text", str(exc))

@@ -11,7 +11,7 @@ from django.core.exceptions import PermissionDenied, RequestDataTooBig
 from django.db import InterfaceError, OperationalError
 from django.http import Http404
 from django.shortcuts import get_object_or_404
-from ninja import NinjaAPI, Router, Schema
+from ninja import Field, NinjaAPI, Router, Schema
 from ninja.errors import AuthenticationError, HttpError, Throttled, ValidationError
 from ninja.security import HttpBearer, SessionAuth
 
@@ -170,6 +170,9 @@ class ReadingSummary(Schema):
     status: str
     revision: int | None
     url: str
+    peer_visibility: str = Field(
+        ..., description="When students see classmates' posts: always, after_posting, after_due."
+    )
 
 
 class ReadingOut(ReadingSummary):
@@ -199,6 +202,7 @@ def reading_out(reading, *, text=False):
         "status": reading.status,
         "revision": reading.current_revision_id,
         "url": reading.get_absolute_url(),
+        "peer_visibility": reading.peer_visibility,
     }
     if text:
         data.update(

@@ -11,6 +11,7 @@ from django.contrib.auth.models import AbstractUser
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
+from django.utils import timezone
 
 
 class User(AbstractUser):
@@ -149,6 +150,15 @@ class ReadingStatus(models.TextChoices):
     PUBLISHED = "published", "Published"
 
 
+class PeerVisibility(models.TextChoices):
+    """When a student sees classmates' posts on a reading (annotations/peers/rules.py,
+    `readings_held_back`): think first, then see what the class thought."""
+
+    ALWAYS = "always", "Always"
+    AFTER_POSTING = "after_posting", "After they annotate a passage themselves"
+    AFTER_DUE = "after_due", "After the due date"
+
+
 class ReadingQuerySet(models.QuerySet):
     def visible_to(self, user):
         """Published readings of the user's seminars, plus drafts where they teach."""
@@ -172,6 +182,14 @@ class Reading(models.Model):
         max_length=20, choices=ReadingStatus.choices, default=ReadingStatus.DRAFT
     )
     position = models.PositiveIntegerField(default=0)
+    peer_visibility = models.CharField(
+        max_length=20,
+        choices=PeerVisibility.choices,
+        default=PeerVisibility.ALWAYS,
+        verbose_name="Students see classmates' posts",
+        help_text="Instructors and TAs always see every post. Held back, a student sees "
+        "their own posts and the staff's until then.",
+    )
     current_revision = models.ForeignKey(
         "ReadingRevision", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
@@ -286,3 +304,35 @@ class ThrottleWindow(models.Model):
 
     def __str__(self):
         return f"{self.key}: {self.count}"
+
+
+class AccessChange(models.Model):
+    """A change to who sees what (a reading's peer visibility; later groups), on the record
+    beside the moderation log: who, on what, from what to what, and what it did. Append-only:
+    written once by the service that makes the change."""
+
+    seminar = models.ForeignKey(Seminar, on_delete=models.CASCADE, related_name="access_changes")
+    reading = models.ForeignKey(
+        Reading, null=True, blank=True, on_delete=models.CASCADE, related_name="access_changes"
+    )
+    actor = models.ForeignKey(
+        "User", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    # As they were named when they did it: the record reads the same after a rename.
+    actor_name = models.CharField(max_length=150, blank=True)
+    setting = models.CharField(max_length=40)
+    before = models.CharField(max_length=40, blank=True)
+    after = models.CharField(max_length=40, blank=True)
+    effect = models.CharField(max_length=300, blank=True)
+    created = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-created", "-id"]
+
+    def __str__(self):
+        return f"{self.actor_name}: {self.setting} {self.before} -> {self.after}"
+
+    def save(self, *args, **kwargs):
+        if self.pk is not None:
+            raise PermissionError("The record of access changes is append-only.")
+        super().save(*args, **kwargs)

@@ -16,6 +16,7 @@ from seminar import textformats
 from seminar.errors import ServiceError
 from seminar.models import (
     Membership,
+    PeerVisibility,
     Reading,
     ReadingRevision,
     ReadingStatus,
@@ -191,6 +192,19 @@ def membership_remove(*, membership: Membership, by: User | None = None) -> None
     membership.delete()
 
 
+def peer_visibility_problem(value: str, due: datetime.datetime | None) -> str | None:
+    """What is wrong with holding classmates' posts back by `value` on a reading due `due`
+    (Reading.peer_visibility), said as what to fix; None if nothing."""
+    if value not in PeerVisibility.values:
+        return f"peer_visibility must be one of: {', '.join(PeerVisibility.values)}."
+    if value == PeerVisibility.AFTER_DUE and due is None:
+        return (
+            "Set the discussion's due date: with “after the due date”, students see "
+            "classmates' posts once it has passed."
+        )
+    return None
+
+
 def _next_position(seminar: Seminar) -> int:
     top = Reading.objects.filter(seminar=seminar).aggregate(top=Max("position"))["top"]
     return 0 if top is None else top + 1
@@ -209,11 +223,14 @@ def reading_create(
     date: datetime.date | None = None,
     due: datetime.datetime | None = None,
     status: str = ReadingStatus.DRAFT,
+    peer_visibility: str = PeerVisibility.ALWAYS,
 ) -> Reading:
     """A reading with its first revision, from text already parsed by textformats."""
     title = (title or "").strip()
     if not title:
         raise ServiceError("Give the reading a title.")
+    if problem := peer_visibility_problem(peer_visibility, due):
+        raise ServiceError(problem)
     taken = set(Reading.objects.filter(seminar=seminar).values_list("slug", flat=True))
     reading = Reading.objects.create(
         seminar=seminar,
@@ -223,6 +240,7 @@ def reading_create(
         date=date,
         due=due,
         status=status,
+        peer_visibility=peer_visibility,
         position=_next_position(seminar),
         created_by=creator,
     )
@@ -274,6 +292,8 @@ def reading_update(
     title = (title or "").strip()
     if not title:
         raise ServiceError("Give the reading a title.")
+    if problem := peer_visibility_problem(reading.peer_visibility, due):
+        raise ServiceError(problem)
     reading.title, reading.byline, reading.date, reading.due, reading.status = (
         title,
         byline,

@@ -5,7 +5,7 @@ One JSON object, laid out a record per line so that it diffs and greps well:
     {"format": "seminar-archive", "version": 2, "exported": …, "options": {…},
     "seminar": {…}, "grading_policy": {…} | null,
     "users": [ … ], "readings": [ … ], "revisions": [ … ], "annotations": [ … ],
-    "votes": [ … ], "flags": [ … ], "moderation_events": [ … ],
+    "votes": [ … ], "flags": [ … ], "moderation_events": [ … ], "access_changes": [ … ],
     "scores": [ … ], "grades": [ … ], "releases": [ … ]}
 
 References are natural keys where the site has them: a user is their `username` (unique in
@@ -25,12 +25,17 @@ moderator's name and username as each moderation event recorded them. `reader` s
 version 1. The seminar's pseudonym secret stays out: it is only ever combined with user ids,
 which a restore renumbers, so it could restore no name, and with it and the old site's ids
 anyone could work out who is behind a pseudonym.
+
+Version 3 added who sees what: each reading's `peer_visibility` and the record of changes to
+it (`access_changes`: the reading's slug, who, from what to what, what it did). A restore of
+an earlier version sees classmates' posts always, as those sites did.
 """
 
 import datetime
 import json
 from decimal import Decimal
 
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.text import slugify
 
@@ -46,10 +51,10 @@ from annotations.models import (
     Vote,
 )
 from annotations.rendering import FORMER_MEMBER, MENTION, fill_mentions
-from seminar.models import Membership, ReadingRevision, User
+from seminar.models import AccessChange, Membership, ReadingRevision, User
 
 FORMAT = "seminar-archive"
-VERSION = 2
+VERSION = 3
 
 SEMINAR_FIELDS = ("title", "slug", "term", "description", "anonymous_peers", "premoderation")
 SEMINAR_FIELDS += ("tas_moderate", "created", "updated")
@@ -62,12 +67,14 @@ POLICY_FIELDS = (
     "count_hidden",
 )
 READING_FIELDS = ("title", "slug", "byline", "date", "due", "status", "position")
+READING_FIELDS += ("peer_visibility",)
 READING_FIELDS += ("created", "updated")
 REVISION_FIELDS = ("number", "format", "source", "html", "text", "works_cited", "note", "created")
 # The post as stored, plus the retry key a restore keeps (duplicates stay refused).
 ANNOTATION_FIELDS = (*CONTENT_FIELDS, "client_id")
 FLAG_FIELDS = ("reason", "note", "created", "dismissed")
 EVENT_FIELDS = ("action", "reason", "from_status", "to_status", "created")
+ACCESS_FIELDS = ("actor_name", "setting", "before", "after", "effect", "created")
 
 
 def plain(value):
@@ -113,6 +120,7 @@ class Users:
             ),
             seminar.readings.values_list("created_by_id", flat=True),
             Flag.objects.filter(annotation__in=exported).values_list("user_id", flat=True),
+            _access_changes(scope).values_list("actor_id", flat=True),
         ]
         grades = Grade.objects.filter(reading__seminar=seminar)
         for field in ("student_id", "grader_id"):
@@ -210,6 +218,7 @@ def stream(scope, counts=None, *, exported=None, progress=None):
     yield from _section("votes", _votes(scope, users), counts)
     yield from _section("flags", _flags(scope, users), counts)
     yield from _section("moderation_events", _events(scope, users, scope.people), counts)
+    yield from _section("access_changes", _access(scope, users, readings), counts)
     yield from _section("scores", _scores(scope, users), counts)
     yield from _section("grades", _grades(scope, users, readings), counts)
     yield from _section("releases", _releases(scope, users, readings), counts, last=True)
@@ -303,6 +312,23 @@ def _events(scope, users, people):
         )
         username = row["moderator_username"] or row["moderator__username"] or ""
         record["moderator_username"] = users(moderator) if masked else username
+        yield record
+
+
+def _access_changes(scope):
+    """Changes to who sees what (seminar.models.AccessChange), with the moderation history:
+    not in a member's own export."""
+    if scope.owner is not None:
+        return AccessChange.objects.none()
+    ids = [reading.pk for reading in scope.readings]
+    changes = AccessChange.objects.filter(seminar=scope.seminar)
+    return changes.filter(Q(reading__in=ids) | Q(reading__isnull=True)).order_by("created", "id")
+
+
+def _access(scope, users, readings):
+    for row in _access_changes(scope).values("reading_id", "actor_id", *ACCESS_FIELDS):
+        record = {"reading": readings.get(row["reading_id"]), "actor": users(row["actor_id"])}
+        record.update({f: row[f] for f in ACCESS_FIELDS})
         yield record
 
 

@@ -57,7 +57,9 @@ from annotations.models import (
 )
 from annotations.rendering import render_markdown
 from seminar.models import (
+    AccessChange,
     Membership,
+    PeerVisibility,
     Reading,
     ReadingRevision,
     ReadingStatus,
@@ -190,6 +192,7 @@ class Restorer:
             "votes": self.restore_votes,
             "flags": self.restore_flags,
             "moderation_events": self.restore_moderation,
+            "access_changes": self.restore_access,
             "scores": self.restore_scores,
             "grades": self.restore_grades,
             "releases": self.restore_releases,
@@ -199,7 +202,7 @@ class Restorer:
             seen.add(name)
             handlers[name](value)
         for name in (*reader.VALUES, *reader.LISTS):
-            if name not in seen:
+            if name not in seen and name not in reader.LATER_LISTS:
                 raise RestoreError(f"data.json has no “{name}”. Nothing was saved.")
         self.finish()
         return self.seminar
@@ -274,6 +277,12 @@ class Restorer:
                 date=_day(record.get("date")),
                 due=_when(record.get("due")),
                 status=_choice(record["status"], ReadingStatus, "reading status"),
+                # Before version 3, classmates' posts were always shown.
+                peer_visibility=_choice(
+                    record.get("peer_visibility") or PeerVisibility.ALWAYS,
+                    PeerVisibility,
+                    "peer visibility",
+                ),
                 position=record["position"],
                 created_by=self.user(record.get("created_by")),
             )
@@ -451,6 +460,21 @@ class Restorer:
             )
             # Inserted once, exactly as recorded: the log is never updated (see docstring).
             event.save_base(raw=True, force_insert=True)
+
+    def restore_access(self, records):
+        for r in records:
+            actor = self.user(r.get("actor"))
+            AccessChange.objects.create(
+                seminar=self.seminar,
+                reading=self.reading(r["reading"]) if r.get("reading") else None,
+                actor=actor,
+                actor_name=r.get("actor_name") or (actor.name if actor else ""),
+                setting=r["setting"],
+                before=r.get("before") or "",
+                after=r.get("after") or "",
+                effect=r.get("effect") or "",
+                created=_when(r["created"]),
+            )
 
     def restore_scores(self, records):
         _bulk(

@@ -45,6 +45,7 @@ from django.db.models import Q, Value
 
 from annotations.listing.models import ListChange
 from annotations.models import Annotation, Flag, Vote
+from annotations.peers.permissions import held_back_count, sees_classmates
 from annotations.permissions import can_moderate, role_in, sees_names
 from annotations.presenting import Presenter, rows, visible_rows
 from annotations.rendering import CHIP
@@ -65,10 +66,13 @@ EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 MICROSECOND = timedelta(microseconds=1)
 
 
-def etag(user: User, reading: Reading) -> str:
+def etag(user: User, reading: Reading, *, held: bool = False) -> str:
     """A strong ETag of the list as `user` sees it: the reading's list version (which moves
-    with anything the list shows, the viewer's own role and name included) and the viewer."""
+    with anything the list shows, the viewer's own role and name included), the viewer, and
+    whether classmates' posts are held back from them (which a due date passing changes
+    without a change to the list: annotations/peers)."""
     facts = f"{FORMAT}:{reading.pk}:{reading.list_version}:{reading.current_revision_id}:{user.pk}"
+    facts += ":held" if held else ""
     return f'"{hashlib.sha256(facts.encode()).hexdigest()[:32]}"'
 
 
@@ -128,9 +132,15 @@ def audience_key(user: User, reading: Reading) -> str:
     return f"{role}:{int(can_moderate(user, seminar))}:{int(sees_names(user, seminar))}"
 
 
-def list_body(user: User, reading: Reading) -> bytes:
+def list_body(user: User, reading: Reading, *, held: bool | None = None) -> bytes:
     """The JSON body of GET /api/readings/{id}/annotations for `user`, who may see the
-    reading (fetched by access.access_reading_for_list)."""
+    reading (fetched by access.access_reading_for_list). `held`: whether classmates' posts
+    are held back from them (annotations/peers), if known; their list is their own (their
+    posts and the staff's), made the long way, never from the audience's document."""
+    if held is None:
+        held = not sees_classmates(user, reading)
+    if held:
+        return full_body(user, reading, held_back=held_back_count(user, reading))
     key = f"annotations:list:{FORMAT}:{reading.pk}:{audience_key(user, reading)}"
     document = cache.get(key)
     if document is None or document.version != reading.list_version:
@@ -148,15 +158,21 @@ def list_body(user: User, reading: Reading) -> bytes:
     return body(reading, *overlay(document, presenter, user))
 
 
-def full_body(user: User, reading: Reading) -> bytes:
+def full_body(user: User, reading: Reading, *, held_back: int | None = None) -> bytes:
     """The list the long way: every visible row, presented for `user`."""
     items = Presenter(user, reading).present_all(visible_rows(user, reading))
-    return body(reading, [dumps(item) for item in items], len(items))
+    return body(reading, [dumps(item) for item in items], len(items), held_back=held_back)
 
 
-def body(reading: Reading, runs: list[bytes], count: int) -> bytes:
+def body(reading: Reading, runs: list[bytes], count: int, *, held_back: int | None = None) -> bytes:
+    """`held_back`: how many classmates' posts are held back from the viewer (None: none
+    are, they see the class)."""
     revision = "null" if reading.current_revision_id is None else reading.current_revision_id
-    head = f'{{"reading":{reading.pk},"revision":{revision},"count":{count},"items":['
+    held_back = "null" if held_back is None else held_back
+    head = (
+        f'{{"reading":{reading.pk},"revision":{revision},"count":{count},'
+        f'"held_back":{held_back},"items":['
+    )
     return b"".join((head.encode(), b",".join(runs), b"]}"))
 
 

@@ -16,7 +16,7 @@ What adds a change (and why it is shown):
 | membership | any, for every reading of its seminar | roles, pseudonyms, rights | everything |
 | user | display name, username: their seminars' readings, their posts' | names | everything |
 | seminar | slug, anonymous peers, TAs moderate, pseudonym salt | links, names, rights | all |
-| reading | revision, slug, seminar, status | `revision`, `target.source` | everything |
+| reading | revision, slug, seminar, status, peer visibility, due | `revision`, who sees | all |
 
 A change "for everything" has no thread: a cached document older than it is made again
 whole (documents.py); one within threads lets it be brought up to date thread by thread.
@@ -87,7 +87,7 @@ POSTGRESQL_CHANGED = {
         "SELECT r.id FROM seminar_reading r WHERE r.seminar_id IN ({ids})",
     ),
     "seminar_reading": (
-        ("current_revision_id", "slug", "seminar_id", "status"),
+        ("current_revision_id", "slug", "seminar_id", "status", "peer_visibility", "due"),
         "SELECT id FROM seminar_reading WHERE id IN ({ids})",
     ),
 }
@@ -210,7 +210,7 @@ SQLITE_CHANGED = {
         "SELECT id FROM seminar_reading WHERE seminar_id = NEW.id",
     ),
     "seminar_reading": (
-        ("current_revision_id", "slug", "seminar_id", "status"),
+        ("current_revision_id", "slug", "seminar_id", "status", "peer_visibility", "due"),
         "SELECT NEW.id WHERE true",
     ),
 }

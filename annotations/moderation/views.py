@@ -12,6 +12,7 @@ from annotations.permissions import can_moderate
 from annotations.presenting import name_mentions
 from seminar.access import access_staff_seminar
 from seminar.errors import NotFound, NotPermitted, ServiceError
+from seminar.models import AccessChange
 
 BULK_ACTIONS = [
     (Action.APPROVE, "Approve"),
@@ -123,8 +124,12 @@ def audit(request, slug):
         .order_by("-created")[:500]
     )
     _flag_outcomes(flags)
+    # Changes to who sees what (annotations/peers) are on the same record.
+    settings = list(AccessChange.objects.filter(seminar=seminar).select_related("reading")[:500])
     timeline = sorted(
-        [("action", e.created, e) for e in events] + [("flag", f.created, f) for f in flags],
+        [("action", e.created, e) for e in events]
+        + [("flag", f.created, f) for f in flags]
+        + [("setting", c.created, c) for c in settings],
         key=lambda item: item[1],
         reverse=True,
     )

@@ -12,10 +12,11 @@ import datetime
 from django.db import transaction
 from django.utils import timezone
 
+from annotations.peers.services import reading_set_peer_visibility
 from annotations.revisions.services import Summary, reading_revise_and_reanchor
 from annotations.services import comment_create
 from seminar import textformats
-from seminar.models import Reading, ReadingRevision, ReadingStatus, Seminar, User
+from seminar.models import PeerVisibility, Reading, ReadingRevision, ReadingStatus, Seminar, User
 from seminar.services import ServiceError, reading_create, reading_update
 
 
@@ -47,6 +48,7 @@ def reading_import(
     date: datetime.date | None = None,
     due: datetime.datetime | None = None,
     status: str = ReadingStatus.DRAFT,
+    peer_visibility: str = PeerVisibility.ALWAYS,
 ) -> Reading:
     """Create the reading and its reader comments; what the form says wins over the file."""
     reading = reading_create(
@@ -57,6 +59,7 @@ def reading_import(
         date=date or parsed.date,
         due=due,
         status=status,
+        peer_visibility=peer_visibility,
         source=parsed.source,
         format=parsed.format,
         rendered=parsed.rendered,
@@ -91,10 +94,13 @@ def reading_save(
     source: str,
     format: str,
     note: str = "",
+    peer_visibility: str | None = None,
 ) -> tuple[ReadingRevision | None, Summary | None]:
     """Details and text together: a bad text leaves the details unsaved too.
 
     Returns (new revision, re-anchoring Summary), or (None, None) when the text is the same."""
+    if peer_visibility is not None:
+        reading_set_peer_visibility(reading=reading, actor=editor, value=peer_visibility, due=due)
     reading_update(reading=reading, title=title, byline=byline, date=date, due=due, status=status)
     return reading_revise_and_reanchor(
         reading=reading, editor=editor, source=source, format=format, note=note

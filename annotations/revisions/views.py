@@ -8,11 +8,13 @@ from django.shortcuts import get_object_or_404, redirect, render
 
 from annotations.forms import ReadingEditForm
 from annotations.models import Annotation
+from annotations.peers.services import peer_visibility_effect
 from annotations.revisions.diffs import diff_html
 from annotations.revisions.permissions import can_teach_reading
 from annotations.revisions.readings import reading_save
 from annotations.revisions.services import preview_revision, reading_restore
 from seminar.access import access_staff_reading
+from seminar.models import PeerVisibility
 from seminar.permissions import can_edit_reading
 from seminar.services import ServiceError, reading_text_changed
 
@@ -29,6 +31,17 @@ def _orphan_quotes(reading, summary):
     return list(Annotation.objects.filter(pk__in=ids).values_list("quote_exact", flat=True)[:20])
 
 
+def _unconfirmed_holding_back(request, reading, data):
+    """What a change that starts holding classmates' posts back on a reading with posts
+    would do, unless this request confirms that very change; else None."""
+    value = data["peer_visibility"]
+    if value in (None, reading.peer_visibility, PeerVisibility.ALWAYS):
+        return None
+    if request.POST.get("confirm_visibility") == value or not reading.annotations.exists():
+        return None
+    return peer_visibility_effect(reading=reading, value=value, due=data["due"])
+
+
 @login_required
 def reading_edit(request, slug, reading_slug):
     reading = access_staff_reading(request.user, slug, reading_slug, allowed=can_edit_reading)
@@ -39,6 +52,7 @@ def reading_edit(request, slug, reading_slug):
         "date": reading.date,
         "due": reading.due,
         "status": reading.status,
+        "peer_visibility": reading.peer_visibility,
         "source": revision.source if revision else "",
         "format": revision.format if revision else "text",
     }
@@ -51,7 +65,13 @@ def reading_edit(request, slug, reading_slug):
         )
         stamp = fingerprint(data["source"], data["format"], revision)
         has_passages = reading.annotations.filter(start__isnull=False).exists()
+        # A confirmed setting stays confirmed through the text's own preview.
+        context["confirmed_visibility"] = request.POST.get("confirm_visibility", "")
         try:
+            if effect := _unconfirmed_holding_back(request, reading, data):
+                # Holding classmates' posts back mid-discussion: first say what it will do.
+                context.update(visibility_effect=effect, confirm_visibility=data["peer_visibility"])
+                return render(request, "annotations/reading_edit.html", context)
             if changed and has_passages and request.POST.get("confirm") != stamp:
                 # First see what the edit will do to the annotations; then confirm.
                 summary = preview_revision(

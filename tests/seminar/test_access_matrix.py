@@ -32,6 +32,7 @@ BODIES = {
     "update_annotation": {"text": "Changed by someone else."},
     "create_reply": {"text": "A reply."},
     "revise_reading": {"body": "A new text."},
+    "change_reading": {"peer_visibility": "after_posting"},
     "reattach_annotation": {"target": {"selector": [{"type": "TextQuoteSelector", "exact": AID}]}},
     "flag_annotation": {"reason": "spam"},
     "moderate_annotation": {"action": "hide", "reason": "Because."},

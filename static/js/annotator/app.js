@@ -10,6 +10,7 @@ import { Composer } from "./composer.js";
 import { DraftNotice, Drafts, ReplyDrafts, editScope, passageScope } from "./drafts.js";
 import { KIND_LABELS, el, truncate } from "./dom.js";
 import { Filters } from "./filters.js";
+import { HeldBack } from "./heldback.js";
 import { Painter } from "./highlights.js";
 import { CaretMode } from "./keyboard.js";
 import { MarginLayout } from "./layout.js";
@@ -91,6 +92,7 @@ class Annotator {
       reload: (options) => this.load(options),
       isPassageThread: (id) => Boolean(this.findThread(id)),
     });
+    this.heldBack = new HeldBack(document.getElementById("held-back"), { reload: () => this.load() });
     this.moderation = new Moderation({
       api: this.api,
       announce: (message, options) => this.announce(message, options),
@@ -227,6 +229,7 @@ class Annotator {
       latest: data.revision ?? this.revision,
     });
     this.noteRevision(data.revision);
+    this.heldBack.update(data.held_back);
     const shown = this.paintPassages();
     if (first) {
       // The text and its highlights first; the margin (maybe thousands of threads) after.

@@ -78,6 +78,7 @@ export class LiveUpdates {
     this.cursor = cursor || this.cursor;
     this.items = data.items || [];
     this.revision = data.revision;
+    this.heldBack = data.held_back ?? null; // classmates' posts held back (heldback.js)
     this.pending = null;
     this.banner.hidden = true;
     this.banner.replaceChildren();
@@ -116,6 +117,7 @@ export class LiveUpdates {
       const { data } = await this.api.listing(this.readingId);
       items = data.items || [];
       this.revision = data.revision ?? this.revision;
+      this.heldBack = data.held_back ?? null;
     } else items = merged(base, answer.threads);
     if (generation !== this.generation) return; // a load drew something newer meanwhile
     this.cursor = answer.cursor;
@@ -144,7 +146,7 @@ export class LiveUpdates {
 
   draw(items) {
     const cursor = this.cursor;
-    const data = { items, revision: this.revision };
+    const data = { items, revision: this.revision, held_back: this.heldBack };
     this.show(data);
     this.sync(cursor, data);
   }

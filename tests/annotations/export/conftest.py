@@ -21,6 +21,7 @@ from annotations.export.snapshot import Options, Scope
 from annotations.grading import gradebook
 from annotations.models import Annotation, Score
 from annotations.moderation.services import annotation_moderate, flag_create
+from annotations.peers.services import reading_set_peer_visibility
 from annotations.revisions.services import reading_revise_and_reanchor
 from annotations.services import annotation_create, annotation_delete, reply_create, vote_add
 from seminar.models import Membership, Seminar
@@ -144,6 +145,8 @@ def build_discussion(seminar, instructor, ta, student, student2, *, reading, dra
         note="Wording",
     )
     assert summary.orphaned >= 1
+    # Think first on the draft: who sees what, and the record of the change.
+    reading_set_peer_visibility(reading=draft, actor=instructor, value="after_posting")
     reading.refresh_from_db()
     posts = dict(
         critique=critique,

@@ -38,7 +38,7 @@ def test_the_archive_holds_every_reading_in_every_format(discussion):
 def test_the_manifest_vouches_for_every_file(discussion):
     files = read_zip(build_zip(discussion.seminar, include_hidden=True))
     manifest = json.loads(files.pop("manifest.json"))
-    assert (manifest["format"], manifest["version"]) == ("seminar-archive", 2)
+    assert (manifest["format"], manifest["version"]) == ("seminar-archive", 3)
     assert manifest["seminar"]["slug"] == discussion.seminar.slug
     assert manifest["options"] == {
         "include_hidden": True,

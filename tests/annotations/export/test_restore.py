@@ -157,6 +157,11 @@ def test_export_restore_export_loses_nothing(named_discussion, options):
     assert {a["anchor_status"] for a in data["annotations"]} >= {"anchored", "orphaned"}
     assert len(data["revisions"]) == 4 and data["moderation_events"] and data["scores"]
     assert data["votes"] and data["grades"] and data["releases"] and data["flags"]
+    # Who sees what: the draft holds classmates' posts back, and the change is on record.
+    assert {r["peer_visibility"] for r in data["readings"]} == {"always", "after_posting"}
+    assert [(c["before"], c["after"]) for c in data["access_changes"]] == [
+        ("always", "after_posting")
+    ]
     assert sum(name.endswith("/revisions/1.txt") for name in before) == 2
     assert {"grades.csv", "README.txt", "manifest.json"} <= set(before)
     # Every file, not only data.json: the same names, the same contents.

@@ -1,0 +1,89 @@
+"""Setting a reading's peer visibility, with what the change does said and put on record."""
+
+from __future__ import annotations
+
+import datetime
+from typing import TYPE_CHECKING
+
+from django.db import transaction
+from django.db.models import Exists, OuterRef
+from django.utils import timezone
+
+from annotations.models import PASSAGE_KINDS, Annotation, Status, Visibility
+from seminar.models import AccessChange, Membership, PeerVisibility, Role
+from seminar.services import ServiceError, peer_visibility_problem
+
+if TYPE_CHECKING:
+    from seminar.models import Reading, User
+
+
+def students_held_back(
+    *, reading: Reading, value: str, due: datetime.datetime | None, now: datetime.datetime
+) -> int:
+    """How many of the seminar's students would not see classmates' posts under `value`
+    (the rule of peer/rules.py, for a setting not saved yet)."""
+    students = Membership.objects.filter(seminar=reading.seminar_id, role=Role.STUDENT)
+    if value == PeerVisibility.ALWAYS:
+        return 0
+    if value == PeerVisibility.AFTER_DUE:
+        return students.count() if due is None or due > now else 0
+    posted = Annotation.objects.filter(
+        reading=reading,
+        author=OuterRef("user"),
+        parent__isnull=True,
+        kind__in=PASSAGE_KINDS,
+        status=Status.PUBLISHED,
+    ).exclude(visibility=Visibility.PRIVATE)
+    return students.filter(~Exists(posted)).count()
+
+
+def peer_visibility_effect(
+    *, reading: Reading, value: str, due: datetime.datetime | None = None
+) -> str:
+    """What setting `value` would do, in a sentence for the instructor to confirm."""
+    due = reading.due if due is None else due
+    held = students_held_back(reading=reading, value=value, due=due, now=timezone.now())
+    if value == PeerVisibility.ALWAYS or not held:
+        return "Every student sees classmates' posts on this reading."
+    who = "1 student" if held == 1 else f"{held} students"
+    until = (
+        "until they annotate a passage themselves"
+        if value == PeerVisibility.AFTER_POSTING
+        else f"until {timezone.localtime(due):%-d %B, %H:%M}"
+    )
+    return (
+        f"{who} will see only their own posts and the staff's {until}. "
+        "Nothing anyone has written is hidden from its author."
+    )
+
+
+@transaction.atomic
+def reading_set_peer_visibility(
+    *,
+    reading: Reading,
+    actor: User,
+    value: str,
+    due: datetime.datetime | None = None,
+) -> AccessChange | None:
+    """Set when students see classmates' posts on `reading`; `due`: the due date it will
+    have (its own if None). The change and what it did are recorded; None if nothing
+    changed."""
+    due = reading.due if due is None else due
+    if problem := peer_visibility_problem(value, due):
+        raise ServiceError(problem)
+    before = reading.peer_visibility
+    if value == before:
+        return None
+    effect = peer_visibility_effect(reading=reading, value=value, due=due)
+    reading.peer_visibility = value
+    reading.save(update_fields=["peer_visibility", "updated"])
+    return AccessChange.objects.create(
+        seminar_id=reading.seminar_id,
+        reading=reading,
+        actor=actor,
+        actor_name=actor.name,
+        setting="peer_visibility",
+        before=before,
+        after=value,
+        effect=effect,
+    )
