@@ -134,6 +134,16 @@ export class Api {
     return this.request("PUT", `/annotations/${annotationId}/score`, payload);
   }
 
+  // A question's state, {state: open | answered | addressed, note} (its author, staff).
+  resolve(annotationId, payload) {
+    return this.request("POST", `/annotations/${annotationId}/resolution`, payload);
+  }
+
+  // Instructors and TAs: endorse a reply as its question's answer, or take that back.
+  endorse(annotationId, on) {
+    return this.request(on ? "POST" : "DELETE", `/annotations/${annotationId}/endorsement`);
+  }
+
   reattach(annotationId, selector) {
     return this.request("POST", `/annotations/${annotationId}/reattach`, { target: { selector } });
   }

@@ -1,9 +1,9 @@
 // The margin's filters: kind (toggle buttons that double as the legend of underline styles),
-// tag, author and "only mine". Options come from the threads on the page; names and tags go
+// tag, author, "only mine" and "open questions". Options come from the threads on the page; names and tags go
 // in as text. The controls are rebuilt only when the options change, so focus survives.
 
 import { KINDS, el } from "./dom.js";
-import { emptyFilters, isFiltering } from "./model.js";
+import { emptyFilters, isFiltering, isOpenQuestion } from "./model.js";
 
 export class Filters {
   constructor(container, { onChange }) {
@@ -26,6 +26,7 @@ export class Filters {
       [...tags.keys()].sort(),
       [...authors].sort(),
       passages.some((t) => t.mine),
+      passages.some((t) => isOpenQuestion(t.top.item)),
     ]);
     // Forget choices that no longer exist (an edited tag, a deleted thread).
     for (const kind of this.state.kinds) if (!kinds.has(kind)) this.state.kinds.delete(kind);
@@ -34,10 +35,10 @@ export class Filters {
     this.container.hidden = passages.length === 0;
     if (signature === this.signature) return;
     this.signature = signature;
-    this.render(kinds, tags, authors);
+    this.render(kinds, tags, authors, passages.some((t) => isOpenQuestion(t.top.item)));
   }
 
-  render(kinds, tags, authors) {
+  render(kinds, tags, authors, anyOpen) {
     const state = this.state;
     const kindGroup = el("div", { className: "filter-kinds", role: "group", "aria-label": "Show only these kinds" });
     for (const kind of KINDS) {
@@ -79,6 +80,18 @@ export class Filters {
       state.mine = mine.checked;
       this.changed();
     });
+    const open = el("input", { type: "checkbox", className: "form-check-input", id: "filter-open", checked: state.open });
+    open.disabled = !anyOpen && !state.open;
+    open.addEventListener("change", () => {
+      state.open = open.checked;
+      this.changed();
+    });
+    const openField = el(
+      "div",
+      { className: "form-check filter-open", title: "Questions not yet answered or addressed in class" },
+      open,
+      el("label", { className: "form-check-label", for: "filter-open", text: "Open questions" }),
+    );
     const mineField = el(
       "div",
       { className: "form-check filter-mine" },
@@ -97,7 +110,7 @@ export class Filters {
     this.container.replaceChildren(
       kindGroup,
       el("div", { className: "filter-row" }, tagSelect.field, authorSelect.field),
-      el("div", { className: "filter-row" }, mineField, this.clear),
+      el("div", { className: "filter-row" }, mineField, openField, this.clear),
     );
   }
 

@@ -101,13 +101,19 @@ export function matches(thread, filters) {
   if (filters.tag && !(item.tags || []).some((tag) => tag.toLowerCase() === filters.tag)) return false;
   if (filters.author && !thread.authors.has(filters.author)) return false;
   if (filters.mine && !thread.mine) return false;
+  if (filters.open && !isOpenQuestion(item)) return false;
   return true;
 }
 
+// A question nobody has marked answered or addressed in class (annotations/questions).
+export function isOpenQuestion(item) {
+  return item.kind === "question" && !item.deleted && item.resolution?.state === "open";
+}
+
 export function emptyFilters() {
-  return { kinds: new Set(), tag: "", author: "", mine: false };
+  return { kinds: new Set(), tag: "", author: "", mine: false, open: false };
 }
 
 export function isFiltering(filters) {
-  return Boolean(filters.kinds.size || filters.tag || filters.author || filters.mine);
+  return Boolean(filters.kinds.size || filters.tag || filters.author || filters.mine || filters.open);
 }

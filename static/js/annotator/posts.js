@@ -1,8 +1,9 @@
 // Acting on one post in a thread, the margin's or a page comment's: reply, the "helpful"
-// mark, and deleting your own. Writes go through the API; then the list is fetched again
+// mark, deleting your own, and closing questions (questions.js). Writes go through the API; then the list is fetched again
 // (app.js), except for the helpful mark, which changes one button in place.
 
 import { newClientId } from "./api.js";
+import { QuestionActions } from "./questions.js";
 import { replyForm } from "./threads.js";
 
 export class PostActions {
@@ -13,6 +14,7 @@ export class PostActions {
     this.announce = announce;
     this.reload = reload;
     this.isPassageThread = isPassageThread;
+    this.questions = new QuestionActions({ api, announce, reload });
   }
 
   // Click on a button[data-action]; true when it was one of ours.
@@ -21,7 +23,7 @@ export class PostActions {
     else if (action === "vote") this.vote(item, button);
     else if (action === "delete") this.remove(item, button);
     else if (action === "cancel-reply") this.cancelReply(button);
-    else return false;
+    else if (!this.questions.click(action, item, button)) return false;
     return true;
   }
 

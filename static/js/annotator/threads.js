@@ -14,6 +14,7 @@ import {
   timeElement,
   truncate,
 } from "./dom.js";
+import { questionBadges, questionButtons } from "./questions.js";
 
 const MAX_LEVEL = 3;
 const QUOTE_CHARS = 240;
@@ -54,6 +55,7 @@ function badges(item) {
   if (item.status === "pending") {
     out.push(el("span", { className: "post-status post-status-pending", text: "Awaiting approval" }));
   }
+  out.push(...questionBadges(item));
   // Open flags: the moderators' count (the API sends 0 to everyone else).
   if (item.flags > 0 && !item.deleted) {
     out.push(el("span", { className: "post-flags", text: plural(item.flags, "flag") }));
@@ -151,6 +153,7 @@ function actions(node) {
     // Moderators act on a post rather than report it to themselves.
     row.append(actionButton("flag", item, "Flag", who ? ` the post by ${who}` : " this post", { "aria-expanded": false }));
   }
+  row.append(...questionButtons(item, actionButton));
   if (item.can_moderate) {
     const button = actionButton("moderate", item, "Moderate", who ? ` the post by ${who}` : " this post", {
       "aria-expanded": false,
