@@ -109,6 +109,7 @@ class Users:
         ids = set(Membership.objects.filter(seminar=seminar).values_list("user_id", flat=True))
         sources = [
             scope.annotations().values_list("author_id", flat=True),
+            scope.annotations().values_list("resolved_by_id", flat=True),
             Vote.objects.filter(annotation__in=exported).values_list("user_id", flat=True),
             scope._related(ModerationEvent).values_list("moderator_id", flat=True),
             Score.objects.filter(annotation__in=exported).values_list("grader_id", flat=True),
@@ -274,6 +275,7 @@ def _annotations(scope, users, readings, tick):
             "parent": row["parent_id"],
             "thread": row["thread_id"],
             "author": users(row["author_id"]),
+            "resolved_by": users(row["resolved_by_id"]),
             "anchored_revision": row["anchored_revision__number"],
         }
         record.update({f: row[f] for f in ANNOTATION_FIELDS})

@@ -50,6 +50,7 @@ from annotations.models import (
     GradingPolicy,
     Kind,
     ModerationEvent,
+    Resolution,
     Score,
     Status,
     Visibility,
@@ -361,6 +362,17 @@ class Restorer:
             moderation_reason=record.get("moderation_reason") or "",
             created=_when(record["created"]),
             edited=_when(record.get("edited")),
+            # A question's state (archives before it: every question open).
+            resolution=_choice(
+                record.get("resolution", "open" if record["kind"] == Kind.QUESTION else None),
+                Resolution,
+                "resolution",
+                null=True,
+            ),
+            resolution_note=record.get("resolution_note") or "",
+            resolved_by=self.user(record.get("resolved_by")),
+            resolved_at=_when(record.get("resolved_at")),
+            endorsed=bool(record.get("endorsed")),
         )
 
     def restore_annotations(self, records):

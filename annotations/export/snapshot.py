@@ -60,6 +60,7 @@ ANNOTATION_FIELDS = (
     "author_id",
     "author__username",
     "author__display_name",
+    "resolved_by_id",
     *CONTENT_FIELDS,
     "client_id",
     "anchored_revision__number",
@@ -68,7 +69,7 @@ ANNOTATION_FIELDS = (
 SCORED_FIELDS = ("marks", "score__value", "score__comment")
 # What the list formats (CSV, JSON-LD) read: no HTML, no retry key.
 LIST_FIELDS = tuple(f for f in ANNOTATION_FIELDS if f not in ("html", "client_id"))
-TIMES = ("created", "updated", "edited")
+TIMES = ("created", "updated", "edited", "resolved_at")
 # What the whole-seminar archive reads, once, for every format of a reading.
 ARCHIVE_FIELDS = ANNOTATION_FIELDS
 
@@ -371,12 +372,14 @@ class Scope:
                 row["created"] = row.pop("created_text")
                 row["updated"] = row.pop("updated_text")
                 row["edited"] = row.pop("edited_text")
+                row["resolved_at"] = row.pop("resolved_at_text")
                 tags = row.pop("tags_text")
                 row["tags"] = loads(tags) if tags != "[]" else []
             if row["status"] == Status.DELETED and not evidence:
                 # A tombstone keeps its thread's shape, not its words (nor, for others, its
                 # author: a member's own export still says whose it was).
-                row.update(text="", html="", tags=[])
+                # Nor who closed it (its author, maybe) or how.
+                row.update(text="", html="", tags=[], resolved_by_id=None, resolution_note="")
                 if owner is None:
                     row.update(
                         author_id=None,

@@ -22,6 +22,7 @@ from annotations.grading import gradebook
 from annotations.models import Annotation, Score
 from annotations.moderation.services import annotation_moderate, flag_create
 from annotations.peers.services import reading_set_peer_visibility
+from annotations.questions.services import question_resolve, reply_endorse
 from annotations.revisions.services import reading_revise_and_reanchor
 from annotations.services import annotation_create, annotation_delete, reply_create, vote_add
 from seminar.models import Membership, Seminar
@@ -75,6 +76,10 @@ def build_discussion(seminar, instructor, ta, student, student2, *, reading, dra
     )
     question.kind = "question"
     question.save(update_fields=["kind"])
+    # Questions that close: a TA endorses an answer, then the instructor addresses it too.
+    answer = reply(question, student, "Whoever holds the ground.")
+    reply_endorse(reply=answer, user=ta)
+    question_resolve(question=question, user=instructor, state="addressed", note="Week 3")
     evidence = passage(reading, student2, "See the Guardian, 2013.", exact=PLEDGED, kind="evidence")
     connection = passage(
         reading,

@@ -162,6 +162,11 @@ def test_export_restore_export_loses_nothing(named_discussion, options):
     assert [(c["before"], c["after"]) for c in data["access_changes"]] == [
         ("always", "after_posting")
     ]
+    # Questions that close: the state with its note and who set it, the endorsed answer.
+    closed = [a for a in data["annotations"] if a["resolution"] == "addressed"]
+    assert [(a["resolution_note"], bool(a["resolved_by"])) for a in closed] == [("Week 3", True)]
+    assert closed[0]["resolved_at"] and sum(a["endorsed"] for a in data["annotations"]) == 1
+    assert {a["resolution"] for a in data["annotations"] if a["kind"] != "question"} == {None}
     assert sum(name.endswith("/revisions/1.txt") for name in before) == 2
     assert {"grades.csv", "README.txt", "manifest.json"} <= set(before)
     # Every file, not only data.json: the same names, the same contents.
@@ -210,6 +215,20 @@ def test_a_version_1_archive_still_restores(discussion):
     assert (event.moderator_name, event.moderator_username) == ("Jonas Weber", "weber")
     students = Membership.objects.filter(seminar=seminar, role="student")
     assert students.count() == 2 and not students.filter(pseudonym="").exists()
+
+
+def test_an_archive_from_before_questions_closed_restores_them_open(discussion):
+    files = read_zip(build_zip(discussion.seminar, **EVERYTHING))
+    data = json.loads(files["data.json"])
+    for record in data["annotations"]:
+        for key in ("resolution", "resolution_note", "resolved_by", "resolved_at", "endorsed"):
+            del record[key]
+    archive = reseal(files, json.loads(files["manifest.json"]), json.dumps(data).encode())
+    seminar = seminar_restore(file=io.BytesIO(archive))
+    posts = Annotation.objects.filter(reading__seminar=seminar)
+    assert set(posts.filter(kind="question").values_list("resolution", flat=True)) == {"open"}
+    assert set(posts.exclude(kind="question").values_list("resolution", flat=True)) == {None}
+    assert not posts.filter(endorsed=True).exists()
 
 
 def test_restored_rows_keep_their_shape(discussion):
