@@ -60,6 +60,13 @@ def test_questions_close_and_the_filter_shows_the_open_ones(
     card.get_by_role("button", name="Reopen the question").click()
     expect(weber.locator("#annotator-status")).to_contain_text("Question reopened.")
     assert Annotation.objects.get(pk=still.pk).resolution == "open"
+    # The staff's page lists it, oldest first, with its quote and replies.
+    weber.goto(f"/s/{blog_reading.seminar.slug}/questions/")
+    item = weber.locator(f"#question-{still.pk}")
+    expect(item).to_contain_text(STILL_OPEN)
+    expect(item).to_contain_text("Sam Park")
+    expect(weber.locator(".open-question")).to_have_count(1)
+    screenshot(weber, "questions-open-page-laptop")
 
     # The filter: only the open question is left in the margin.
     lena.reload()
