@@ -37,6 +37,7 @@ BODIES = {
     "flag_annotation": {"reason": "spam"},
     "moderate_annotation": {"action": "hide", "reason": "Because."},
     "set_score": {"score": 1, "comment": ""},
+    "resolve_question": {"state": "answered", "note": ""},
     "start_export": {},
 }
 UNSAFE = {"post", "put", "patch", "delete"}
