@@ -2,7 +2,9 @@ from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 
 from seminar.models import (
+    AccessChange,
     ApiToken,
+    Group,
     Membership,
     Reading,
     ReadingRevision,
@@ -94,3 +96,27 @@ class ThrottleWindowAdmin(admin.ModelAdmin):
 
     def has_change_permission(self, request, obj=None):
         return False
+
+
+@admin.register(AccessChange)
+class AccessChangeAdmin(admin.ModelAdmin):
+    """Changes to who sees what, read-only: the record is append-only."""
+
+    list_display = ("created", "seminar", "reading", "actor_name", "setting", "before", "after")
+    list_filter = ("setting",)
+    readonly_fields = [f.name for f in AccessChange._meta.fields]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(Group)
+class GroupAdmin(admin.ModelAdmin):
+    list_display = ("name", "seminar", "created")
+    search_fields = ("name",)

@@ -104,6 +104,25 @@ class Seminar(models.Model):
         return reverse("join_invite", kwargs={"token": self.invite_token})
 
 
+class Group(models.Model):
+    """A small group (a section) of a seminar: on a reading discussed in groups
+    (`Reading.discussion`), a student sees and hears of their own group's posts only.
+    A student is in at most one group of a seminar (`Membership.group`)."""
+
+    seminar = models.ForeignKey(Seminar, on_delete=models.CASCADE, related_name="groups")
+    name = models.CharField(max_length=80)
+    created = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["seminar", "name", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["seminar", "name"], name="group_name_per_seminar")
+        ]
+
+    def __str__(self):
+        return self.name
+
+
 class MembershipQuerySet(models.QuerySet):
     def by_role(self):
         """Instructors first, then TAs, then students; by username within each."""
@@ -123,6 +142,10 @@ class Membership(models.Model):
     # Stored when the student joins, so that nobody's pseudonym changes when a classmate with
     # the same one leaves (seminar.pseudonyms). Blank for staff who were never students.
     pseudonym = models.CharField(max_length=40, blank=True, editable=False)
+    # Deleting a group leaves its members in none; their posts stay as they are.
+    group = models.ForeignKey(
+        Group, null=True, blank=True, on_delete=models.SET_NULL, related_name="memberships"
+    )
 
     objects = MembershipQuerySet.as_manager()
 
@@ -159,6 +182,13 @@ class PeerVisibility(models.TextChoices):
     AFTER_DUE = "after_due", "After the due date"
 
 
+class Discussion(models.TextChoices):
+    """Who a reading's discussion is among, for students (annotations/peers/rules.py)."""
+
+    CLASS = "class", "The whole class"
+    GROUPS = "groups", "Each group by itself"
+
+
 class ReadingQuerySet(models.QuerySet):
     def visible_to(self, user):
         """Published readings of the user's seminars, plus drafts where they teach."""
@@ -189,6 +219,14 @@ class Reading(models.Model):
         verbose_name="Students see classmates' posts",
         help_text="Instructors and TAs always see every post. Held back, a student sees "
         "their own posts and the staff's until then.",
+    )
+    discussion = models.CharField(
+        max_length=20,
+        choices=Discussion.choices,
+        default=Discussion.CLASS,
+        verbose_name="Discussion among",
+        help_text="In groups, a student sees and hears of their own group's posts only "
+        "(and the staff's); instructors and TAs see every group.",
     )
     current_revision = models.ForeignKey(
         "ReadingRevision", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
