@@ -83,3 +83,17 @@ def can_moderate(user, seminar):
     """Instructors always; TAs where the seminar lets them (a seminar setting)."""
     role = role_in(user, seminar)
     return role == Role.INSTRUCTOR or (role == Role.TA and seminar.tas_moderate)
+
+
+def can_view_groups(user, seminar):
+    """Instructors and TAs see every group and its members; a student, only their own."""
+    return role_in(user, seminar) in STAFF_ROLES
+
+
+def can_manage_groups(user, seminar):
+    return role_in(user, seminar) == Role.INSTRUCTOR
+
+
+def sees_names(user, seminar):
+    """Instructors and TAs always see students' names, even in an anonymous seminar."""
+    return not seminar.anonymous_peers or role_in(user, seminar) in STAFF_ROLES
