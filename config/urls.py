@@ -21,6 +21,7 @@ from annotations.revisions import views as revisions
 from annotations.search import views as search
 from annotations.search.api import router as search_api
 from seminar.api import api
+from seminar.groupsapi import router as groups_api
 from seminar.views import accounts, seminars
 
 api.add_router("", annotations_api)
@@ -30,6 +31,7 @@ api.add_router("", exports_api)
 api.add_router("", search_api)
 api.add_router("", live_api)
 api.add_router("", questions_api)
+api.add_router("", groups_api)
 
 
 def form_page(view, heading, button):

@@ -21,6 +21,7 @@ from django.urls import URLResolver, get_resolver
 from annotations.models import ExportJob
 from annotations.services import annotation_create
 from seminar.api import api as ninja_api
+from seminar.models import Group
 from seminar.tokens import token_create, token_revoke
 from tests.apicalls import api
 from tests.texts import AID, CITATION
@@ -39,6 +40,10 @@ BODIES = {
     "set_score": {"score": 1, "comment": ""},
     "resolve_question": {"state": "answered", "note": ""},
     "start_export": {},
+    "create_group": {"name": "Group B"},
+    "rename_group": {"name": "Group C"},
+    "set_group_members": {"members": ["lena"]},
+    "split_groups": {"size": 2, "replace": True},
 }
 UNSAFE = {"post", "put", "patch", "delete"}
 
@@ -81,6 +86,7 @@ def world(seminar, instructor, ta, student, student2, outsider, blog_reading, dr
         "annotation_id": post.pk,
         "membership": membership.pk,
         "note": note.pk,
+        "group_id": Group.objects.create(seminar=seminar, name="Group A").pk,
     }
 
 
