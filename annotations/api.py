@@ -4,6 +4,7 @@ and revising a reading's text (which re-anchors its annotations)."""
 from typing import Literal
 
 from django.core.exceptions import PermissionDenied
+from django.db import transaction
 from django.http import Http404
 from ninja import Field, Router, Schema, Status
 
@@ -14,8 +15,8 @@ from annotations.listing.responses import revalidated_json
 from annotations.live.cursors import cursor_of
 from annotations.mentions import mention_candidates
 from annotations.models import AnchorStatus
-from annotations.peers.permissions import sees_classmates
-from annotations.peers.services import reading_set_peer_visibility
+from annotations.peers.permissions import sees_classmates, sees_the_class_list
+from annotations.peers.services import reading_set_discussion, reading_set_peer_visibility
 from annotations.permissions import can_comment
 from annotations.revisions.services import reading_revise_and_reanchor
 from annotations.schemas import AnnotationOut, access_annotation_api, present_new, present_one
@@ -127,13 +128,14 @@ def list_annotations(request, reading_id: int):
     (permissions.py). A strong ETag: sent back in `If-None-Match`, 304 while nothing the list
     shows the caller has changed."""
     reading = access_reading_for_list(request.user, reading_id)
-    held = not sees_classmates(request.user, reading)
+    own = not sees_the_class_list(request.user, reading)
+    held = own and not sees_classmates(request.user, reading)
     # The schema documents this response; validating 2,000 items against it would double
     # the time of the page's busiest request, and the presenter builds exactly that shape.
     response = revalidated_json(
         request,
         listing.etag(request.user, reading, held=held),
-        lambda: listing.list_body(request.user, reading, held=held),
+        lambda: listing.list_body(request.user, reading, own=own),
     )
     # Where the page's live updates start from (annotations/live): the version read
     # before the rows, so nothing after it is missed.
@@ -253,10 +255,14 @@ def revise_reading(request, reading_id: int, payload: ReadingBodyIn):
 
 
 class ReadingSettingsIn(Schema):
-    peer_visibility: Literal["always", "after_posting", "after_due"] = Field(
-        ...,
+    peer_visibility: Literal["always", "after_posting", "after_due"] | None = Field(
+        None,
         description="When students see classmates' posts: always; once they have published "
         "a passage annotation there; or once the due date has passed (the reading needs one).",
+    )
+    discussion: Literal["class", "groups"] | None = Field(
+        None,
+        description="Among whom students discuss it: the whole class, or each group by itself.",
     )
 
 
@@ -271,10 +277,21 @@ def change_reading(request, reading_id: int, payload: ReadingSettingsIn):
     reading = access_reading_api(request.user, reading_id)
     if not can_edit_reading(request.user, reading):
         raise PermissionDenied("Only instructors of the seminar can change a reading's settings.")
-    change = reading_set_peer_visibility(
-        reading=reading, actor=request.user, value=payload.peer_visibility
-    )
-    effect = change.effect if change else "Nothing changed."
+    changes = []
+    with transaction.atomic():
+        if payload.peer_visibility is not None:
+            changes.append(
+                reading_set_peer_visibility(
+                    reading=reading, actor=request.user, value=payload.peer_visibility
+                )
+            )
+        if payload.discussion is not None:
+            changes.append(
+                reading_set_discussion(
+                    reading=reading, actor=request.user, value=payload.discussion
+                )
+            )
+    effect = " ".join(change.effect for change in changes if change) or "Nothing changed."
     return {**reading_out(reading, text=True), "effect": effect}
 
 

@@ -4,7 +4,7 @@ from django import forms
 
 from annotations.rendering import MAX_TEXT_CHARS
 from seminar import textformats
-from seminar.models import PeerVisibility, ReadingStatus, TextFormat
+from seminar.models import Discussion, PeerVisibility, ReadingStatus, TextFormat
 from seminar.services import peer_visibility_problem
 
 
@@ -38,6 +38,17 @@ class ReadingMetaForm(forms.Form):
         label="Students see classmates' posts",
         help_text="Think first: held back, a student sees their own posts and the staff's "
         "until then. Instructors and TAs always see every post.",
+    )
+
+    discussion = forms.TypedChoiceField(
+        choices=Discussion.choices,
+        required=False,
+        empty_value=None,
+        initial=Discussion.CLASS,
+        widget=forms.RadioSelect,
+        label="Discussion among",
+        help_text="In groups, a student sees and hears of their own group's posts only; "
+        "instructors and TAs see every group.",
     )
 
     def clean(self):

@@ -91,11 +91,14 @@ class AnnotationQuerySet(models.QuerySet):
             Q(reading__in=teaching)
             | Q(thread__in=Annotation.objects.filter(author=user).values("pk"))
         )
-        # Where classmates' posts are held back for `user` (annotations/peers): not those.
-        from annotations.peers.rules import readings_held_back, shown_while_held
+        # Where classmates' posts are held back for `user`, and where the reading is discussed
+        # in groups, not all of them (annotations/peers).
+        from annotations.peers import rules
 
-        peers = _to_peers(Q(visibility=Visibility.SEMINAR) | instructors_thread) & (
-            ~Q(reading__in=readings_held_back(user)) | shown_while_held(user)
+        peers = (
+            _to_peers(Q(visibility=Visibility.SEMINAR) | instructors_thread)
+            & (~Q(reading__in=rules.readings_held_back(user)) | rules.shown_while_held(user))
+            & (~Q(reading__in=rules.readings_in_groups(user)) | rules.shown_in_groups(user))
         )
         # Staff see hidden and waiting posts too (marked as such), never private notes.
         staff = Q(reading__in=teaching) & _audience(teaching=True)

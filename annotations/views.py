@@ -27,7 +27,7 @@ from annotations.revisions.readings import parse_pasted, parse_upload, reading_i
 from annotations.services import comment_create
 from seminar import pagecache
 from seminar.access import access_reading, access_staff_reading, access_staff_seminar
-from seminar.models import PeerVisibility
+from seminar.models import Discussion, PeerVisibility
 from seminar.permissions import can_add_reading, can_edit_reading, can_teach, role_in
 from seminar.services import ServiceError, reading_move
 
@@ -187,6 +187,7 @@ def reading_create(request, slug):
                 due=data["due"],
                 status=data["status"],
                 peer_visibility=data["peer_visibility"] or PeerVisibility.ALWAYS,
+                discussion=data["discussion"] or Discussion.CLASS,
             )
         except ServiceError as exc:
             form.add_error("file" if data["file"] else "text", str(exc))

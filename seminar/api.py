@@ -173,6 +173,7 @@ class ReadingSummary(Schema):
     peer_visibility: str = Field(
         ..., description="When students see classmates' posts: always, after_posting, after_due."
     )
+    discussion: str = Field(..., description="Among whom: class, or groups (each by itself).")
 
 
 class ReadingOut(ReadingSummary):
@@ -203,6 +204,7 @@ def reading_out(reading, *, text=False):
         "revision": reading.current_revision_id,
         "url": reading.get_absolute_url(),
         "peer_visibility": reading.peer_visibility,
+        "discussion": reading.discussion,
     }
     if text:
         data.update(

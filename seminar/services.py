@@ -15,6 +15,7 @@ from django.utils.text import slugify
 from seminar import textformats
 from seminar.errors import ServiceError
 from seminar.models import (
+    Discussion,
     Membership,
     PeerVisibility,
     Reading,
@@ -224,6 +225,7 @@ def reading_create(
     due: datetime.datetime | None = None,
     status: str = ReadingStatus.DRAFT,
     peer_visibility: str = PeerVisibility.ALWAYS,
+    discussion: str = Discussion.CLASS,
 ) -> Reading:
     """A reading with its first revision, from text already parsed by textformats."""
     title = (title or "").strip()
@@ -231,6 +233,8 @@ def reading_create(
         raise ServiceError("Give the reading a title.")
     if problem := peer_visibility_problem(peer_visibility, due):
         raise ServiceError(problem)
+    if discussion not in Discussion.values:
+        raise ServiceError(f"discussion must be one of: {', '.join(Discussion.values)}.")
     taken = set(Reading.objects.filter(seminar=seminar).values_list("slug", flat=True))
     reading = Reading.objects.create(
         seminar=seminar,
@@ -241,6 +245,7 @@ def reading_create(
         due=due,
         status=status,
         peer_visibility=peer_visibility,
+        discussion=discussion,
         position=_next_position(seminar),
         created_by=creator,
     )

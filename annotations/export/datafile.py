@@ -4,7 +4,7 @@ One JSON object, laid out a record per line so that it diffs and greps well:
 
     {"format": "seminar-archive", "version": 2, "exported": …, "options": {…},
     "seminar": {…}, "grading_policy": {…} | null,
-    "users": [ … ], "readings": [ … ], "revisions": [ … ], "annotations": [ … ],
+    "users": [ … ], "groups": [ … ], "readings": [ … ], "revisions": [ … ], "annotations": [ … ],
     "votes": [ … ], "flags": [ … ], "moderation_events": [ … ], "access_changes": [ … ],
     "scores": [ … ], "grades": [ … ], "releases": [ … ]}
 
@@ -26,9 +26,10 @@ version 1. The seminar's pseudonym secret stays out: it is only ever combined wi
 which a restore renumbers, so it could restore no name, and with it and the old site's ids
 anyone could work out who is behind a pseudonym.
 
-Version 3 added who sees what: each reading's `peer_visibility` and the record of changes to
-it (`access_changes`: the reading's slug, who, from what to what, what it did). A restore of
-an earlier version sees classmates' posts always, as those sites did.
+Version 3 added who sees what: each reading's `peer_visibility` and `discussion`, the
+seminar's `groups` (each with its members' keys) and the record of changes to them
+(`access_changes`: the reading's slug, who, from what to what, what it did). A restore of an
+earlier version shows classmates' posts always and to the whole class, as those sites did.
 """
 
 import datetime
@@ -51,7 +52,7 @@ from annotations.models import (
     Vote,
 )
 from annotations.rendering import FORMER_MEMBER, MENTION, fill_mentions
-from seminar.models import AccessChange, Membership, ReadingRevision, User
+from seminar.models import AccessChange, Group, Membership, ReadingRevision, User
 
 FORMAT = "seminar-archive"
 VERSION = 3
@@ -67,7 +68,7 @@ POLICY_FIELDS = (
     "count_hidden",
 )
 READING_FIELDS = ("title", "slug", "byline", "date", "due", "status", "position")
-READING_FIELDS += ("peer_visibility",)
+READING_FIELDS += ("peer_visibility", "discussion")
 READING_FIELDS += ("created", "updated")
 REVISION_FIELDS = ("number", "format", "source", "html", "text", "works_cited", "note", "created")
 # The post as stored, plus the retry key a restore keeps (duplicates stay refused).
@@ -213,6 +214,7 @@ def stream(scope, counts=None, *, exported=None, progress=None):
     policy = GradingPolicy.objects.filter(seminar=seminar).values(*POLICY_FIELDS).first()
     yield f'"grading_policy": {json.dumps(policy, ensure_ascii=False)},\n'
     yield from _section("users", user_records, counts)
+    yield from _section("groups", _groups(scope, users), counts)
     yield from _section("readings", _readings(scope, users), counts)
     yield from _section("revisions", _revisions(scope, users, readings), counts)
     yield from _section("annotations", _annotations(scope, users, readings, tick), counts)
@@ -315,6 +317,18 @@ def _events(scope, users, people):
         username = row["moderator_username"] or row["moderator__username"] or ""
         record["moderator_username"] = users(moderator) if masked else username
         yield record
+
+
+def _groups(scope, users):
+    """The seminar's groups, each with its members (not in a member's own export)."""
+    if scope.owner is not None:
+        return
+    members = {}
+    rows = Membership.objects.filter(seminar=scope.seminar, group__isnull=False)
+    for group_id, user_id in rows.order_by("user_id").values_list("group_id", "user_id"):
+        members.setdefault(group_id, []).append(users(user_id))
+    for group in Group.objects.filter(seminar=scope.seminar).order_by("name", "id"):
+        yield {"name": group.name, "created": group.created, "members": members.get(group.pk, [])}
 
 
 def _access_changes(scope):

@@ -21,6 +21,7 @@ SUPPORTED_VERSIONS = (1, 2, datafile.VERSION)
 VALUES = ("seminar", "grading_policy")
 LISTS = (
     "users",
+    "groups",
     "readings",
     "revisions",
     "annotations",
@@ -33,7 +34,7 @@ LISTS = (
     "releases",
 )
 # Sections an earlier version did not write: read when there, not asked for.
-LATER_LISTS = ("access_changes",)
+LATER_LISTS = ("groups", "access_changes")
 HEADER = ("format", "version", "exported", "options")
 
 

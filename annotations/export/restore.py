@@ -59,6 +59,8 @@ from annotations.models import (
 from annotations.rendering import render_markdown
 from seminar.models import (
     AccessChange,
+    Discussion,
+    Group,
     Membership,
     PeerVisibility,
     Reading,
@@ -187,6 +189,7 @@ class Restorer:
             "seminar": lambda value: setattr(self, "seminar_record", value),
             "grading_policy": lambda value: setattr(self, "policy", value),
             "users": self.restore_users,
+            "groups": self.restore_groups,
             "readings": self.restore_readings,
             "revisions": self.restore_revisions,
             "annotations": self.restore_annotations,
@@ -278,6 +281,9 @@ class Restorer:
                 date=_day(record.get("date")),
                 due=_when(record.get("due")),
                 status=_choice(record["status"], ReadingStatus, "reading status"),
+                discussion=_choice(
+                    record.get("discussion") or Discussion.CLASS, Discussion, "discussion"
+                ),
                 # Before version 3, classmates' posts were always shown.
                 peer_visibility=_choice(
                     record.get("peer_visibility") or PeerVisibility.ALWAYS,
@@ -472,6 +478,14 @@ class Restorer:
             )
             # Inserted once, exactly as recorded: the log is never updated (see docstring).
             event.save_base(raw=True, force_insert=True)
+
+    def restore_groups(self, records):
+        for r in records:
+            group = Group.objects.create(
+                seminar=self.seminar, name=r["name"], created=_when(r["created"])
+            )
+            users = [self.user(key, null=False) for key in r.get("members") or []]
+            Membership.objects.filter(seminar=self.seminar, user__in=users).update(group=group)
 
     def restore_access(self, records):
         for r in records:

@@ -28,7 +28,16 @@ if TYPE_CHECKING:
     from seminar.models import User
 
 # What the list asks of a reading and its seminar: the rules, the presenter, the links.
-READING = ("id", "slug", "status", "seminar_id", "current_revision_id", "peer_visibility", "due")
+READING = (
+    "id",
+    "slug",
+    "status",
+    "seminar_id",
+    "current_revision_id",
+    "peer_visibility",
+    "due",
+    "discussion",
+)
 SEMINAR = ("id", "slug", "anonymous_peers", "tas_moderate", "pseudonym_salt")
 # What a write may ask of them: everything.
 READING_WHOLE = whole(Reading)

@@ -45,7 +45,7 @@ from django.db.models import Q, Value
 
 from annotations.listing.models import ListChange
 from annotations.models import Annotation, Flag, Vote
-from annotations.peers.permissions import held_back_count, sees_classmates
+from annotations.peers.permissions import held_back_count, sees_classmates, sees_the_class_list
 from annotations.permissions import can_moderate, role_in, sees_names
 from annotations.presenting import Presenter, rows, visible_rows
 from annotations.rendering import CHIP
@@ -132,15 +132,17 @@ def audience_key(user: User, reading: Reading) -> str:
     return f"{role}:{int(can_moderate(user, seminar))}:{int(sees_names(user, seminar))}"
 
 
-def list_body(user: User, reading: Reading, *, held: bool | None = None) -> bytes:
+def list_body(user: User, reading: Reading, *, own: bool | None = None) -> bytes:
     """The JSON body of GET /api/readings/{id}/annotations for `user`, who may see the
-    reading (fetched by access.access_reading_for_list). `held`: whether classmates' posts
-    are held back from them (annotations/peers), if known; their list is their own (their
-    posts and the staff's), made the long way, never from the audience's document."""
-    if held is None:
-        held = not sees_classmates(user, reading)
-    if held:
-        return full_body(user, reading, held_back=held_back_count(user, reading))
+    reading (fetched by access.access_reading_for_list). `own`: whether their list is not
+    their audience's (classmates' posts held back from them, or a reading discussed in
+    groups: annotations/peers), if known; such a list is made the long way, never from the
+    audience's document."""
+    if own is None:
+        own = not sees_the_class_list(user, reading)
+    if own:
+        held = None if sees_classmates(user, reading) else held_back_count(user, reading)
+        return full_body(user, reading, held_back=held)
     key = f"annotations:list:{FORMAT}:{reading.pk}:{audience_key(user, reading)}"
     document = cache.get(key)
     if document is None or document.version != reading.list_version:

@@ -87,7 +87,15 @@ POSTGRESQL_CHANGED = {
         "SELECT r.id FROM seminar_reading r WHERE r.seminar_id IN ({ids})",
     ),
     "seminar_reading": (
-        ("current_revision_id", "slug", "seminar_id", "status", "peer_visibility", "due"),
+        (
+            "current_revision_id",
+            "slug",
+            "seminar_id",
+            "status",
+            "peer_visibility",
+            "due",
+            "discussion",
+        ),
         "SELECT id FROM seminar_reading WHERE id IN ({ids})",
     ),
 }
@@ -210,7 +218,15 @@ SQLITE_CHANGED = {
         "SELECT id FROM seminar_reading WHERE seminar_id = NEW.id",
     ),
     "seminar_reading": (
-        ("current_revision_id", "slug", "seminar_id", "status", "peer_visibility", "due"),
+        (
+            "current_revision_id",
+            "slug",
+            "seminar_id",
+            "status",
+            "peer_visibility",
+            "due",
+            "discussion",
+        ),
         "SELECT NEW.id WHERE true",
     ),
 }

@@ -40,7 +40,7 @@ from annotations.notifications.deliveries import email_later
 from annotations.notifications.preferences import following_threads
 from annotations.permissions import can_moderate, can_view_annotation
 from annotations.presenting import Presenter
-from seminar.models import STAFF_ROLES, Membership, PeerVisibility, Reading, Role, User
+from seminar.models import STAFF_ROLES, Discussion, Membership, PeerVisibility, Reading, Role, User
 from seminar.permissions import remember_roles
 from seminar.pseudonyms import people
 
@@ -79,8 +79,10 @@ def notify_reply(*, reply: Annotation) -> Notification | None:
         return None
     # A classmate's reply held back from them (annotations/peers) is not theirs to hear of;
     # where nothing is held back the reply is theirs to see (no query).
-    held = reply.reading.peer_visibility != PeerVisibility.ALWAYS
-    if held and not can_view_annotation(parent.author, reply):
+    reading = reply.reading
+    narrowed = reading.peer_visibility != PeerVisibility.ALWAYS
+    narrowed = narrowed or reading.discussion == Discussion.GROUPS
+    if narrowed and not can_view_annotation(parent.author, reply):
         return None
     return notify(
         user=parent.author, kind=NotificationKind.REPLY, annotation=reply, actor=reply.author

@@ -4,9 +4,11 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from django.db.models import Q
+
 from annotations.models import Annotation, Status, Visibility
-from annotations.peers.rules import readings_held_back
-from seminar.models import STAFF_ROLES, Membership, PeerVisibility
+from annotations.peers.rules import readings_held_back, readings_in_groups, shown_in_groups
+from seminar.models import STAFF_ROLES, Discussion, Membership, PeerVisibility
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import AnonymousUser
@@ -22,6 +24,17 @@ def sees_classmates(user: User | AnonymousUser, reading: Reading) -> bool:
     return not readings_held_back(user).filter(pk=reading.pk).exists()
 
 
+def sees_the_class_list(user: User | AnonymousUser, reading: Reading) -> bool:
+    """Whether `user` sees the list every member of their audience sees: not when
+    classmates' posts are held back from them, nor as a student of a reading discussed in
+    groups (their group's list is theirs). No query for a reading of neither kind."""
+    if not sees_classmates(user, reading):
+        return False
+    if reading.discussion != Discussion.GROUPS or not user.is_authenticated:
+        return True
+    return not readings_in_groups(user).filter(pk=reading.pk).exists()
+
+
 def held_back_count(user: User, reading: Reading) -> int:
     """How many classmates' posts on `reading` `user`, held back from them, will see once
     they may: a number, never which posts. Ask `sees_classmates` first."""
@@ -35,6 +48,7 @@ def held_back_count(user: User, reading: Reading) -> int:
         )
         .exclude(author=user)
         .exclude(author__in=staff.values("user"))
+        .filter(shown_in_groups(user) if reading.discussion == Discussion.GROUPS else Q())
         .count()
     )
 

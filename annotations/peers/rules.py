@@ -1,5 +1,6 @@
-"""The rule of peer visibility as QuerySet clauses (annotations/peers): the readings on which
-a student does not see classmates' posts yet, and what of others' posts they see there.
+"""The rules of peer visibility as QuerySet clauses (annotations/peers): the readings on which
+a student does not see classmates' posts yet, and what of others' posts they see there; the
+readings discussed in groups, and what of others' posts a student sees there.
 `Annotation.objects.visible_to` applies them; everything else asks it or `permissions`."""
 
 from django.db.models import Exists, OuterRef, Q
@@ -7,7 +8,7 @@ from django.utils import timezone
 
 from annotations import models
 from annotations.choices import PASSAGE_KINDS, Status, Visibility
-from seminar.models import STAFF_ROLES, Membership, PeerVisibility, Reading, Role
+from seminar.models import STAFF_ROLES, Discussion, Membership, PeerVisibility, Reading, Role
 
 
 def readings_held_back(user, *, now=None):
@@ -62,3 +63,31 @@ def shown_while_held(user):
         & (Q(thread__isnull=True) | Q(thread_id__in=not_classmates))
         & (Q(parent__isnull=True) | Q(parent_id__in=not_classmates))
     )
+
+
+def readings_in_groups(user):
+    """The readings discussed in groups (Reading.discussion) on which `user` is a student:
+    there they see their own group's posts only."""
+    return Reading.objects.filter(
+        discussion=Discussion.GROUPS,
+        seminar__memberships__user=user,
+        seminar__memberships__role=Role.STUDENT,
+    ).values("pk")
+
+
+def shown_in_groups(user):
+    """Of others' posts on a reading discussed in groups: those of `user`'s group and of no
+    classmate (the staff, imported comments), in threads started by either. A student in no
+    group sees the staff's alone."""
+    groupmate = Membership.objects.filter(
+        user=OuterRef("author"),
+        group__memberships__user=user,
+        seminar__readings=OuterRef("reading"),
+    )
+    ours = _not_a_classmate(user) | Exists(groupmate)
+    threads = (
+        models.Annotation.objects.filter(reading__in=readings_in_groups(user))
+        .filter(ours)
+        .values("pk")
+    )
+    return ours & (Q(thread__isnull=True) | Q(thread_id__in=threads))

@@ -10,7 +10,7 @@ from django.db.models import Exists, OuterRef
 from django.utils import timezone
 
 from annotations.models import PASSAGE_KINDS, Annotation, Status, Visibility
-from seminar.models import AccessChange, Membership, PeerVisibility, Role
+from seminar.models import AccessChange, Discussion, Membership, PeerVisibility, Role
 from seminar.services import ServiceError, peer_visibility_problem
 
 if TYPE_CHECKING:
@@ -83,6 +83,44 @@ def reading_set_peer_visibility(
         actor=actor,
         actor_name=actor.name,
         setting="peer_visibility",
+        before=before,
+        after=value,
+        effect=effect,
+    )
+
+
+def discussion_effect(*, reading: Reading, value: str) -> str:
+    """What discussing `reading` among `value` would do, in a sentence."""
+    if value == Discussion.CLASS:
+        return "Every student sees the whole class's posts on this reading."
+    students = Membership.objects.filter(seminar=reading.seminar_id, role=Role.STUDENT)
+    groups = students.exclude(group=None).values("group").distinct().count()
+    alone = students.filter(group=None).count()
+    effect = f"Students see and hear of their own group's posts only ({groups} groups)."
+    if alone:
+        who = "1 student" if alone == 1 else f"{alone} students"
+        effect += f" {who} in no group will see only their own posts and the staff's."
+    return effect
+
+
+@transaction.atomic
+def reading_set_discussion(*, reading: Reading, actor: User, value: str) -> AccessChange | None:
+    """Discuss `reading` among the whole class or each group; recorded with what it did.
+    None if nothing changed."""
+    if value not in Discussion.values:
+        raise ServiceError(f"discussion must be one of: {', '.join(Discussion.values)}.")
+    before = reading.discussion
+    if value == before:
+        return None
+    effect = discussion_effect(reading=reading, value=value)
+    reading.discussion = value
+    reading.save(update_fields=["discussion", "updated"])
+    return AccessChange.objects.create(
+        seminar_id=reading.seminar_id,
+        reading=reading,
+        actor=actor,
+        actor_name=actor.name,
+        setting="discussion",
         before=before,
         after=value,
         effect=effect,

@@ -12,11 +12,19 @@ import datetime
 from django.db import transaction
 from django.utils import timezone
 
-from annotations.peers.services import reading_set_peer_visibility
+from annotations.peers.services import reading_set_discussion, reading_set_peer_visibility
 from annotations.revisions.services import Summary, reading_revise_and_reanchor
 from annotations.services import comment_create
 from seminar import textformats
-from seminar.models import PeerVisibility, Reading, ReadingRevision, ReadingStatus, Seminar, User
+from seminar.models import (
+    Discussion,
+    PeerVisibility,
+    Reading,
+    ReadingRevision,
+    ReadingStatus,
+    Seminar,
+    User,
+)
 from seminar.services import ServiceError, reading_create, reading_update
 
 
@@ -49,6 +57,7 @@ def reading_import(
     due: datetime.datetime | None = None,
     status: str = ReadingStatus.DRAFT,
     peer_visibility: str = PeerVisibility.ALWAYS,
+    discussion: str = Discussion.CLASS,
 ) -> Reading:
     """Create the reading and its reader comments; what the form says wins over the file."""
     reading = reading_create(
@@ -60,6 +69,7 @@ def reading_import(
         due=due,
         status=status,
         peer_visibility=peer_visibility,
+        discussion=discussion,
         source=parsed.source,
         format=parsed.format,
         rendered=parsed.rendered,
@@ -95,12 +105,15 @@ def reading_save(
     format: str,
     note: str = "",
     peer_visibility: str | None = None,
+    discussion: str | None = None,
 ) -> tuple[ReadingRevision | None, Summary | None]:
     """Details and text together: a bad text leaves the details unsaved too.
 
     Returns (new revision, re-anchoring Summary), or (None, None) when the text is the same."""
     if peer_visibility is not None:
         reading_set_peer_visibility(reading=reading, actor=editor, value=peer_visibility, due=due)
+    if discussion is not None:
+        reading_set_discussion(reading=reading, actor=editor, value=discussion)
     reading_update(reading=reading, title=title, byline=byline, date=date, due=due, status=status)
     return reading_revise_and_reanchor(
         reading=reading, editor=editor, source=source, format=format, note=note

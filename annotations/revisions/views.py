@@ -53,6 +53,7 @@ def reading_edit(request, slug, reading_slug):
         "due": reading.due,
         "status": reading.status,
         "peer_visibility": reading.peer_visibility,
+        "discussion": reading.discussion,
         "source": revision.source if revision else "",
         "format": revision.format if revision else "text",
     }

@@ -21,11 +21,11 @@ from annotations.export.snapshot import Options, Scope
 from annotations.grading import gradebook
 from annotations.models import Annotation, Score
 from annotations.moderation.services import annotation_moderate, flag_create
-from annotations.peers.services import reading_set_peer_visibility
+from annotations.peers.services import reading_set_discussion, reading_set_peer_visibility
 from annotations.questions.services import question_resolve, reply_endorse
 from annotations.revisions.services import reading_revise_and_reanchor
 from annotations.services import annotation_create, annotation_delete, reply_create, vote_add
-from seminar.models import Membership, Seminar
+from seminar.models import Group, Membership, Seminar
 from seminar.services import seminar_update
 from tests.texts import PLEDGED, QUOTED
 from tests.texts import SWEET_SPOT as QUOTE
@@ -152,6 +152,10 @@ def build_discussion(seminar, instructor, ta, student, student2, *, reading, dra
     assert summary.orphaned >= 1
     # Think first on the draft: who sees what, and the record of the change.
     reading_set_peer_visibility(reading=draft, actor=instructor, value="after_posting")
+    # Groups: Lena in one, Sam in none; the draft discussed in groups.
+    group = Group.objects.create(seminar=seminar, name="Tuesday section")
+    Membership.objects.filter(seminar=seminar, user=student).update(group=group)
+    reading_set_discussion(reading=draft, actor=instructor, value="groups")
     reading.refresh_from_db()
     posts = dict(
         critique=critique,

@@ -160,8 +160,11 @@ def test_export_restore_export_loses_nothing(named_discussion, options):
     # Who sees what: the draft holds classmates' posts back, and the change is on record.
     assert {r["peer_visibility"] for r in data["readings"]} == {"always", "after_posting"}
     assert [(c["before"], c["after"]) for c in data["access_changes"]] == [
-        ("always", "after_posting")
+        ("always", "after_posting"),
+        ("class", "groups"),
     ]
+    assert [(g["name"], len(g["members"])) for g in data["groups"]] == [("Tuesday section", 1)]
+    assert {r["discussion"] for r in data["readings"]} == {"class", "groups"}
     # Questions that close: the state with its note and who set it, the endorsed answer.
     closed = [a for a in data["annotations"] if a["resolution"] == "addressed"]
     assert [(a["resolution_note"], bool(a["resolved_by"])) for a in closed] == [("Week 3", True)]
