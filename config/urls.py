@@ -23,6 +23,7 @@ from annotations.search.api import router as search_api
 from seminar.api import api
 from seminar.groupsapi import router as groups_api
 from seminar.views import accounts, seminars
+from seminar.views import groups as group_pages
 
 api.add_router("", annotations_api)
 api.add_router("", moderation_api)
@@ -76,6 +77,12 @@ urlpatterns = [
     path("s/<slug:slug>/roster/codes/", seminars.seminar_regenerate_codes, name="regenerate_codes"),
     path("s/<slug:slug>/roster/<int:pk>/role/", seminars.member_role, name="member_role"),
     path("s/<slug:slug>/roster/<int:pk>/remove/", seminars.member_remove, name="member_remove"),
+    path("s/<slug:slug>/groups/", group_pages.groups_page, name="groups"),
+    path("s/<slug:slug>/groups/new/", group_pages.group_new, name="group_new"),
+    path("s/<slug:slug>/groups/move/", group_pages.group_move, name="group_move"),
+    path("s/<slug:slug>/groups/split/", group_pages.group_split, name="group_split"),
+    path("s/<slug:slug>/groups/import/", group_pages.group_import, name="group_import"),
+    path("s/<slug:slug>/groups/<int:pk>/delete/", group_pages.group_remove, name="group_delete"),
     path("s/<slug:slug>/readings/new/", readings.reading_create, name="reading_create"),
     path("s/<slug:slug>/r/<slug:reading_slug>/", readings.reading_detail, name="reading"),
     path("s/<slug:slug>/r/<slug:reading_slug>/edit/", revisions.reading_edit, name="reading_edit"),

@@ -25,7 +25,7 @@ from typing import TYPE_CHECKING
 
 from django.db import transaction
 
-from seminar.errors import ServiceError
+from seminar.errors import Conflict, ServiceError
 from seminar.models import AccessChange, Group, Membership, Role, Seminar, User
 from seminar.permissions import can_view_groups, sees_names
 from seminar.pseudonyms import people
@@ -268,6 +268,29 @@ def group_set_members(*, group: Group, actor: User, user_ids: Iterable[int]) -> 
         moves.move(membership, group)
     for membership in sorted(leaving, key=_by_name):
         moves.move(membership, None)
+    moves.save()
+    return [record.effect for record in moves.records]
+
+
+@transaction.atomic
+def groups_assign(*, seminar: Seminar, actor: User, placement: dict[int, int | None]) -> list[str]:
+    """Move each of these students (by user id) to a group (by id; None: to no group), as
+    the page's select per student does. Returns the sentences of what moved."""
+    _lock(seminar.pk)
+    chosen = list(
+        Membership.objects.filter(seminar=seminar, user_id__in=placement).select_related("user")
+    )
+    _not_students(seminar, chosen, set(placement))
+    groups = {g.pk: g for g in Group.objects.filter(seminar=seminar)}
+    if gone := {pk for pk in placement.values() if pk is not None} - set(groups):
+        raise Conflict(
+            f"{len(gone)} of the groups chosen no longer exist{'s' if len(gone) == 1 else ''}: "
+            "reload the page and choose again."
+        )
+    moves = _Moves(seminar.pk, actor, {pk: g.name for pk, g in groups.items()})
+    for membership in sorted(chosen, key=_by_name):
+        to = placement[membership.user_id]
+        moves.move(membership, groups[to] if to is not None else None)
     moves.save()
     return [record.effect for record in moves.records]
 
