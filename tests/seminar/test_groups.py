@@ -6,7 +6,7 @@ from collections import Counter
 
 import pytest
 
-from seminar.errors import ServiceError
+from seminar.errors import Conflict, ServiceError
 from seminar.groups import (
     CSV_MAX_BYTES,
     ImportProblems,
@@ -15,6 +15,7 @@ from seminar.groups import (
     group_listing,
     group_rename,
     group_set_members,
+    groups_assign,
     groups_import_csv,
     groups_seen_by,
     groups_split_random,
@@ -387,3 +388,31 @@ def test_groups_list_in_natural_order(cast, instructor):
     for name in ("Group 10", "Group 2", "group 1"):
         group_create(seminar=cast, actor=instructor, name=name)
     assert [g.name for g in group_listing(cast)[0]] == ["group 1", "Group 2", "Group 10"]
+
+
+def test_assign_moves_each_student_as_chosen(cast, instructor, student, student2):
+    a = group_create(seminar=cast, actor=instructor, name="Group A")
+    group_set_members(group=a, actor=instructor, user_ids=[student.pk])
+    b = group_create(seminar=cast, actor=instructor, name="Group B")
+    moved = groups_assign(
+        seminar=cast, actor=instructor, placement={student.pk: None, student2.pk: b.pk}
+    )
+    assert moved == [
+        "Lena Ortiz left Group A and is in no group.",
+        "Sam Park joined Group B (from no group).",
+    ]
+    assert group_of(student, cast) is None and group_of(student2, cast) == b
+
+
+def test_assign_to_a_group_gone_is_a_conflict_and_moves_nobody(
+    cast, instructor, student, student2, outsider
+):
+    theirs = group_create(seminar=outsider.memberships.get().seminar, actor=outsider, name="X")
+    mine = group_create(seminar=cast, actor=instructor, name="Group A")
+    with pytest.raises(Conflict, match="1 of the groups chosen no longer exists"):
+        groups_assign(
+            seminar=cast,
+            actor=instructor,
+            placement={student.pk: mine.pk, student2.pk: theirs.pk},
+        )
+    assert group_of(student, cast) is None
