@@ -193,6 +193,7 @@ class Presenter:
                 "is_me": False,
                 "pseudonym": False,
                 "imported": bool(a["author_name"]),
+                "group": None,
             }
         role = self.roles.get(author_id)
         is_me = author_id == self.me
@@ -209,7 +210,18 @@ class Presenter:
             "is_me": is_me,
             "pseudonym": hide and not deleted,
             "imported": False,
+            "group": None if deleted else self.groups.get(author_id),
         }
+
+    @cached_property
+    def groups(self) -> dict[int, str]:
+        """{user id: their group's name} for the staff (the margin's group filter), one
+        query the first time; nothing for students, who see their own group's posts only
+        where that matters (annotations/peers)."""
+        if self.my_role not in STAFF_ROLES:
+            return {}
+        rows = Membership.objects.filter(seminar_id=self.reading.seminar_id, group__isnull=False)
+        return dict(rows.values_list("user_id", "group__name"))
 
     @cached_property
     def members(self) -> list[dict[str, Any]]:
@@ -452,6 +464,7 @@ class Presenter:
                 "is_me": False,
                 "pseudonym": False,
                 "imported": False,
+                "group": None,
             },
             "votes": 0,
             "voted": False,

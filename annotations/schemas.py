@@ -7,7 +7,7 @@ annotation endpoints and by every capability's router (moderation, grading, expo
 import datetime
 
 from django.shortcuts import get_object_or_404
-from ninja import Schema
+from ninja import Field, Schema
 
 from annotations.models import CONTENT_FIELDS, Annotation
 from annotations.presenting import Presenter, rows
@@ -21,6 +21,7 @@ class AuthorOut(Schema):
     is_me: bool
     pseudonym: bool
     imported: bool
+    group: str | None = Field(None, description="Their group's name: for the staff only.")
 
 
 class SelectorOut(Schema):

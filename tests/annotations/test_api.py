@@ -77,6 +77,7 @@ def test_create_and_list_a_passage_critique(as_student, blog_reading):
         "is_me": True,
         "pseudonym": False,
         "imported": False,
+        "group": None,
     }
     listed = api(as_student, "get", f"/readings/{blog_reading.pk}/annotations").json()
     assert [a["id"] for a in listed["items"] if a["kind"] == "critique"] == [created["id"]]

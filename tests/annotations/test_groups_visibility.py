@@ -158,3 +158,17 @@ def test_the_api_sets_the_discussion(blog_reading, instructor, student):
     assert response.status_code == 200
     assert response.json()["discussion"] == "groups"
     assert api(as_user(instructor), "patch", path, {"discussion": "pairs"}).status_code == 400
+
+
+def test_the_staff_see_each_author_s_group_and_students_do_not(grouped, instructor, student):
+    def groups(user):
+        response = api(as_user(user), "get", f"/readings/{grouped.pk}/annotations")
+        return {i["text"]: i["author"]["group"] for i in response.json()["items"]}
+
+    staff = groups(instructor)
+    assert (staff[LENAS], staff[ARIS], staff["Okafor: what is the method?"]) == (
+        "Tuesday",
+        "Thursday",
+        None,
+    )
+    assert set(groups(student).values()) == {None}

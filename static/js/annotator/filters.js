@@ -1,5 +1,5 @@
 // The margin's filters: kind (toggle buttons that double as the legend of underline styles),
-// tag, author, "only mine" and "open questions". Options come from the threads on the page; names and tags go
+// tag, author, group (the staff's), "only mine" and "open questions". Options come from the threads on the page; names and tags go
 // in as text. The controls are rebuilt only when the options change, so focus survives.
 
 import { KINDS, el } from "./dom.js";
@@ -21,7 +21,9 @@ export class Filters {
     }
     const authors = new Set();
     for (const thread of passages) for (const name of thread.authors) authors.add(name);
+    const groups = new Set(passages.map((t) => t.group).filter(Boolean));
     const signature = JSON.stringify([
+      [...groups].sort(),
       [...kinds].sort(),
       [...tags.keys()].sort(),
       [...authors].sort(),
@@ -32,13 +34,14 @@ export class Filters {
     for (const kind of this.state.kinds) if (!kinds.has(kind)) this.state.kinds.delete(kind);
     if (this.state.tag && !tags.has(this.state.tag)) this.state.tag = "";
     if (this.state.author && !authors.has(this.state.author)) this.state.author = "";
+    if (this.state.group && !groups.has(this.state.group)) this.state.group = "";
     this.container.hidden = passages.length === 0;
     if (signature === this.signature) return;
     this.signature = signature;
-    this.render(kinds, tags, authors, passages.some((t) => isOpenQuestion(t.top.item)));
+    this.render(kinds, tags, authors, passages.some((t) => isOpenQuestion(t.top.item)), groups);
   }
 
-  render(kinds, tags, authors, anyOpen) {
+  render(kinds, tags, authors, anyOpen, groups) {
     const state = this.state;
     const kindGroup = el("div", { className: "filter-kinds", role: "group", "aria-label": "Show only these kinds" });
     for (const kind of KINDS) {
@@ -110,8 +113,20 @@ export class Filters {
     this.container.replaceChildren(
       kindGroup,
       el("div", { className: "filter-row" }, tagSelect.field, authorSelect.field),
+      ...(groups.size ? [el("div", { className: "filter-row" }, this.groupSelect(groups).field)] : []),
       el("div", { className: "filter-row" }, mineField, openField, this.clear),
     );
+  }
+
+  // The staff's: threads started in one group (the list names groups for the staff only).
+  groupSelect(groups) {
+    const names = [...groups].sort((a, b) => a.localeCompare(b)).map((name) => [name, name]);
+    const groupSelect = select("filter-group", "Filter by group", "All groups", names, this.state.group);
+    groupSelect.control.addEventListener("change", () => {
+      this.state.group = groupSelect.control.value;
+      this.changed();
+    });
+    return groupSelect;
   }
 
   changed({ rebuild = false } = {}) {

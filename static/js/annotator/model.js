@@ -21,7 +21,9 @@ export function buildThreads(items, { index, revision, latest = revision }) {
   const orphans = [];
   const comments = [];
   for (const top of tops) {
-    const thread = { top, size: countPosts(top), authors: new Set(), mine: false };
+    // A thread is the group's of who started it (the staff's filter by group, annotations/peers).
+    const group = top.item.author?.group || "";
+    const thread = { top, size: countPosts(top), authors: new Set(), mine: false, group };
     collect(top, thread);
     // By kind, not by target: an orphaned critique is still a passage thread.
     if (top.item.kind !== "comment") {
@@ -100,6 +102,7 @@ export function matches(thread, filters) {
   if (filters.kinds.size && !filters.kinds.has(item.kind)) return false;
   if (filters.tag && !(item.tags || []).some((tag) => tag.toLowerCase() === filters.tag)) return false;
   if (filters.author && !thread.authors.has(filters.author)) return false;
+  if (filters.group && thread.group !== filters.group) return false;
   if (filters.mine && !thread.mine) return false;
   if (filters.open && !isOpenQuestion(item)) return false;
   return true;
@@ -111,9 +114,9 @@ export function isOpenQuestion(item) {
 }
 
 export function emptyFilters() {
-  return { kinds: new Set(), tag: "", author: "", mine: false, open: false };
+  return { kinds: new Set(), tag: "", author: "", group: "", mine: false, open: false };
 }
 
 export function isFiltering(filters) {
-  return Boolean(filters.kinds.size || filters.tag || filters.author || filters.mine || filters.open);
+  return Boolean(filters.kinds.size || filters.tag || filters.author || filters.group || filters.mine || filters.open);
 }
