@@ -29,6 +29,7 @@ HEADER = [
     "text",
     "author",
     "role",
+    "group",
     "visibility",
     "status",
     "pinned",
@@ -57,7 +58,8 @@ class Cells:
 
     def __init__(self, scope):
         self.titles = {r.pk: r.title for r in scope.readings}
-        self.credit, self.role = scope.people.credit, scope.people.author_role
+        people = scope.people
+        self.credit, self.role, self.group = people.credit, people.author_role, people.author_group
 
     def __call__(self, a):
         passage = a["start"] is not None
@@ -76,6 +78,7 @@ class Cells:
             safe_text(a["text"]),
             safe_text(self.credit(a)),
             safe_text(self.role(a)),
+            safe_text(self.group(a)),
             safe_text(a["visibility"]),
             safe_text(a["status"]),
             "true" if a["pinned"] else "false",

@@ -66,6 +66,7 @@ HEAD = (  # the cells before the text, in csvfile.HEADER's order
 TAIL = (  # the cells after it
     _text("b.credit"),
     _text("b.role"),
+    _text("b.author_group"),
     _text("b.visibility"),
     _text("b.status"),
     _word("b.pinned"),

@@ -206,6 +206,16 @@ class People:
             return "Unknown"
         return self.name(row["author_id"], row["author__display_name"], row["author__username"])
 
+    @cached_property
+    def groups(self):
+        """{user id: their group's name} of the seminar's members in a group. One query."""
+        rows = Membership.objects.filter(seminar_id=self.seminar_id, group__isnull=False)
+        return dict(rows.values_list("user_id", "group__name"))
+
+    def author_group(self, row):
+        """The author's group now (groups, annotations/peers), or nothing."""
+        return self.groups.get(row["author_id"], "") if row["author_id"] is not None else ""
+
     def author_role(self, row):
         if row["author_id"] is None:
             return "imported" if row["author_name"] else ""

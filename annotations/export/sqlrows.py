@@ -22,7 +22,8 @@ from seminar.models import User
 
 
 def _authors(scope):
-    """{author id: [name, role]} as the export shows them, for every author in the scope."""
+    """{author id: [name, role, group]} as the export shows them, for every author in the
+    scope."""
     people = scope.people
     ids = scope.annotations().order_by().values_list("author_id", flat=True).distinct()
     authors = User.objects.filter(pk__in=list(ids)).values_list("pk", "display_name", "username")
@@ -30,6 +31,7 @@ def _authors(scope):
         str(pk): [
             people.name(pk, display, username),
             people.author_role({"author_id": pk, "author_name": ""}),
+            people.author_group({"author_id": pk}),
         ]
         for pk, display, username in authors
     }
@@ -65,6 +67,8 @@ def _derived(scope, *, scored):
         "ELSE 'Unknown' END",
         "role": f"CASE WHEN {known} THEN %(authors)s::jsonb -> a.author_id::text ->> 1 "
         f"WHEN {author_name} <> '' THEN 'imported' ELSE '' END",
+        "author_group": f"CASE WHEN {known} THEN %(authors)s::jsonb -> a.author_id::text ->> 2 "
+        "ELSE '' END",
         # Mentions are named in Python: the line comes without that text.
         "mentions": mentioning(scope),
         # An author who posted after `_authors` read them: Python writes that row.
