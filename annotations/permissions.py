@@ -46,6 +46,7 @@ from seminar.permissions import (  # noqa: F401
     can_view_reading,
     can_view_seminar,
     role_in,
+    sees_names,
 )
 
 if TYPE_CHECKING:
@@ -228,8 +229,3 @@ def shown_as_pseudonym(*, names_visible: bool, is_me: bool, role: str | None) ->
     """Whether a person appears to a reader under their pseudonym: a student, to a reader
     who does not see names (`sees_names`), unless that reader is them."""
     return not (names_visible or is_me or role in STAFF_ROLES)
-
-
-def sees_names(user: User | AnonymousUser, seminar: Seminar) -> bool:
-    """Instructors and TAs always see students' names, even in an anonymous seminar."""
-    return not seminar.anonymous_peers or role_in(user, seminar) in STAFF_ROLES

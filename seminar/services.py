@@ -15,6 +15,7 @@ from django.utils.text import slugify
 from seminar import textformats
 from seminar.errors import ServiceError
 from seminar.models import (
+    STAFF_ROLES,
     Discussion,
     Membership,
     PeerVisibility,
@@ -178,7 +179,9 @@ def membership_set_role(*, membership: Membership, role: str) -> Membership:
     ):
         raise ServiceError("A seminar needs at least one instructor.")
     membership.role = role
-    membership.save(update_fields=["role"])
+    if role in STAFF_ROLES:
+        membership.group = None  # groups are of students (seminar/groups.py)
+    membership.save(update_fields=["role", "group"])
     return _with_pseudonym(membership)
 
 

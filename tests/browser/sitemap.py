@@ -324,6 +324,8 @@ def pages(site, role, width=390):
         Page("moderation queue", f"/s/{s}/moderation/"),
         Page("audit log", f"/s/{s}/moderation/audit/"),
         Page("export", f"/s/{s}/export/"),
+        Page("groups", f"/s/{s}/groups/"),
+        Page("open questions", f"/s/{s}/questions/"),
     ]
     if role == "ta":
         return (

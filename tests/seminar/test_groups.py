@@ -416,3 +416,12 @@ def test_assign_to_a_group_gone_is_a_conflict_and_moves_nobody(
             placement={student.pk: mine.pk, student2.pk: theirs.pk},
         )
     assert group_of(student, cast) is None
+
+
+def test_a_student_made_ta_leaves_their_group(seminar, instructor, student):
+    from seminar.services import membership_set_role
+
+    group = Group.objects.create(seminar=seminar, name="Tuesday")
+    Membership.objects.filter(user=student).update(group=group)
+    membership_set_role(membership=Membership.objects.get(user=student), role=Role.TA)
+    assert Membership.objects.get(user=student).group is None
