@@ -205,13 +205,16 @@ def _posts(seminar, student_ids, reading_ids):
 
 
 def students_of(seminar):
-    """The seminar's students, in the gradebook's order (by name)."""
-    return [
-        m.user
-        for m in Membership.objects.filter(seminar=seminar, role=Role.STUDENT)
-        .select_related("user")
-        .order_by("user__display_name", "user__username")
-    ]
+    """The seminar's students, in the gradebook's order (by name), each with `group_name`
+    (their group's, or "")."""
+    students = []
+    members = Membership.objects.filter(seminar=seminar, role=Role.STUDENT)
+    for m in members.select_related("user", "group").order_by(
+        "user__display_name", "user__username"
+    ):
+        m.user.group_name = m.group.name if m.group else ""
+        students.append(m.user)
+    return students
 
 
 def _cell(reading, student, mine, rules, grade, released):
