@@ -12,7 +12,7 @@ from annotations.permissions import can_moderate
 from annotations.presenting import name_mentions
 from seminar.access import access_staff_seminar
 from seminar.errors import NotFound, NotPermitted, ServiceError
-from seminar.models import AccessChange
+from seminar.models import AccessChange, Membership
 
 BULK_ACTIONS = [
     (Action.APPROVE, "Approve"),
@@ -34,6 +34,11 @@ def queue(request, slug):
     name_mentions(request.user, [*flagged, *pending, *hidden])
     for a in flagged:
         a.flag_reasons = reasons.get(a.pk, [])
+    # Each author's group (seminar groups), one query: moderators see which section wrote it.
+    in_groups = Membership.objects.filter(seminar=seminar, group__isnull=False)
+    group_of = dict(in_groups.values_list("user_id", "group__name"))
+    for a in (*flagged, *pending, *hidden):
+        a.author_group = group_of.get(a.author_id, "")
     context = {
         "seminar": seminar,
         "groups": [

@@ -172,3 +172,20 @@ def test_the_staff_see_each_author_s_group_and_students_do_not(grouped, instruct
         None,
     )
     assert set(groups(student).values()) == {None}
+
+
+def test_the_moderation_queue_and_search_name_the_group(grouped, instructor, student2):
+    from django.urls import reverse
+
+    from annotations.moderation.services import flag_create
+
+    flag_create(annotation=Annotation.objects.get(text=LENAS), user=student2, reason="spam")
+    client = as_user(instructor)
+    page = client.get(reverse("moderation_queue", args=[grouped.seminar.slug])).content.decode()
+    assert '<span class="badge text-bg-light border">Tuesday</span>' in page
+    path = f"/seminars/{grouped.seminar_id}/search?q=timing"
+    results = api(client, "get", path).json()["results"]
+    assert {r["author"]["group"] for r in results if r["type"] == "annotation"} >= {
+        "Tuesday",
+        "Thursday",
+    }
