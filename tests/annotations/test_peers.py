@@ -250,9 +250,7 @@ def edit_form(reading, **changes):
     return {**data, **changes}
 
 
-def test_the_form_confirms_holding_back_mid_discussion(
-    blog_reading, instructor, student, student2
-):
+def test_the_form_confirms_holding_back_mid_discussion(blog_reading, instructor, student, student2):
     passage(blog_reading, student2, SAMS)
     client = as_user(instructor)
     url = reverse("reading_edit", args=[blog_reading.seminar.slug, blog_reading.slug])
