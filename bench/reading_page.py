@@ -2,7 +2,9 @@
 
 Seeds the blog reading with 2,000 annotations in 500 threads (500 passage critiques with
 1,500 replies and some helpful marks), then times the reading page and
-GET /api/readings/{id}/annotations through Django's test client (server time, no network).
+GET /api/readings/{id}/annotations through Django's test client (server time, no network);
+then the list on the same reading discussed in four groups of five, and for a student held
+back until they post (annotations/peers: both made the long way, no shared document).
 
     .venv/bin/python bench/reading_page.py            # SQLite in a temporary file
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/seminar .venv/bin/python bench/reading_page.py
@@ -109,7 +111,39 @@ def main():
             f"{label:13} median {median * 1000:7.1f} ms  max {worst * 1000:7.1f} ms  "
             f"{queries} queries  {size / 1024:.0f} KiB"
         )
+    loop(client, reading)
     connection.creation.destroy_test_db(connection.settings_dict["NAME"], verbosity=0)
+
+
+def loop(client, reading):
+    """The class loop's lists (annotations/peers), which a student gets the long way: the
+    reading discussed in four groups of five, then a newcomer held back until they post."""
+    from annotations.peers.services import reading_set_discussion, reading_set_peer_visibility
+    from seminar.models import Group, Membership, Role, User
+
+    seminar = reading.seminar
+    teacher = User.objects.get(username="teacher")
+    members = list(Membership.objects.filter(seminar=seminar, role=Role.STUDENT).order_by("id"))
+    for n in range(4):
+        group = Group.objects.create(seminar=seminar, name=f"Group {n + 1}")
+        Membership.objects.filter(pk__in=[m.pk for m in members[n::4]]).update(group=group)
+    reading_set_discussion(reading=reading, actor=teacher, value="groups")
+    url = f"/api/readings/{reading.pk}/annotations"
+    median, worst, queries, size = timed(client, url)
+    print(
+        f"{'in 4 groups':13} median {median * 1000:7.1f} ms  max {worst * 1000:7.1f} ms  "
+        f"{queries} queries  {size / 1024:.0f} KiB"
+    )
+    reading_set_discussion(reading=reading, actor=teacher, value="class")
+    reading_set_peer_visibility(reading=reading, actor=teacher, value="after_posting")
+    newcomer = User.objects.create_user("newcomer", password="x")
+    Membership.objects.create(seminar=seminar, user=newcomer, role=Role.STUDENT)
+    client.force_login(newcomer)
+    median, worst, queries, size = timed(client, url)
+    print(
+        f"{'held back':13} median {median * 1000:7.1f} ms  max {worst * 1000:7.1f} ms  "
+        f"{queries} queries  {size / 1024:.0f} KiB"
+    )
 
 
 if __name__ == "__main__":
