@@ -41,6 +41,8 @@ HEADER = [
     "marks",
     "score",
     "score comment",
+    "question state",
+    "question note",
 ]
 
 
@@ -90,6 +92,8 @@ class Cells:
             a["marks"] or 0,
             a["score__value"],
             safe_text(a["score__comment"]),
+            safe_text(a["resolution"]),
+            safe_text(a["resolution_note"]),
         ]
 
 

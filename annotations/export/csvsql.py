@@ -79,6 +79,8 @@ TAIL = (  # the cells after it
     _number("coalesce(b.marks, 0)"),
     _number("b.score"),
     _text("b.comment"),
+    _text("b.resolution"),
+    _text("b.question_note"),
 )
 # concat_ws writes the line in one go (its cells are never NULL): a chain of || copies it
 # once per cell.

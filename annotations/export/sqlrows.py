@@ -69,6 +69,8 @@ def _derived(scope, *, scored):
         f"WHEN {author_name} <> '' THEN 'imported' ELSE '' END",
         "author_group": f"CASE WHEN {known} THEN %(authors)s::jsonb -> a.author_id::text ->> 2 "
         "ELSE '' END",
+        # A tombstone keeps no note of how its question was closed (Scope.annotation_rows).
+        "question_note": f"(CASE WHEN {tomb} THEN '' ELSE a.resolution_note END)",
         # Mentions are named in Python: the line comes without that text.
         "mentions": mentioning(scope),
         # An author who posted after `_authors` read them: Python writes that row.
