@@ -15,7 +15,7 @@ from annotations.listing.responses import revalidated_json
 from annotations.live.cursors import cursor_of
 from annotations.mentions import mention_candidates
 from annotations.models import AnchorStatus
-from annotations.peers.permissions import sees_classmates, sees_the_class_list
+from annotations.peers.permissions import list_view
 from annotations.peers.services import reading_set_discussion, reading_set_peer_visibility
 from annotations.permissions import can_comment
 from annotations.revisions.services import reading_revise_and_reanchor
@@ -128,14 +128,13 @@ def list_annotations(request, reading_id: int):
     (permissions.py). A strong ETag: sent back in `If-None-Match`, 304 while nothing the list
     shows the caller has changed."""
     reading = access_reading_for_list(request.user, reading_id)
-    own = not sees_the_class_list(request.user, reading)
-    held = own and not sees_classmates(request.user, reading)
+    view = list_view(request.user, reading)
     # The schema documents this response; validating 2,000 items against it would double
     # the time of the page's busiest request, and the presenter builds exactly that shape.
     response = revalidated_json(
         request,
-        listing.etag(request.user, reading, held=held),
-        lambda: listing.list_body(request.user, reading, own=own),
+        listing.etag(request.user, reading, held=view.held),
+        lambda: listing.list_body(request.user, reading, view=view),
     )
     # Where the page's live updates start from (annotations/live): the version read
     # before the rows, so nothing after it is missed.

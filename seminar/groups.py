@@ -24,6 +24,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from django.db import transaction
+from django.utils.text import Truncator
 
 from seminar.errors import Conflict, ServiceError
 from seminar.models import AccessChange, Group, Membership, Role, Seminar, User
@@ -39,8 +40,6 @@ CSV_MAX_BYTES = 256 * 1024
 CSV_MAX_ROWS = 5000
 # A long list of problems is no help to read; the first ones show what is wrong.
 PROBLEMS_SHOWN = 20
-_RECORDED_CHARS = AccessChange._meta.get_field("after").max_length
-_EFFECT_CHARS = AccessChange._meta.get_field("effect").max_length
 _SPACES = re.compile(r"\s+")
 
 
@@ -120,19 +119,14 @@ def _lock(seminar_id: int) -> None:
     Seminar.objects.select_for_update().filter(pk=seminar_id).values_list("pk").first()
 
 
-def _short(text: str, limit: int = _RECORDED_CHARS) -> str:
-    return text if len(text) <= limit else text[: limit - 1] + "…"
-
-
 def _change(seminar_id: int, actor: User, setting: str, before: str, after: str, effect: str):
-    return AccessChange(
+    return AccessChange.of(
         seminar_id=seminar_id,
         actor=actor,
-        actor_name=actor.name,
         setting=setting,
-        before=_short(before),
-        after=_short(after),
-        effect=_short(effect, _EFFECT_CHARS),
+        before=before,
+        after=after,
+        effect=effect,
     )
 
 
@@ -393,7 +387,7 @@ def _columns(header: list[str]) -> tuple[int, str, int]:
         found = ",".join(cell.strip() for cell in header) or "nothing"
         raise ServiceError(
             f"The first line must be the header “username,group” (or “email,group”); it is "
-            f"“{_short(found, 80)}”."
+            f"“{Truncator(found).chars(80)}”."
         )
     key = "username" if "username" in names else "email"
     return names.index(key), key, names.index("group")

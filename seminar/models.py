@@ -12,6 +12,7 @@ from django.db import models
 from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.text import Truncator
 
 
 class User(AbstractUser):
@@ -345,9 +346,10 @@ class ThrottleWindow(models.Model):
 
 
 class AccessChange(models.Model):
-    """A change to who sees what (a reading's peer visibility; later groups), on the record
-    beside the moderation log: who, on what, from what to what, and what it did. Append-only:
-    written once by the service that makes the change."""
+    """A change to who sees what (a reading's peer visibility or discussion, a group, a
+    student's group), on the record beside the moderation log: who, on what, from what to
+    what, and what it did. Append-only: written once by the service that makes the change,
+    made by `of`."""
 
     seminar = models.ForeignKey(Seminar, on_delete=models.CASCADE, related_name="access_changes")
     reading = models.ForeignKey(
@@ -374,3 +376,22 @@ class AccessChange(models.Model):
         if self.pk is not None:
             raise PermissionError("The record of access changes is append-only.")
         super().save(*args, **kwargs)
+
+    @classmethod
+    def of(cls, *, seminar_id, actor, setting, before, after, effect, reading=None):
+        """The record, not saved yet: named as the actor is now, a long value or effect
+        shortened with "…" to what its column holds (the group keeps its full name)."""
+
+        def short(text, name):
+            return Truncator(text).chars(cls._meta.get_field(name).max_length)
+
+        return cls(
+            seminar_id=seminar_id,
+            reading=reading,
+            actor=actor,
+            actor_name=actor.name,
+            setting=setting,
+            before=short(before, "before"),
+            after=short(after, "after"),
+            effect=short(effect, "effect"),
+        )

@@ -45,7 +45,7 @@ from django.db.models import Q, Value
 
 from annotations.listing.models import ListChange
 from annotations.models import Annotation, Flag, Vote
-from annotations.peers.permissions import held_back_count, sees_classmates, sees_the_class_list
+from annotations.peers.permissions import ListView, held_back_count, list_view
 from annotations.permissions import can_moderate, role_in, sees_names
 from annotations.presenting import Presenter, rows, visible_rows
 from annotations.rendering import CHIP
@@ -132,16 +132,15 @@ def audience_key(user: User, reading: Reading) -> str:
     return f"{role}:{int(can_moderate(user, seminar))}:{int(sees_names(user, seminar))}"
 
 
-def list_body(user: User, reading: Reading, *, own: bool | None = None) -> bytes:
+def list_body(user: User, reading: Reading, *, view: ListView | None = None) -> bytes:
     """The JSON body of GET /api/readings/{id}/annotations for `user`, who may see the
-    reading (fetched by access.access_reading_for_list). `own`: whether their list is not
-    their audience's (classmates' posts held back from them, or a reading discussed in
-    groups: annotations/peers), if known; such a list is made the long way, never from the
+    reading (fetched by access.access_reading_for_list). `view`: how their list differs from
+    their audience's (annotations/peers), if known. A list of their own (classmates' posts
+    held back, or a reading discussed in groups) is made the long way, never from the
     audience's document."""
-    if own is None:
-        own = not sees_the_class_list(user, reading)
-    if own:
-        held = None if sees_classmates(user, reading) else held_back_count(user, reading)
+    view = view or list_view(user, reading)
+    if view.own:
+        held = held_back_count(user, reading) if view.held else None
         return full_body(user, reading, held_back=held)
     key = f"annotations:list:{FORMAT}:{reading.pk}:{audience_key(user, reading)}"
     document = cache.get(key)

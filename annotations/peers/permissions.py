@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from django.db.models import Q
@@ -24,15 +25,25 @@ def sees_classmates(user: User | AnonymousUser, reading: Reading) -> bool:
     return not readings_held_back(user).filter(pk=reading.pk).exists()
 
 
-def sees_the_class_list(user: User | AnonymousUser, reading: Reading) -> bool:
-    """Whether `user` sees the list every member of their audience sees: not when
-    classmates' posts are held back from them, nor as a student of a reading discussed in
-    groups (their group's list is theirs). No query for a reading of neither kind."""
-    if not sees_classmates(user, reading):
-        return False
-    if reading.discussion != Discussion.GROUPS or not user.is_authenticated:
-        return True
-    return not readings_in_groups(user).filter(pk=reading.pk).exists()
+@dataclass(frozen=True)
+class ListView:
+    """How `user`'s annotation list on a reading differs from their audience's."""
+
+    held: bool  # classmates' posts are held back from them
+    own: bool  # their list is theirs alone: held back, or a student of a group reading
+
+
+def list_view(user: User | AnonymousUser, reading: Reading) -> ListView:
+    """No query for a reading that neither holds posts back nor is discussed in groups; at
+    most one for each of those it does."""
+    held = not sees_classmates(user, reading)
+    grouped = (
+        not held
+        and reading.discussion == Discussion.GROUPS
+        and user.is_authenticated
+        and readings_in_groups(user).filter(pk=reading.pk).exists()
+    )
+    return ListView(held=held, own=held or grouped)
 
 
 def held_back_count(user: User, reading: Reading) -> int:

@@ -57,6 +57,20 @@ def peer_visibility_effect(
     )
 
 
+def _recorded(reading, actor, setting, before, after, effect):
+    change = AccessChange.of(
+        seminar_id=reading.seminar_id,
+        reading=reading,
+        actor=actor,
+        setting=setting,
+        before=before,
+        after=after,
+        effect=effect,
+    )
+    change.save()
+    return change
+
+
 @transaction.atomic
 def reading_set_peer_visibility(
     *,
@@ -77,16 +91,7 @@ def reading_set_peer_visibility(
     effect = peer_visibility_effect(reading=reading, value=value, due=due)
     reading.peer_visibility = value
     reading.save(update_fields=["peer_visibility", "updated"])
-    return AccessChange.objects.create(
-        seminar_id=reading.seminar_id,
-        reading=reading,
-        actor=actor,
-        actor_name=actor.name,
-        setting="peer_visibility",
-        before=before,
-        after=value,
-        effect=effect,
-    )
+    return _recorded(reading, actor, "peer_visibility", before, value, effect)
 
 
 def discussion_effect(*, reading: Reading, value: str) -> str:
@@ -115,13 +120,4 @@ def reading_set_discussion(*, reading: Reading, actor: User, value: str) -> Acce
     effect = discussion_effect(reading=reading, value=value)
     reading.discussion = value
     reading.save(update_fields=["discussion", "updated"])
-    return AccessChange.objects.create(
-        seminar_id=reading.seminar_id,
-        reading=reading,
-        actor=actor,
-        actor_name=actor.name,
-        setting="discussion",
-        before=before,
-        after=value,
-        effect=effect,
-    )
+    return _recorded(reading, actor, "discussion", before, value, effect)
