@@ -10,6 +10,9 @@ from annotations.export.api import router as exports_api
 from annotations.grading import downloads as grading_export
 from annotations.grading import views as grading
 from annotations.grading.api import router as grading_api
+from annotations.insight import activity_views as activity
+from annotations.insight import views as insight
+from annotations.insight.api import router as insight_api
 from annotations.live.api import router as live_api
 from annotations.moderation import views as moderation
 from annotations.moderation.api import router as moderation_api
@@ -32,6 +35,7 @@ api.add_router("", exports_api)
 api.add_router("", search_api)
 api.add_router("", live_api)
 api.add_router("", questions_api)
+api.add_router("", insight_api)
 api.add_router("", groups_api)
 
 
@@ -110,6 +114,18 @@ urlpatterns = [
     path("s/<slug:slug>/moderation/audit/", moderation.audit, name="moderation_audit"),
     path("s/<slug:slug>/questions/", questions.open_list, name="open_questions"),
     path("s/<slug:slug>/questions/addressed/", questions.address, name="questions_address"),
+    path("s/<slug:slug>/activity/", activity.activity, name="seminar_activity"),
+    path("s/<slug:slug>/activity.csv", activity.activity_csv, name="seminar_activity_csv"),
+    path(
+        "s/<slug:slug>/r/<slug:reading_slug>/insight/",
+        insight.before_class,
+        name="reading_insight",
+    ),
+    path(
+        "s/<slug:slug>/r/<slug:reading_slug>/insight/remind/",
+        insight.remind,
+        name="insight_remind",
+    ),
     path("s/<slug:slug>/grades/", grading.book, name="gradebook"),
     path("s/<slug:slug>/grades/policy/", grading.policy, name="grading_policy"),
     path("s/<slug:slug>/grades/mine/", grading.my_grades, name="my_grades"),

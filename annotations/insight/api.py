@@ -1,0 +1,52 @@
+"""Insight endpoint of the JSON API (docs/api.md, "Insight"): the heat map's spans."""
+
+from django.http import Http404
+from ninja import Field, Router, Schema
+
+from annotations.insight import services as insight
+from annotations.insight.permissions import can_see_insight
+from seminar.api import access_reading_api
+
+router = Router(tags=["insight"])
+
+
+class SpanOut(Schema):
+    start: int = Field(..., description="First code point of the span in the current text.")
+    end: int = Field(..., description="One past its last code point.")
+    posts: int = Field(..., description="The class's posts covering every character of it.")
+    questions: int
+    critiques: int
+    evidence: int
+    connections: int
+    notes: int
+
+
+class TotalsOut(Schema):
+    questions: int
+    critiques: int
+    evidence: int
+    connections: int
+    notes: int
+
+
+class InsightOut(Schema):
+    reading: int
+    revision: int | None
+    group: int | None = Field(..., description="The group counted, or null for the class.")
+    posts: int = Field(..., description="How many posts on a passage the map counts.")
+    totals: TotalsOut
+    max_posts: int
+    max_questions: int
+    spans: list[SpanOut]
+
+
+@router.get("/readings/{reading_id}/insight", response=InsightOut)
+def reading_insight(request, reading_id: int, group: int | None = None):
+    """Staff: the reading shaded by how many of the class's posts cover each character, as
+    merged spans with counts by kind (orphans, private notes, hidden and deleted posts are
+    not counted). `group`: one group's posts only."""
+    reading = access_reading_api(request.user, reading_id)
+    if not can_see_insight(request.user, reading.seminar):
+        raise Http404
+    chosen = insight.group_named(seminar=reading.seminar, group_id=group)
+    return insight.passage_map(reading=reading, group=chosen)
