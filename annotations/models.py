@@ -386,6 +386,7 @@ class NotificationKind(models.TextChoices):
     ANSWERED = "answered", "marked your question answered"
     ADDRESSED = "addressed", "marked your question addressed in class"
     QUESTION_CLOSED = "question_closed", "closed a question you took part in"
+    REMINDER = "reminder", "reminded you to join a discussion"
 
 
 class Notification(models.Model):

@@ -86,6 +86,12 @@ TOPICS: dict[str, Topic] = {
         default=Cadence.IMMEDIATELY,
         why="your instructor released grades for a reading of your seminar",
     ),
+    "reminders": Topic(
+        label="Reminders to join a reading's discussion",
+        kinds=(NotificationKind.REMINDER,),
+        default=Cadence.IMMEDIATELY,
+        why="your instructor reminded those who had not posted on a reading yet",
+    ),
 }
 
 TOPIC_OF = {kind: key for key, topic in TOPICS.items() for kind in topic.kinds}

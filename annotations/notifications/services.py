@@ -1,7 +1,7 @@
 """Notifications: what people hear about. Authors hear of replies and of what a moderator did
 to their posts (hiding, restoring, approving, pinning); members hear of a post that mentions
 them; a seminar's moderators hear of every flag; students hear when a reading's grades are
-released.
+released, and when the staff remind those who have not posted on a reading yet.
 
 Each is a row in the person's in-app list; an email may follow, as its recipient chose for
 its topic (preferences.py): queued once the transaction commits (deliveries.py), so a
@@ -22,9 +22,11 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 from typing import TYPE_CHECKING
 
-from django.db.models import Count, Exists, OuterRef, Q
+from django.db.models import BooleanField, Count, Exists, ExpressionWrapper, OuterRef, Q
 from django.urls import reverse
+from django.utils import formats
 from django.utils.text import Truncator
+from django.utils.timezone import localtime
 
 from annotations.models import (
     Annotation,
@@ -203,16 +205,17 @@ def notify_grades(*, reading: Reading, by: User | None) -> list[Notification]:
 def listed_notifications(user: User) -> QuerySet[Notification]:
     """The notifications `user` sees in their list, each annotated with `seen` (may they see
     the post it is about), `parent_seen` (the post that one answered) and `released` (grades
-    still released, on a reading they can see). One query."""
+    still released, or a reminder to post, on a reading they can see). One query."""
     visible = Annotation.objects.visible_to(user)
     readings = Reading.objects.visible_to(user).values("pk")
     releases = GradeRelease.objects.filter(reading_id=OuterRef("reading_id"), reading__in=readings)
+    reminded = Q(kind=NotificationKind.REMINDER, reading__in=readings)
     return (
         Notification.objects.filter(user=user)
         .annotate(
             seen=Exists(visible.filter(pk=OuterRef("annotation_id"))),
             parent_seen=Exists(visible.filter(pk=OuterRef("annotation__parent_id"))),
-            released=Exists(releases),
+            released=Exists(releases) | ExpressionWrapper(reminded, output_field=BooleanField()),
         )
         .filter(Q(seen=True) | Q(parent_seen=True) | Q(released=True))
     )
@@ -262,6 +265,8 @@ def link(notification: Notification) -> str:
     """Where opening it goes: the post, else the one it answered (which they can see); for
     grades, the recipient's grades in that seminar."""
     annotation = notification.annotation
+    if notification.kind == NotificationKind.REMINDER:
+        return notification.reading.get_absolute_url()
     if annotation is None:
         seminar = notification.reading.seminar
         return reverse(
@@ -323,6 +328,15 @@ def describe(notification: Notification, namer: Namer) -> str:
         reading = notification.reading
         who = namer.person(reading, notification.actor) or "Your instructor"
         return f"{who} released grades for “{reading.title}”."
+    if kind == NotificationKind.REMINDER:
+        reading = notification.reading
+        who = namer.person(reading, notification.actor) or "Your instructor"
+        due = (
+            f", due {formats.date_format(localtime(reading.due), 'l j F, H:i')}"
+            if reading.due
+            else ""
+        )
+        return f"{who} reminded you to join the discussion of “{reading.title}”{due}."
     title = annotation.reading.title
     if kind == NotificationKind.REPLY:
         # A reply they may not see now names nobody: the placeholder of the page says as much.
@@ -388,3 +402,15 @@ def present(user: User, notifications: Iterable[Notification]) -> list[Notificat
         item.excerpt = excerpt(item, namer)
         item.url = link(item)
     return items
+
+
+def notify_reminder(*, reading: Reading, by: User, students: Iterable[User]) -> list[Notification]:
+    """Remind each of `students` to join the discussion of `reading` (the staff's "remind
+    them" on Before class, annotations/insight): one line each, emailed as they chose."""
+    sent = Notification.objects.bulk_create(
+        Notification(user=student, kind=NotificationKind.REMINDER, reading=reading, actor=by)
+        for student in students
+        if student.is_active
+    )
+    email_later(sent)
+    return sent
