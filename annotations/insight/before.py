@@ -40,6 +40,15 @@ REMIND_AGAIN_AFTER = datetime.timedelta(hours=20)
 DAYS = 42
 
 
+ONE = {
+    "questions": "question",
+    "critiques": "critique",
+    "evidence": "evidence",
+    "connections": "connection",
+    "notes": "note",
+}
+
+
 @dataclass
 class Passage:
     start: int
@@ -53,8 +62,9 @@ class Passage:
     link_id: int | None = None  # the post to open: the most answered and marked of them
 
     @property
-    def kind_counts(self) -> list[tuple[str, int]]:
-        return [(name, n) for name, n in self.kinds.items() if n]
+    def kind_counts(self) -> list[str]:
+        """ "2 questions", "1 critique", … of the kinds it has."""
+        return [f"{n} {name if n != 1 else ONE[name]}" for name, n in self.kinds.items() if n]
 
 
 def _counted(model, **filters) -> Subquery:

@@ -77,16 +77,19 @@ def sweep(deltas: Iterable[tuple[int, str, int]]) -> list[Span]:
 
 
 def hot_passages(spans: list[Span], *, limit: int = 5) -> list[tuple[int, int, int]]:
-    """(start, end, peak) of the most-covered stretches, hottest first: from each peak not
-    yet taken, the run of touching spans at least half as covered as it is. Where the class
-    piled onto the same words, that is the passage, not the paragraph around it."""
+    """(start, end, peak) of the most-covered stretches, hottest first: from each peak, the
+    run of touching spans at least half as covered as it is. Where the class piled onto the
+    same words, that is the passage, not the paragraph around it. A lower span touching a
+    passage already found is its flank (the ends of the same posts), never a passage of its
+    own; a second hill beyond a valley is."""
     taken = [False] * len(spans)
     order = sorted(range(len(spans)), key=lambda i: (-spans[i].posts, spans[i].start))
     found = []
     for peak in order:
         if len(found) == limit:
             break
-        if taken[peak]:
+        if taken[peak] or _beside_taken(spans, peak, taken):
+            taken[peak] = True
             continue
         floor = max(1, (spans[peak].posts + 1) // 2)
         lo = hi = peak
@@ -100,6 +103,13 @@ def hot_passages(spans: list[Span], *, limit: int = 5) -> list[tuple[int, int, i
     return found
 
 
+def _touch(spans: list[Span], i: int, j: int) -> bool:
+    return spans[i].end == spans[j].start or spans[j].end == spans[i].start
+
+
+def _beside_taken(spans: list[Span], i: int, taken: list[bool]) -> bool:
+    return any(0 <= j < len(spans) and taken[j] and _touch(spans, i, j) for j in (i - 1, i + 1))
+
+
 def _joins(spans: list[Span], i: int, beside: int, floor: int, taken: list[bool]) -> bool:
-    touching = spans[i].end == spans[beside].start or spans[beside].end == spans[i].start
-    return touching and not taken[i] and spans[i].posts >= floor
+    return _touch(spans, i, beside) and not taken[i] and spans[i].posts >= floor

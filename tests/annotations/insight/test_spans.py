@@ -73,5 +73,15 @@ def test_hot_passages_take_the_peak_and_what_is_half_as_hot_beside_it():
         Span(30, 40, (1, 0, 0, 0, 0)),  # 1: less than half of 4
         Span(50, 60, (0, 0, 2, 0, 0)),  # 2, apart from the rest
     ]
-    assert hot_passages(spans) == [(10, 30, 4), (50, 60, 2), (0, 10, 1), (30, 40, 1)]
+    # The 1-post spans touching the peak's passage are its flanks, not passages.
+    assert hot_passages(spans) == [(10, 30, 4), (50, 60, 2)]
     assert hot_passages(spans, limit=1) == [(10, 30, 4)]
+
+
+def test_a_second_hill_beyond_a_valley_is_a_passage_of_its_own():
+    spans = [
+        Span(0, 10, (3, 0, 0, 0, 0)),
+        Span(10, 20, (1, 0, 0, 0, 0)),  # the valley: a flank of both
+        Span(20, 30, (0, 3, 0, 0, 0)),
+    ]
+    assert hot_passages(spans) == [(0, 10, 3), (20, 30, 3)]
