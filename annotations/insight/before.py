@@ -126,9 +126,14 @@ def _zeros() -> dict[str, int]:
     return dict.fromkeys(KIND_COUNTS.values(), 0)
 
 
-def questions_open(*, reading: Reading, user: User) -> list[Annotation]:
-    """The reading's open questions, most marked helpful first, then oldest."""
+def questions_open(*, reading: Reading, user: User, group: Group | None = None) -> list[Annotation]:
+    """The reading's open questions (a group's, if given), most marked helpful first, then
+    oldest."""
     questions = open_questions(seminar=reading.seminar, user=user, reading=reading)
+    if group is not None:
+        questions = questions.filter(
+            author_id__in=class_members(seminar=reading.seminar, group=group).values("user_id")
+        )
     return list(questions.annotate(vote_count=_votes()).order_by("-vote_count", "created", "id"))
 
 

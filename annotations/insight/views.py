@@ -34,7 +34,7 @@ def before_class(request, slug, reading_slug):
     group, problem = _group(reading, request.GET)
     if problem:
         messages.error(request, problem)
-    questions = before.questions_open(reading=reading, user=request.user)
+    questions = before.questions_open(reading=reading, user=request.user, group=group)
     helpful = before.most_helpful(reading=reading, group=group)
     name_mentions(request.user, [*questions, *helpful])
     days = before.posts_per_day(reading=reading, group=group)

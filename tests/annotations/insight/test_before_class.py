@@ -143,6 +143,10 @@ def test_a_group_s_page_and_reminder_are_the_group_s(
     Membership.objects.filter(seminar=seminar, user__in=[priya, student2]).update(group=blues)
     passages = before.discussed_passages(reading=blog_reading, group=blues)
     assert [(p.start, p.end, p.posts) for p in passages] == [(110, 130, 1)]
+    crowded, question, aside = discussion
+    assert before.questions_open(reading=blog_reading, user=instructor, group=blues) == [question]
+    reds = Group.objects.create(seminar=seminar, name="Reds")
+    assert before.questions_open(reading=blog_reading, user=instructor, group=reds) == []
     member(seminar, "noor", "Noor Haddad", "student")  # not in the group: not reminded
     client.force_login(instructor)
     client.post(remind_url(blog_reading), {"group": blues.pk})
