@@ -33,6 +33,8 @@ BOTTOM = 16  # room for the first and last day's labels
 LEFT = 2
 RIGHT = 2
 GAP = 0.18  # of a bar's slot, left blank between bars
+# A bar is never wider than a week's would be: a day or two of posts is not one wide block.
+MIN_SLOTS = 7
 
 
 @dataclass(frozen=True)
@@ -98,7 +100,7 @@ def _summary(filled, unit, due):
 
 
 def _bars(filled, unit, due):
-    slot = (WIDTH - LEFT - RIGHT) / len(filled)
+    slot = (WIDTH - LEFT - RIGHT) / max(len(filled), MIN_SLOTS)
     most = max((n for _, n in filled), default=0) or 1
     tall = HEIGHT - TOP - BOTTOM
     base = HEIGHT - BOTTOM
@@ -143,7 +145,6 @@ def _bars(filled, unit, due):
         format_html(
             '<line class="chart-axis" x1="{}" x2="{}" y1="{}" y2="{}"/>'
             '<text class="chart-label" x="{}" y="{}">{}</text>'
-            '<text class="chart-label" x="{}" y="{}" text-anchor="end">{}</text>'
             '<text class="chart-label chart-max" x="{}" y="{}">{}</text>',
             LEFT,
             WIDTH - RIGHT,
@@ -152,14 +153,23 @@ def _bars(filled, unit, due):
             LEFT,
             HEIGHT - 3,
             _day(filled[0][0]),
-            WIDTH - RIGHT,
-            HEIGHT - 3,
-            _day(filled[-1][0]),
             LEFT,
             TOP - 5,
             f"max {max(n for _, n in filled)}",
         )
     )
+    if len(filled) > 1:
+        # The last day under its bar: at the right edge when the days fill the width.
+        wide = len(filled) >= MIN_SLOTS
+        parts.append(
+            format_html(
+                '<text class="chart-label" x="{}" y="{}" text-anchor="{}">{}</text>',
+                f"{WIDTH - RIGHT if wide else LEFT + (len(filled) - 0.5) * slot:.2f}",
+                HEIGHT - 3,
+                "end" if wide else "middle",
+                _day(filled[-1][0]),
+            )
+        )
     return mark_safe("".join(parts))  # noqa: S308 - every part went through format_html
 
 
