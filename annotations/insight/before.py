@@ -33,6 +33,8 @@ if TYPE_CHECKING:
 
 PASSAGES = 5
 HELPFUL = 5
+# Open questions shown (the most marked first); the Open questions page has them all.
+QUESTIONS = 6
 QUOTE_CHARS = 280
 # A student reminded about a reading is not reminded again within this long.
 REMIND_AGAIN_AFTER = datetime.timedelta(hours=20)
