@@ -117,3 +117,17 @@ def test_the_query_count_does_not_grow_with_the_posts(
         body = insight(client, blog_reading).json()
     assert body["posts"] == 12
     assert body["max_posts"] == 7
+
+
+def test_a_repeat_load_the_class_did_not_change_is_a_304(
+    client, instructor, blog_reading, class_posts, place, student2
+):
+    client.force_login(instructor)
+    first = insight(client, blog_reading)
+    etag = first["ETag"]
+    again = api(client, "get", f"/readings/{blog_reading.pk}/insight", HTTP_IF_NONE_MATCH=etag)
+    assert again.status_code == 304 and again.content == b""
+    place(student2, 60, 70, "evidence")
+    moved = api(client, "get", f"/readings/{blog_reading.pk}/insight", HTTP_IF_NONE_MATCH=etag)
+    assert moved.status_code == 200
+    assert moved.json()["spans"][-1] == span(60, 70, evidence=1)
