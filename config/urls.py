@@ -6,6 +6,7 @@ import annotations.agenda.views as agenda
 import annotations.export.views as exports
 import annotations.views as readings
 from annotations.api import router as annotations_api
+from annotations.carryover import views as carryover
 from annotations.export.api import router as exports_api
 from annotations.grading import downloads as grading_export
 from annotations.grading import views as grading
@@ -13,6 +14,8 @@ from annotations.grading.api import router as grading_api
 from annotations.insight import activity_views as activity
 from annotations.insight import views as insight
 from annotations.insight.api import router as insight_api
+from annotations.interchange import views as interchange
+from annotations.interchange.api import router as interchange_api
 from annotations.live.api import router as live_api
 from annotations.moderation import views as moderation
 from annotations.moderation.api import router as moderation_api
@@ -36,6 +39,7 @@ api.add_router("", search_api)
 api.add_router("", live_api)
 api.add_router("", questions_api)
 api.add_router("", insight_api)
+api.add_router("", interchange_api)
 api.add_router("", groups_api)
 
 
@@ -114,6 +118,12 @@ urlpatterns = [
     path("s/<slug:slug>/moderation/audit/", moderation.audit, name="moderation_audit"),
     path("s/<slug:slug>/questions/", questions.open_list, name="open_questions"),
     path("s/<slug:slug>/questions/addressed/", questions.address, name="questions_address"),
+    path("s/<slug:slug>/new-term/", carryover.new_term, name="seminar_new_term"),
+    path(
+        "s/<slug:slug>/r/<slug:reading_slug>/import-annotations/",
+        interchange.import_annotations,
+        name="import_annotations",
+    ),
     path("s/<slug:slug>/activity/", activity.activity, name="seminar_activity"),
     path("s/<slug:slug>/activity.csv", activity.activity_csv, name="seminar_activity_csv"),
     path(
