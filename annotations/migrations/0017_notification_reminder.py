@@ -4,15 +4,30 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('annotations', '0016_questions'),
+        ("annotations", "0016_questions"),
     ]
 
     operations = [
         migrations.AlterField(
-            model_name='notification',
-            name='kind',
-            field=models.CharField(choices=[('reply', 'replied to your post'), ('hidden', 'hid your post'), ('restored', 'restored your post'), ('approved', 'approved your post'), ('pinned', 'pinned your post'), ('flagged', 'flagged a post'), ('grades', 'released grades'), ('mention', 'mentioned you'), ('answered', 'marked your question answered'), ('addressed', 'marked your question addressed in class'), ('question_closed', 'closed a question you took part in'), ('reminder', 'reminded you to join a discussion')], max_length=20),
+            model_name="notification",
+            name="kind",
+            field=models.CharField(
+                choices=[
+                    ("reply", "replied to your post"),
+                    ("hidden", "hid your post"),
+                    ("restored", "restored your post"),
+                    ("approved", "approved your post"),
+                    ("pinned", "pinned your post"),
+                    ("flagged", "flagged a post"),
+                    ("grades", "released grades"),
+                    ("mention", "mentioned you"),
+                    ("answered", "marked your question answered"),
+                    ("addressed", "marked your question addressed in class"),
+                    ("question_closed", "closed a question you took part in"),
+                    ("reminder", "reminded you to join a discussion"),
+                ],
+                max_length=20,
+            ),
         ),
     ]

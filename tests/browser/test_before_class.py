@@ -81,4 +81,3 @@ def test_before_class_reads_on_a_phone(open_page, ta, blog_reading, discussed):
     expect(page.get_by_role("heading", name="Not posted yet")).to_be_visible()
     assert report([("before class", "phone", v) for v in axe(page)]) == ""
     screenshot(page, "insight-before-class-phone")
-
