@@ -26,13 +26,22 @@ When a reading's text changes, `reanchor` carries every anchor to the new text:
    their context, with a minimum for each; the best one, if it beats every other: MOVED;
 5. else the anchor is an ORPHAN: it keeps its quote, and nobody sees it on the wrong words.
 
+Context is compared as a careful reader would (`loose_context_score`): any run of whitespace
+equals any other, and a space missing or extra next to the quote is forgiven; `locate`
+ranks copies of a quote so, and finds a quote whose whitespace differs from the text's
+(a newline for a space) when it is not in the text as sent. `find_quote` places a quote
+made on another copy of the text (an import): its position if it holds the words, else by
+context, else `_fuzzy` with its minimum scores, else an orphan.
+
 Pure Python, no Django: the same rules serve the API, re-anchoring and the benchmarks.
 """
 
 from __future__ import annotations
 
 import bisect
+import functools
 import gc
+import re
 from dataclasses import dataclass
 from difflib import SequenceMatcher
 
@@ -112,7 +121,13 @@ def locate(
     start: int | None = None,
     end: int | None = None,
 ) -> Anchor:
-    """Place `exact` in `text`, or raise AnchorError saying why it cannot be placed."""
+    """Place `exact` in `text`, or raise AnchorError saying why it cannot be placed.
+
+    The claimed position is kept when it holds the quote. Otherwise every copy of the quote
+    is a candidate, ranked by its context compared as a careful reader would (whitespace
+    forgiven: `loose_context_score`), then character for character, then by nearness to the
+    claimed position. Only where the quote is not in the text as sent are copies whose
+    whitespace differs (a newline for a space, a double space) looked for."""
     if not exact:
         raise AnchorError("The quote (TextQuoteSelector.exact) is empty: select some words.")
     if len(exact) > MAX_QUOTE:
@@ -127,26 +142,98 @@ def locate(
             )
         if text[start:end] == exact:
             return anchor_at(text, start, end)
-    found = occurrences(text, exact)
-    if not found:
-        raise AnchorError(f"The quote “{_short(exact)}” is not in the text of this reading.")
-    if len(found) == 1:
-        return anchor_at(text, found[0], found[0] + len(exact))
-    scored = sorted(
-        (
-            -context_score(text, i, i + len(exact), prefix, suffix),
-            abs(i - start) if start is not None else 0,
-            i,
-        )
-        for i in found
+    spans = [(i, i + len(exact)) for i in occurrences(text, exact)] or loose_occurrences(
+        text, exact
     )
-    best, runner_up = scored[0], scored[1]
-    if best[:2] == runner_up[:2]:
+    if not spans:
+        raise AnchorError(f"The quote “{_short(exact)}” is not in the text of this reading.")
+    if len(spans) == 1:
+        return anchor_at(text, *spans[0])
+    ranked = _ranked(text, spans, prefix, suffix, start)
+    if ranked[0][0] == ranked[1][0]:
         raise AnchorError(
-            f"The quote “{_short(exact)}” occurs {len(found)} times and its context does not "
+            f"The quote “{_short(exact)}” occurs {len(spans)} times and its context does not "
             "say which one is meant: send its prefix and suffix, or its position."
         )
-    return anchor_at(text, best[2], best[2] + len(exact))
+    return anchor_at(text, *ranked[0][1])
+
+
+# --- Whitespace as a careful reader sees it ---------------------------------------------------
+#
+# Text copied from a page, or from another tool's idea of its text, keeps the words but not
+# always the whitespace between them: a newline for a space, two spaces for one, a context
+# that stops short of the space next to the quote. The comparisons below treat any run of
+# whitespace as equal to any other and forgive a space missing or extra right next to the
+# quote; they never make different words equal.
+
+
+def _loose_common(text: str, at: int, context: str, step: int) -> int:
+    """How many code points of `context` match the text from `at` on, walking `step` (-1:
+    backwards, the context being a prefix, read from its end; +1: forwards, a suffix)."""
+    i = at - 1 if step < 0 else at
+    j = len(context) - 1 if step < 0 else 0
+    size = len(text)
+
+    def skip(s: str, k: int, limit: int) -> int:
+        while 0 <= k < limit and s[k].isspace():
+            k += step
+        return k
+
+    def done(k: int) -> int:  # code points of the context consumed when it stands at k
+        return len(context) - 1 - k if step < 0 else k
+
+    # Next to the quote, a space on either side is forgiven.
+    spaced = 0 <= i < size and text[i].isspace()
+    i, j = skip(text, i, size), skip(context, j, len(context))
+    words = False  # whether a character other than whitespace matched
+    while 0 <= i < size and 0 <= j < len(context):
+        a, b = text[i], context[j]
+        if a.isspace() and b.isspace():
+            i, j = skip(text, i, size), skip(context, j, len(context))
+        elif a == b:
+            i, j, words = i + step, j + step, True
+        else:
+            break
+    # The context's own space next to the quote counts only beside words, or a space.
+    return done(j) if words or spaced else 0
+
+
+def loose_context_score(text: str, start: int, end: int, prefix: str, suffix: str) -> int:
+    """`context_score` with whitespace compared as a careful reader would: never less."""
+    before = _loose_common(text, start, prefix, -1) if prefix else 0
+    after = _loose_common(text, end, suffix, +1) if suffix else 0
+    return max(before + after, context_score(text, start, end, prefix, suffix))
+
+
+def loose_occurrences(text: str, exact: str) -> list[tuple[int, int]]:
+    """(start, end) of every copy of the quote's words with any whitespace between them."""
+    words = exact.split()
+    if not words:
+        return []
+    pattern = re.compile(r"\s+".join(re.escape(word) for word in words))
+    found, match = [], pattern.search(text)
+    while match:
+        found.append(match.span())
+        match = pattern.search(text, match.start() + 1)
+    return found
+
+
+def _ranked(
+    text: str, spans: list[tuple[int, int]], prefix: str, suffix: str, near: int | None
+) -> list[tuple[tuple[int, int, int], tuple[int, int]]]:
+    """Spans best first, each with its key: context as a careful reader reads it, then
+    character for character, then nearness to `near`. Equal keys: the context cannot tell."""
+    return sorted(
+        (
+            (
+                -loose_context_score(text, s, e, prefix, suffix),
+                -context_score(text, s, e, prefix, suffix),
+                abs(s - near) if near is not None else 0,
+            ),
+            (s, e),
+        )
+        for s, e in spans
+    )
 
 
 # --- Re-anchoring through an edit -------------------------------------------------------------
@@ -294,12 +381,13 @@ def _hits(text: str, piece: str) -> list[int]:
     return found
 
 
-def _fuzzy(new: str, anchor: Anchor, near: int | None) -> Anchor | None:
+def _fuzzy(new: str, anchor: Anchor, near: int | None, *, loose: bool = False) -> Anchor | None:
     """An edited copy of the quote elsewhere (a typo fixed in a paragraph that also moved).
 
     Candidate spans start where the quote's head or the end of its prefix survived and end
     where its tail or the start of its suffix survived; a span must be like the quote and
-    sit in enough of the old context, and must beat every other candidate."""
+    sit in enough of the old context, and must beat every other candidate. `loose`: the
+    context is compared with whitespace forgiven (`_loose_common`), as on import."""
     exact, prefix, suffix = anchor.exact, anchor.prefix, anchor.suffix
     size = len(exact)
     if size < FUZZY_MIN_QUOTE:
@@ -324,8 +412,12 @@ def _fuzzy(new: str, anchor: Anchor, near: int | None) -> Anchor | None:
                 continue
             # Context on both sides: a deleted quote leaves its prefix and suffix side by side,
             # and a span reaching into the suffix would sit on one side only.
-            before = _common_suffix(new[max(0, s - len(prefix)) : s], prefix)
-            after = _common_prefix(new[e : e + len(suffix)], suffix)
+            if loose:
+                before = _loose_common(new, s, prefix, -1) if prefix else 0
+                after = _loose_common(new, e, suffix, +1) if suffix else 0
+            else:
+                before = _common_suffix(new[max(0, s - len(prefix)) : s], prefix)
+                after = _common_prefix(new[e : e + len(suffix)], suffix)
             if before < MIN_CONTEXT_SHARE * min(len(prefix), s):
                 continue
             if after < MIN_CONTEXT_SHARE * min(len(suffix), len(new) - e):
@@ -394,3 +486,99 @@ def reanchor(old: str, new: str, anchors: list[Anchor]) -> list[Placement]:
     finally:
         if collecting:
             gc.enable()
+
+
+# --- Placing a quote from elsewhere (an import) -----------------------------------------------
+
+
+def _fits(text: str, anchor: Anchor, start: int, end: int) -> bool:
+    """Enough of the context fits around text[start:end], whitespace forgiven."""
+    room = _room(text, anchor, start, end)
+    score = loose_context_score(text, start, end, anchor.prefix, anchor.suffix)
+    return score >= MIN_CONTEXT_SHARE * room
+
+
+def find_quote(
+    text: str,
+    *,
+    exact: str,
+    prefix: str = "",
+    suffix: str = "",
+    start: int | None = None,
+    end: int | None = None,
+) -> Placement:
+    """Where a quote made on another copy of the text belongs in `text`, or an orphan.
+
+    ANCHORED: the words, character for character, where the position says (or, with no
+    position, the one copy the context picks). MOVED: the words elsewhere (a text moved by
+    an edit), with other whitespace between them, or an edited copy found by `_fuzzy` with
+    its minimum likeness and context. Never a guess: a short quote whose context is not
+    there, or copies the context cannot tell apart, make an ORPHAN."""
+    if not exact.strip() or len(exact) > MAX_QUOTE:
+        return Placement(ORPHANED, None)
+    positioned = isinstance(start, int) and isinstance(end, int) and 0 <= start < end <= len(text)
+    anchor = Anchor(start if positioned else 0, end if positioned else 0, exact, prefix, suffix)
+    near = start if positioned else None
+    if (
+        positioned
+        and text[start:end] == exact
+        and (text.count(exact) == 1 or _fits(text, anchor, start, end))
+    ):
+        return Placement(ANCHORED, anchor_at(text, start, end))
+    verbatim = [(i, i + len(exact)) for i in occurrences(text, exact)]
+    spans = verbatim or loose_occurrences(text, exact)
+    if spans:
+        ranked = _ranked(text, spans, prefix, suffix, near)
+        key, (s, e) = ranked[0]
+        unique_best = len(ranked) == 1 or ranked[1][0] != key
+        # One copy of a long quote is these words; a short one, or one of several, must
+        # also sit in its context (when it came with one).
+        sure = len(spans) == 1 and (len(exact.strip()) >= UNIQUE_MIN_QUOTE or not prefix + suffix)
+        if unique_best and (sure or _fits(text, anchor, s, e)):
+            status = ANCHORED if verbatim and (not positioned or s == start) else MOVED
+            return Placement(status, anchor_at(text, s, e))
+    found = _fuzzy_collapsed(text, anchor, near)
+    if found is not None:
+        return Placement(MOVED, found)
+    return Placement(ORPHANED, None)
+
+
+_SPACES = re.compile(r"\s+")
+
+
+@functools.lru_cache(maxsize=4)
+def _collapsed(text: str) -> tuple[str, tuple[int, ...]]:
+    """The text with each run of whitespace one space, and where each of its characters
+    is in the text. Cached: an import looks for every quote in the same text."""
+    parts, where, at = [], [], 0
+    for match in _SPACES.finditer(text):
+        parts.append(text[at : match.start()])
+        where.extend(range(at, match.start()))
+        parts.append(" ")
+        where.append(match.start())
+        at = match.end()
+    parts.append(text[at:])
+    where.extend(range(at, len(text)))
+    return "".join(parts), tuple(where)
+
+
+def _fuzzy_collapsed(text: str, anchor: Anchor, near: int | None) -> Anchor | None:
+    """`_fuzzy` on the text and the quote with their whitespace collapsed (whitespace that
+    differs would break the exact pieces it starts from), mapped back to the text."""
+    flat, where = _collapsed(text)
+    collapse = functools.partial(_SPACES.sub, " ")
+    flat_anchor = Anchor(
+        0, 0, collapse(anchor.exact), collapse(anchor.prefix), collapse(anchor.suffix)
+    )
+    flat_near = bisect.bisect_left(where, near) if near is not None else None
+    found = _fuzzy(flat, flat_anchor, flat_near, loose=True)
+    if found is None:
+        return None
+    start, end = found.start, found.end
+    while start < end and flat[start] == " ":
+        start += 1
+    while end > start and flat[end - 1] == " ":
+        end -= 1
+    if start == end:
+        return None
+    return anchor_at(text, where[start], where[end - 1] + 1)
