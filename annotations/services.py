@@ -222,14 +222,19 @@ def _place(
 ) -> None:
     if revision_id is None or text is None:
         raise ServiceError("This reading has no text yet to select words in.")
+    start, end = quote.get("start"), quote.get("end")
+    if not (isinstance(start, int) and isinstance(end, int) and 0 <= start < end <= len(text)):
+        # A position outside the text (another copy of it, a client's miscount) says nothing
+        # about where the words are: the quote and its context find them, or say why not.
+        start = end = None
     try:
         anchor = anchoring.locate(
             text,
             exact=quote.get("exact") or "",
             prefix=quote.get("prefix") or "",
             suffix=quote.get("suffix") or "",
-            start=quote.get("start"),
-            end=quote.get("end"),
+            start=start,
+            end=end,
         )
     except anchoring.AnchorError as exc:
         raise ServiceError(str(exc)) from exc
