@@ -111,12 +111,14 @@ def test_wrong_offsets_are_corrected_by_the_quote(as_student, blog_reading):
             {
                 "target": {
                     "selector": [
-                        {"type": "TextQuoteSelector", "exact": PASSAGE},
+                        # A position outside the text falls back to the quote (issue 19):
+                        # refused only when the quote is not there either.
+                        {"type": "TextQuoteSelector", "exact": "never said this"},
                         {"type": "TextPositionSelector", "start": 99999, "end": 100010},
                     ]
                 }
             },
-            "outside the text",
+            "not in the text",
         ),
         ({"text": "x" * 10_001}, "limit is 10,000"),
         ({"text": "   "}, "Write something"),
