@@ -166,6 +166,7 @@ urlpatterns = [
         name="email_unsubscribe",
     ),
     path("admin/", admin.site.urls),
+    path("lti/", include("seminar.lti.urls")),
     path("s/<slug:slug>/export/", exports.export_page, name="seminar_export"),
     path("s/<slug:slug>/export/start/", exports.export_start, name="seminar_export_start"),
     path(

@@ -1,6 +1,14 @@
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 
+from seminar.lti.models import (
+    Deployment,
+    LtiContext,
+    LtiIdentity,
+    LtiResourceLink,
+    Platform,
+    ToolKey,
+)
 from seminar.models import (
     AccessChange,
     ApiToken,
@@ -120,3 +128,50 @@ class AccessChangeAdmin(admin.ModelAdmin):
 class GroupAdmin(admin.ModelAdmin):
     list_display = ("name", "seminar", "created")
     search_fields = ("name",)
+
+
+# --- LTI 1.3 (seminar/lti): platforms are registered here or by `manage.py lti_register`.
+
+
+class DeploymentInline(admin.TabularInline):
+    model = Deployment
+    extra = 1
+
+
+@admin.register(Platform)
+class PlatformAdmin(admin.ModelAdmin):
+    list_display = ("name", "issuer", "client_id", "created")
+    search_fields = ("name", "issuer", "client_id")
+    inlines = [DeploymentInline]
+
+
+@admin.register(ToolKey)
+class ToolKeyAdmin(admin.ModelAdmin):
+    """The tool's keys: made and rotated by `manage.py lti_keys`, never typed in."""
+
+    list_display = ("kid", "created", "retired")
+    fields = ("kid", "public_jwk", "created", "retired")
+    readonly_fields = ("kid", "public_jwk", "created")
+
+    def has_add_permission(self, request):
+        return False
+
+
+@admin.register(LtiIdentity)
+class LtiIdentityAdmin(admin.ModelAdmin):
+    list_display = ("sub", "platform", "user", "created")
+    search_fields = ("sub", "user__username", "user__email")
+    raw_id_fields = ("user",)
+
+
+@admin.register(LtiContext)
+class LtiContextAdmin(admin.ModelAdmin):
+    list_display = ("title", "context_id", "platform", "seminar")
+    search_fields = ("title", "context_id")
+    raw_id_fields = ("seminar",)
+
+
+@admin.register(LtiResourceLink)
+class LtiResourceLinkAdmin(admin.ModelAdmin):
+    list_display = ("title", "resource_link_id", "context", "reading", "line_item_url")
+    raw_id_fields = ("reading",)

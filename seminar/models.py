@@ -395,3 +395,15 @@ class AccessChange(models.Model):
             after=short(after, "after"),
             effect=short(effect, "effect"),
         )
+
+
+# The LTI models (seminar/lti/models.py) belong to this app.
+from seminar.lti.models import (  # noqa: E402, F401
+    Deployment,
+    LtiContext,
+    LtiIdentity,
+    LtiLaunchState,
+    LtiResourceLink,
+    Platform,
+    ToolKey,
+)

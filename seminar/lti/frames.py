@@ -1,0 +1,52 @@
+"""Seminar inside the LMS's iframe, for the people who came in by an LTI launch.
+
+A page in a cross-site iframe gets its cookies only if they are `SameSite=None; Secure`,
+and may be shown there only if its Content-Security-Policy names the LMS in
+`frame-ancestors` (and no `X-Frame-Options: DENY` says otherwise). Everyone else keeps the
+site's defaults (Lax cookies, `frame-ancestors 'none'`): the launch stores the LMS's
+origins in the session (`SESSION_KEY`), and only such sessions are changed here.
+
+Placed before SessionMiddleware, so that its response half runs after the session and CSRF
+cookies are set, and before the CSP middleware's `setdefault`.
+"""
+
+from django.conf import settings
+
+from seminar.security import POLICY
+
+SESSION_KEY = "lti_frame_origins"
+
+
+def policy_framed_by(origins) -> str:
+    """The site's policy with `frame-ancestors` opened to `origins` ("*" for any)."""
+    ancestors = " ".join(origins) if origins == ["*"] else " ".join(["'self'", *origins])
+    return POLICY.replace("frame-ancestors 'none'", f"frame-ancestors {ancestors}")
+
+
+def frameable(response, origins):
+    response.headers["Content-Security-Policy"] = policy_framed_by(origins)
+    response.xframe_options_exempt = True
+    if "X-Frame-Options" in response.headers:
+        del response.headers["X-Frame-Options"]
+    return response
+
+
+def cross_site_cookie(response, name):
+    if name in response.cookies:
+        response.cookies[name]["samesite"] = "None"
+        response.cookies[name]["secure"] = True
+
+
+class LtiFrameMiddleware:
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        session = getattr(request, "session", None)
+        origins = session.get(SESSION_KEY) if session is not None else None
+        if origins:
+            frameable(response, list(origins))
+            cross_site_cookie(response, settings.SESSION_COOKIE_NAME)
+            cross_site_cookie(response, settings.CSRF_COOKIE_NAME)
+        return response

@@ -1,0 +1,18 @@
+import pytest
+
+from tests.seminar.lti.platform import PlatformServer, TestPlatform
+
+
+@pytest.fixture(scope="session")
+def platform_server():
+    server = PlatformServer()
+    yield server
+    server.close()
+
+
+@pytest.fixture
+def lms(db, platform_server):
+    """A registered test platform, with one deployment."""
+    platform = TestPlatform(platform_server)
+    platform.register()
+    return platform
