@@ -3,7 +3,7 @@
 from django import forms
 
 from annotations.rendering import MAX_TEXT_CHARS
-from seminar import textformats
+from seminar.documents import limits, uploads
 from seminar.models import Discussion, PeerVisibility, ReadingStatus, TextFormat
 from seminar.services import peer_visibility_problem
 
@@ -62,7 +62,7 @@ class ReadingMetaForm(forms.Form):
 
 
 class ReadingCreateForm(ReadingMetaForm):
-    """Paste the text or upload a .txt, .md or .html file (one of the two)."""
+    """Paste the text or upload a file (one of the two); a preview comes before saving."""
 
     text = forms.CharField(
         required=False,
@@ -77,8 +77,11 @@ class ReadingCreateForm(ReadingMetaForm):
     file = forms.FileField(
         required=False,
         label="…or upload a file",
-        help_text=".txt, .md or .html, UTF-8, up to 5 MB.",
-        widget=forms.ClearableFileInput(attrs={"accept": ".txt,.text,.md,.markdown,.html,.htm"}),
+        help_text=f"PDF (with a text layer, up to {limits.MAX_PDF_PAGES} pages), Word (.docx) or "
+        f"EPUB up to {limits.size_in_mb(limits.MAX_DOCUMENT_BYTES)}; .txt, .md or .html in any "
+        f"common encoding up to {limits.size_in_mb(limits.MAX_TEXT_BYTES)}. You see a preview "
+        "before it is saved.",
+        widget=forms.ClearableFileInput(attrs={"accept": ",".join(uploads.ACCEPTED)}),
     )
 
     def clean(self):
@@ -88,9 +91,25 @@ class ReadingCreateForm(ReadingMetaForm):
         if not data.get("file") and not (data.get("text") or "").strip():
             self.add_error("text", "Paste the text of the reading, or upload a file.")
         upload = data.get("file")
-        if upload and upload.size > textformats.MAX_BYTES:
-            self.add_error("file", "The file is larger than 5 MB.")
+        if upload:
+            document = upload.name.lower().endswith(uploads.DOCUMENTS)
+            limit = limits.MAX_DOCUMENT_BYTES if document else limits.MAX_TEXT_BYTES
+            if upload.size > limit:
+                self.add_error("file", f"The file is larger than {limits.size_in_mb(limit)}.")
         return data
+
+    def details(self) -> dict:
+        """The reading's details as `reading_import` takes them (kept through the preview)."""
+        data = self.cleaned_data
+        return {
+            "title": data["title"],
+            "byline": data["byline"],
+            "date": data["date"],
+            "due": data["due"],
+            "status": data["status"],
+            "peer_visibility": data["peer_visibility"] or PeerVisibility.ALWAYS,
+            "discussion": data["discussion"] or Discussion.CLASS,
+        }
 
 
 class ReadingEditForm(ReadingMetaForm):

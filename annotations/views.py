@@ -23,15 +23,23 @@ from annotations.models import Annotation, Score
 from annotations.peers.permissions import held_back_count, held_back_message, sees_classmates
 from annotations.permissions import can_comment
 from annotations.presenting import Presenter
-from annotations.revisions.readings import parse_pasted, parse_upload, reading_import
+from annotations.revisions.imports import (
+    PREVIEW_SECONDS,
+    pending_find,
+    pending_mark_saved,
+    pending_store,
+)
+from annotations.revisions.readings import read_pasted, read_upload, reading_import
 from annotations.services import comment_create
 from seminar import pagecache
 from seminar.access import access_reading, access_staff_reading, access_staff_seminar
-from seminar.models import Discussion, PeerVisibility
+from seminar.documents.previews import opening
+from seminar.models import Reading, ReadingStatus
 from seminar.permissions import can_add_reading, can_edit_reading, can_teach, role_in
 from seminar.services import ServiceError, reading_move
 
 DISCUSSION_SECONDS = 24 * 3600  # one person's comments, under one list version
+PREVIEW_PARAGRAPHS = 3  # of a new reading, shown before it is saved
 
 
 def reading_page(request, reading, *, comment_form=None, status=200, list_version=None, key=None):
@@ -167,39 +175,96 @@ def comment_post(request, slug, reading_slug):
 
 @login_required
 def reading_create(request, slug):
+    """Add a reading: the form, then a preview of what was read, then Save (or Back)."""
     seminar = access_staff_seminar(request.user, slug, allowed=can_add_reading)
+    if request.method == "POST" and "token" in request.POST:
+        return reading_create_confirm(request, seminar)
     form = ReadingCreateForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
             if data["file"]:
                 upload = data["file"]
-                parsed = parse_upload(data=upload.read(), filename=upload.name)
+                imported = read_upload(data=upload.read(), filename=upload.name)
             else:
-                parsed = parse_pasted(source=data["text"], format=data["format"])
-            reading = reading_import(
-                seminar=seminar,
-                creator=request.user,
-                parsed=parsed,
-                title=data["title"],
-                byline=data["byline"],
-                date=data["date"],
-                due=data["due"],
-                status=data["status"],
-                peer_visibility=data["peer_visibility"] or PeerVisibility.ALWAYS,
-                discussion=data["discussion"] or Discussion.CLASS,
-            )
+                imported = read_pasted(source=data["text"], format=data["format"])
         except ServiceError as exc:
             form.add_error("file" if data["file"] else "text", str(exc))
         else:
-            count = reading.annotations.count()
-            extra = f" with {count} reader comment{'s' if count != 1 else ''}" if count else ""
-            messages.success(request, f"“{reading.title}” added{extra}.")
-            return redirect(reading)
+            token = pending_store(
+                user=request.user,
+                seminar=seminar,
+                imported=imported,
+                fields=form.details(),
+                pasted="" if data["file"] else data["text"],
+                filename=data["file"].name if data["file"] else "",
+            )
+            pending = pending_find(token=token, user=request.user, seminar=seminar)
+            return reading_preview(request, seminar, token, pending)
+    return reading_form(request, seminar, form)
+
+
+def reading_form(request, seminar, form, *, notice=""):
     status = 400 if form.errors else 200
-    return render(
-        request, "annotations/reading_form.html", {"form": form, "seminar": seminar}, status=status
-    )
+    context = {"form": form, "seminar": seminar, "notice": notice}
+    return render(request, "annotations/reading_form.html", context, status=status)
+
+
+def reading_preview(request, seminar, token, pending):
+    imported, fields = pending.imported, pending.fields
+    parsed = imported.parsed
+    context = {
+        "seminar": seminar,
+        "token": token,
+        "imported": imported,
+        "parsed": parsed,
+        "fields": fields,
+        "title": fields["title"] or parsed.title,
+        "byline": fields["byline"] or parsed.byline,
+        "date": fields["date"] or parsed.date,
+        "filename": pending.filename,
+        "opening": opening(parsed.rendered.html, paragraphs=PREVIEW_PARAGRAPHS),
+        "more": max(0, parsed.rendered.paragraphs - PREVIEW_PARAGRAPHS),
+        "status_label": dict(ReadingStatus.choices).get(fields["status"], fields["status"]),
+        "hours": PREVIEW_SECONDS // 3600,
+    }
+    return render(request, "annotations/reading_preview.html", context)
+
+
+def reading_create_confirm(request, seminar):
+    """The preview's buttons: Save reading (as previewed) or Back (to the form, filled in)."""
+    token = request.POST.get("token", "")
+    pending = pending_find(token=token, user=request.user, seminar=seminar)
+    if pending is not None and pending.saved:
+        reading = Reading.objects.filter(pk=pending.saved, seminar=seminar).first()
+        if reading is not None:
+            return redirect(reading)
+        pending = None  # saved, then deleted: start again
+    if pending is None:
+        form = ReadingCreateForm()
+        form.add_error(
+            None,
+            f"This preview has expired (a preview is kept for {PREVIEW_SECONDS // 3600} hour)."
+            " Upload the file or paste the text again.",
+        )
+        return reading_form(request, seminar, form)
+    if "back" in request.POST:
+        parsed = pending.imported.parsed
+        initial = {**pending.fields, "text": pending.pasted, "format": parsed.format}
+        notice = f"Choose “{pending.filename}” again, or another file." if pending.filename else ""
+        return reading_form(request, seminar, ReadingCreateForm(initial=initial), notice=notice)
+    try:
+        reading = reading_import(
+            seminar=seminar, creator=request.user, parsed=pending.imported.parsed, **pending.fields
+        )
+    except ServiceError as exc:
+        messages.error(request, str(exc))
+        return reading_preview(request, seminar, token, pending)
+    pending_mark_saved(token=token, pending=pending, reading_pk=reading.pk)
+    count = reading.annotations.count()
+    extra = f" with {count} reader comment{'s' if count != 1 else ''}" if count else ""
+    messages.success(request, f"“{reading.title}” added{extra}.")
+    return redirect(reading)
 
 
 @login_required

@@ -14,6 +14,9 @@ rebuilds exactly as written:
 * lists hold only ``li``, a link never holds a link, and there are no tables (the parser
   moves stray table text around), no ``textarea`` and no other element outside the list
   below;
+* a page boundary of a PDF is ``<span class="page-mark" data-page="12"></span>``, an empty
+  inline element: it holds no text, so the canonical text does not see it, and the page
+  number is drawn by the style sheet (generated content is not ``textContent``);
 * whitespace inside a phrasing block is collapsed to single spaces and trimmed (a no-break
   space counts as whitespace), because that is what a reader sees and what a selection gives
   back; ``pre`` keeps its whitespace but loses leading newlines, since the parser drops the
@@ -33,6 +36,7 @@ import markdown
 import nh3
 
 LINK_REL = "noopener noreferrer nofollow"
+PAGE_MARK = "page-mark"  # the class of a page boundary's marker
 
 # Headings that open a reading's list of sources, alone on their line.
 WORKS_CITED_HEADING = re.compile(
@@ -77,7 +81,10 @@ _NH3_DROP_WITH_CONTENT = frozenset(
     {"script", "style", "template", "title", "iframe", "object", "embed", "applet"}
     | {"noembed", "noframes", "noscript", "frameset", "svg", "math"}
 )
-_NH3_ATTRIBUTES = {"a": {"href"}, "abbr": {"title"}, "ol": {"start"}}
+_NH3_ATTRIBUTES = {"a": {"href"}, "abbr": {"title"}, "ol": {"start"}, "span": {"data-page"}}
+_NH3_ATTRIBUTE_VALUES = {"span": {"class": {PAGE_MARK}}}
+# A page label as PDFs print them: "12", "xiv", "A-3".
+_PAGE_LABEL = re.compile(r"[0-9A-Za-z][0-9A-Za-z.\-]{0,15}")
 _URL_SCHEMES = {"http", "https", "mailto"}
 _SAFE_HREF = re.compile(r"(?:https?|mailto):", re.IGNORECASE)
 # "md_in_html" is the one part of "extra" left out: it re-parses raw HTML blocks as Markdown.
@@ -140,6 +147,7 @@ def render_html(source: str) -> Rendered:
         tags=set(_NH3_TAGS),
         clean_content_tags=set(_NH3_DROP_WITH_CONTENT),
         attributes=_NH3_ATTRIBUTES,
+        tag_attribute_values=_NH3_ATTRIBUTE_VALUES,
         url_schemes=_URL_SCHEMES,
         url_relative="deny",
         link_rel=LINK_REL,
@@ -311,6 +319,8 @@ def _inline(node: Element, *, in_link: bool) -> list:
             attrs = {"href": href, "rel": LINK_REL}
     elif tag == "abbr" and node.attrs.get("title"):
         attrs = {"title": node.attrs["title"]}
+    elif _is_page_mark(node):
+        return [Element("span", {"class": PAGE_MARK, "data-page": node.attrs["data-page"]})]
     if tag == "br":
         return [Element("br")]
     children: list = []
@@ -322,6 +332,16 @@ def _inline(node: Element, *, in_link: bool) -> list:
     if tag not in INLINE:
         return children
     return [Element(tag, attrs, children)]
+
+
+def _is_page_mark(node: Element) -> bool:
+    # Only an empty one: a "marker" holding text would hide that text from the reader.
+    return (
+        node.tag == "span"
+        and not node.children
+        and node.attrs.get("class") == PAGE_MARK
+        and bool(_PAGE_LABEL.fullmatch(node.attrs.get("data-page", "")))
+    )
 
 
 def _finish(items: list) -> list:
@@ -360,7 +380,7 @@ def _collapse(nodes: list) -> list:
                 if text:
                     out.append(text)
                     after_space = text.endswith(" ")
-            elif node.tag == "br":
+            elif node.tag == "br" or _is_page_mark(node):
                 out.append(node)
             else:
                 children = walk(node.children)

@@ -8,7 +8,8 @@ text, the string every annotation offset counts into (DESIGN.md, "Anchoring cont
 
 The parts:
 
-* ``decode_upload`` turns an uploaded file into text, or says what is wrong with it;
+* ``decode_upload`` turns an uploaded text file into text, or says what is wrong with it
+  (``seminar.documents`` reads the other kinds: PDF, .docx, EPUB, and tells encodings);
 * ``parse_document`` splits a source into title, date, byline, body and reader comments;
   its ``source`` is the body alone, in the original format, so an instructor edits the body
   and ``render_body`` renders it again identically;
@@ -21,7 +22,6 @@ Nothing here imports Django, so importing and rendering can be tested and benchm
 
 from __future__ import annotations
 
-import codecs
 import datetime
 import re
 from dataclasses import dataclass
@@ -48,6 +48,7 @@ __all__ = [
     "format_for_filename",
     "parse_document",
     "render_body",
+    "title_from_filename",
 ]
 
 MAX_BYTES = 5 * 1024 * 1024
@@ -61,10 +62,6 @@ _EXTENSIONS = {
     ".html": "html",
     ".htm": "html",
 }
-# Files people upload believing they are text; they get a hint on how to convert them.
-_DOCUMENT_EXTENSIONS = (".pdf", ".doc", ".docx", ".odt", ".pages")
-_CONTROL_BYTES = bytes([*range(0, 9), 11, *range(14, 32), 127])
-_MAX_CONTROL_SHARE = 0.05
 _TITLE_MAX = 120
 _HEADER_LINES = 8
 _BYLINE_WORDS = 5
@@ -100,42 +97,10 @@ class ParsedReading:
 
 def decode_upload(data: bytes, *, filename: str = "") -> str:
     """The text of an uploaded file, or a TextFormatError saying why there is none."""
-    if len(data) > MAX_BYTES:
-        raise TextFormatError("The file is larger than 5 MB.")
-    if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
-        # Word processors save "Unicode text" as UTF-16; it is text, not a binary file.
-        try:
-            text = data.decode("utf-16")
-        except UnicodeDecodeError:
-            raise TextFormatError(
-                "The file is not valid UTF-16 text. Save it as UTF-8 and try again."
-            ) from None
-        _reject_binary(text.encode("utf-8", "surrogatepass"), filename)
-    else:
-        skipped = len(codecs.BOM_UTF8) if data.startswith(codecs.BOM_UTF8) else 0
-        data = data[skipped:]
-        if not data.strip():
-            raise TextFormatError("The file is empty.")
-        _reject_binary(data, filename)
-        try:
-            text = data.decode("utf-8")
-        except UnicodeDecodeError as error:
-            raise TextFormatError(
-                f"The file is not valid UTF-8 text (bad byte at position {error.start + skipped})."
-                " Save it as UTF-8 and try again."
-            ) from None
-    if not text.strip():
-        raise TextFormatError("The file is empty.")
-    return text
+    # Imported here: seminar.documents builds on this module.
+    from seminar.documents.encodings import decode_text
 
-
-def _reject_binary(data: bytes, filename: str) -> None:
-    controls = len(data) - len(data.translate(None, _CONTROL_BYTES))
-    if b"\x00" in data or controls > len(data) * _MAX_CONTROL_SHARE:
-        message = "This looks like a binary file, not text."
-        if filename.lower().endswith(_DOCUMENT_EXTENSIONS):
-            message += " Save it from the program that made it as plain text, Markdown or HTML."
-        raise TextFormatError(message)
+    return decode_text(data, filename=filename).text
 
 
 def format_for_filename(filename: str) -> str:
@@ -145,7 +110,8 @@ def format_for_filename(filename: str) -> str:
         return _EXTENSIONS[extension]
     raise TextFormatError(
         f'Seminar cannot read "{name}". Upload a plain text (.txt, .text),'
-        " Markdown (.md, .markdown) or HTML (.html, .htm) file."
+        " Markdown (.md, .markdown), HTML (.html, .htm), PDF (.pdf), Word (.docx)"
+        " or EPUB (.epub) file."
     )
 
 
@@ -186,7 +152,7 @@ def parse_document(source: str, *, format: str, filename: str = "") -> ParsedRea
         body, comments = text, ()
         rendered = render_body(body, format=format)
     return ParsedReading(
-        title=head.title or _title_from_filename(filename),
+        title=head.title or title_from_filename(filename),
         date=head.date,
         byline=head.byline,
         format=format,
@@ -205,7 +171,7 @@ def _basename(filename: str) -> str:
     return filename.replace("\\", "/").rsplit("/", 1)[-1]
 
 
-def _title_from_filename(filename: str) -> str:
+def title_from_filename(filename: str) -> str:
     """A title made from a file name: "minusma-withdrawal-2024.txt" -> "Minusma withdrawal 2024"."""
     name = _basename(filename)
     stem = name.rsplit(".", 1)[0] if "." in name.lstrip(".") else name

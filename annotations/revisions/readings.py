@@ -1,7 +1,8 @@
 """Write paths for readings that touch their discussion.
 
 Importing: the text becomes a Reading and its reader comments the first comments. The web form
-and `manage.py import_reading` both call `reading_import`, so a file behaves the same either
+(after its preview, annotations/revisions/imports.py) and `manage.py import_reading` both read
+files with `read_upload` and save with `reading_import`, so a file behaves the same either
 way. Editing: `reading_save` changes the details and the text in one transaction, with the
 annotations re-anchored (annotations.revisions.services). These live here, not in `seminar`, because
 comments are annotations and `seminar` never imports `annotations`.
@@ -16,6 +17,7 @@ from annotations.peers.services import reading_set_discussion, reading_set_peer_
 from annotations.revisions.services import Summary, reading_revise_and_reanchor
 from annotations.services import comment_create
 from seminar import textformats
+from seminar.documents import uploads
 from seminar.models import (
     Discussion,
     PeerVisibility,
@@ -28,21 +30,29 @@ from seminar.models import (
 from seminar.services import ServiceError, reading_create, reading_update
 
 
-def parse_upload(*, data: bytes, filename: str) -> textformats.ParsedReading:
-    """Bytes of an uploaded file -> ParsedReading, or ServiceError saying what to fix."""
+def read_upload(*, data: bytes, filename: str) -> uploads.Imported:
+    """Bytes of an uploaded file (text, Markdown, HTML, PDF, .docx, EPUB) -> Imported, with
+    what the preview shows; or ServiceError saying what to fix."""
     try:
-        fmt = textformats.format_for_filename(filename)
-        source = textformats.decode_upload(data, filename=filename)
-        return textformats.parse_document(source, format=fmt, filename=filename)
+        return uploads.read_upload(data, filename=filename)
     except textformats.TextFormatError as exc:
         raise ServiceError(str(exc)) from exc
+
+
+def read_pasted(*, source: str, format: str) -> uploads.Imported:
+    try:
+        return uploads.read_pasted(source, format=format)
+    except textformats.TextFormatError as exc:
+        raise ServiceError(str(exc)) from exc
+
+
+def parse_upload(*, data: bytes, filename: str) -> textformats.ParsedReading:
+    """Bytes of an uploaded file -> ParsedReading, or ServiceError saying what to fix."""
+    return read_upload(data=data, filename=filename).parsed
 
 
 def parse_pasted(*, source: str, format: str) -> textformats.ParsedReading:
-    try:
-        return textformats.parse_document(source, format=format)
-    except textformats.TextFormatError as exc:
-        raise ServiceError(str(exc)) from exc
+    return read_pasted(source=source, format=format).parsed
 
 
 @transaction.atomic

@@ -20,6 +20,7 @@ from annotations.services import annotation_create, comment_create, reply_create
 from seminar.errors import ServiceError
 from seminar.models import AccessChange, Membership, PeerVisibility
 from tests.apicalls import api
+from tests.readingforms import add_reading
 from tests.texts import INNER, SWEET_SPOT
 
 SAMS = "Sam argues the timing claim is premature"
@@ -280,9 +281,9 @@ def test_the_form_puts_the_missing_due_date_next_to_its_field(blog_reading, inst
 
 
 def test_a_new_reading_can_hold_back_from_the_start(seminar, instructor):
-    url = reverse("reading_create", args=[seminar.slug])
-    response = as_user(instructor).post(
-        url,
+    response = add_reading(
+        as_user(instructor),
+        seminar.slug,
         {
             "title": "Think first",
             "text": "A short text to read.",

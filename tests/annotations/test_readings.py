@@ -13,6 +13,7 @@ from django.urls import reverse
 
 from annotations.models import Annotation
 from seminar.models import Reading, ReadingRevision
+from tests.readingforms import add_reading
 from tests.seminar.blog_source import blog_comments, blog_works_cited
 from tests.texts import ARTICLE, BLOG, COURSE, NEWS, REPORT, SWEET_SPOT, reading_path
 
@@ -70,11 +71,12 @@ BLOG_COMMENT_STARTS = [
 
 
 def upload(client, seminar, filename, data=None, **fields):
+    """Upload as a browser would, and press "Save reading" on the preview."""
     data = reading_path(filename).read_bytes() if data is None else data
     payload = {"status": "published", "format": "text", "title": "", "byline": "", "text": ""}
     payload.update(fields)
     payload["file"] = SimpleUploadedFile(filename, data, content_type="text/plain")
-    return client.post(reverse("reading_create", args=[seminar.slug]), payload)
+    return add_reading(client, seminar.slug, payload)
 
 
 @pytest.mark.parametrize("filename", list(EXPECTED))
@@ -155,9 +157,8 @@ def test_pasted_markdown_keeps_headings_lists_and_typography(client, instructor,
     source = (
         "# Notes on “Serval” — 2013\n\nIntro with an emoji 🙂 and é.\n\n## Points\n\n- one\n- two\n"
     )
-    client.post(
-        reverse("reading_create", args=[seminar.slug]),
-        {"text": source, "format": "markdown", "status": "draft", "title": ""},
+    add_reading(
+        client, seminar.slug, {"text": source, "format": "markdown", "status": "draft", "title": ""}
     )
     reading = Reading.objects.get(seminar=seminar)
     assert reading.title == "Notes on “Serval” — 2013"
@@ -170,9 +171,10 @@ BAD_FILES = [
     ("empty.txt", b"", "empty"),
     ("blank.txt", b"  \n\n \t\n", "empty"),
     ("binary.txt", bytes(range(256)) * 4, "binary"),
-    ("latin1.txt", "Caf\xe9 na\xefve".encode("latin-1"), "UTF-8"),
     ("big.txt", b"word " * (1_100_000), "5 MB"),
-    ("reading.pdf", b"%PDF-1.4 text", ".txt"),
+    ("reading.pdf", b"%PDF-1.4 text", "This PDF is damaged"),
+    ("reading.doc", b"\xd0\xcf\x11\xe0 an old Word file", ".docx"),
+    ("reading.rtf", b"{\\rtf1 text}", ".docx"),
 ]
 
 

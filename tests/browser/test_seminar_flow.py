@@ -24,7 +24,9 @@ def test_instructor_sets_up_a_seminar_and_a_student_joins(open_page, instructor,
     page.get_by_label("…or upload a file").set_input_files(str(reading_path(BLOG)))
     page.get_by_label("Status").select_option("published")
     screenshot(page, "reading-form-laptop")
-    page.get_by_role("button", name="Add reading").click()
+    page.get_by_role("button", name="Preview").click()
+    assert page.get_by_role("heading", name="Check the reading before saving").is_visible()
+    page.get_by_role("button", name="Save reading").click()
     assert page.get_by_role("heading", name="Regional Forces and the Lake Chad Basin").is_visible()
     assert page.get_by_role("heading", name="3 comments").is_visible()
 

@@ -18,6 +18,7 @@ from annotations.permissions import can_comment
 from seminar import permissions
 from seminar.models import Membership, Reading, ReadingRevision, Seminar
 from tests.conftest import make_user
+from tests.readingforms import add_reading
 
 ACTORS = ["anonymous", "outsider", "student", "ta", "instructor"]
 
@@ -99,8 +100,10 @@ def request(client, action, s):
         url = reverse("comment_post", args=[slug, published.slug])
         return client.post(url, {"text": "A thought."})
     if action == "POST add reading":
-        return client.post(
-            reverse("reading_create", args=[slug]),
+        # The form, then "Save reading" on its preview (tests/readingforms.py).
+        return add_reading(
+            client,
+            slug,
             {"text": "Planted\n\nA reading.\n", "format": "text", "status": "published"},
         )
     if action == "POST edit reading":

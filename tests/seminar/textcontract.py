@@ -49,6 +49,7 @@ class _ContentModel(HTMLParser):
         assert tag in BLOCKS | INLINE, tag
         attrs = dict(attrs)
         allowed = {"a": {"href", "rel"}, "abbr": {"title"}, "ol": {"start"}, "section": {"class"}}
+        allowed["span"] = {"class", "data-page"}  # a page boundary's empty marker
         assert set(attrs) <= allowed.get(tag, set()), (tag, attrs)
         if tag == "a":
             assert attrs["href"].lower().startswith(("http:", "https:", "mailto:"))
@@ -56,6 +57,8 @@ class _ContentModel(HTMLParser):
             assert "a" not in self.stack
         if tag == "section":
             assert attrs == {"class": "works-cited"}
+        if tag == "span" and attrs:
+            assert attrs["class"] == "page-mark" and attrs["data-page"], attrs
         if tag in BLOCKS:
             assert not PHRASING.intersection(self.stack), (tag, self.stack)
             assert not INLINE.intersection(self.stack), (tag, self.stack)

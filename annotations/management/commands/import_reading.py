@@ -5,13 +5,16 @@ from pathlib import Path
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
-from annotations.revisions.readings import parse_upload, reading_import
+from annotations.revisions.readings import read_upload, reading_import
 from seminar.models import Membership, ReadingStatus, Role, Seminar
 from seminar.services import ServiceError
 
 
 class Command(BaseCommand):
-    help = "Import readings (.txt, .md, .html) into a seminar, with their reader comments."
+    help = (
+        "Import readings (.txt, .md, .html in any common encoding; .pdf, .docx, .epub) into a"
+        " seminar, with their reader comments. There is no preview: check them on the site."
+    )
 
     def add_arguments(self, parser):
         parser.add_argument("files", nargs="+", type=Path)
@@ -43,7 +46,8 @@ class Command(BaseCommand):
                     except OSError as exc:
                         raise CommandError(f"{path}: cannot read it ({exc.strerror}).") from exc
                     try:
-                        parsed = parse_upload(data=data, filename=path.name)
+                        imported = read_upload(data=data, filename=path.name)
+                        parsed = imported.parsed
                         reading = reading_import(
                             seminar=target,
                             creator=creator,
@@ -54,10 +58,14 @@ class Command(BaseCommand):
                     except ServiceError as exc:
                         raise CommandError(f"{path}: {exc}") from exc
                     comments = len(parsed.comments)
+                    pages = f"{imported.pages} pages, " if imported.pages else ""
                     self.stdout.write(
                         f"Imported “{reading.title}” ({reading.get_absolute_url()}), "
-                        f"{parsed.rendered.paragraphs} paragraphs, {comments} reader comments."
+                        f"{imported.kind}, {pages}{parsed.rendered.paragraphs} paragraphs, "
+                        f"{comments} reader comments."
                     )
+                    for note in imported.notes:
+                        self.stdout.write(f"  {note}")
         except CommandError:
             self.stderr.write("Nothing was imported.")
             raise
