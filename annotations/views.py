@@ -204,9 +204,9 @@ def reading_create(request, slug):
     return reading_form(request, seminar, form)
 
 
-def reading_form(request, seminar, form, *, notice=""):
-    status = 400 if form.errors else 200
-    context = {"form": form, "seminar": seminar, "notice": notice}
+def reading_form(request, seminar, form, *, notice="", error=""):
+    status = 400 if form.errors or error else 200
+    context = {"form": form, "seminar": seminar, "notice": notice, "error": error}
     return render(request, "annotations/reading_form.html", context, status=status)
 
 
@@ -241,13 +241,11 @@ def reading_create_confirm(request, seminar):
             return redirect(reading)
         pending = None  # saved, then deleted: start again
     if pending is None:
-        form = ReadingCreateForm()
-        form.add_error(
-            None,
+        error = (
             f"This preview has expired (a preview is kept for {PREVIEW_SECONDS // 3600} hour)."
-            " Upload the file or paste the text again.",
+            " Upload the file or paste the text again."
         )
-        return reading_form(request, seminar, form)
+        return reading_form(request, seminar, ReadingCreateForm(), error=error)
     if "back" in request.POST:
         parsed = pending.imported.parsed
         initial = {**pending.fields, "text": pending.pasted, "format": parsed.format}

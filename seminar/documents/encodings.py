@@ -7,9 +7,12 @@ pages. The order of trust:
 1. a byte order mark says the encoding outright (UTF-8, UTF-16 or UTF-32);
 2. text with a zero byte in every other position is UTF-16 without a mark;
 3. bytes that are valid UTF-8 are UTF-8 (other encodings rarely are by accident);
-4. otherwise charset-normalizer guesses. It ranks several single-byte encodings as equally
-   good for Western text and often names Windows-1250 first, which turns "naïve" into
-   "naďve"; Windows-1252 wins such a tie, since it is what Western files are written in.
+4. otherwise Windows-1252 (the superset of Latin-1), when the text reads plausibly in it;
+   else charset-normalizer's guess. Asked first, charset-normalizer ranks several
+   single-byte encodings as equally good for Western text and often names Windows-1250 or
+   a Baltic one, which turns "naïve" into "naďve"; Western files are far the most common
+   here. A Turkish or Icelandic file may read plausibly but wrongly as Windows-1252: the
+   preview names the encoding, and saving as UTF-8 settles it.
 
 The guess is named (``Decoded.encoding``) so that the preview shows it and a person can
 check the accents before saving.
@@ -54,7 +57,10 @@ _MAX_CONTROL_SHARE = 0.05
 # Files people upload believing they are text; they get a hint on how to convert them.
 _OFFICE_EXTENSIONS = (".doc", ".odt", ".pages", ".rtf", ".wpd")
 _TIE = 0.01  # chaos scores this close are a tie
-_MAX_CHAOS = 0.1  # with no guess at all, Windows-1252 only if it reads as text
+# charset-normalizer's own bar for text that reads as text. On short texts its scores are
+# noisy ("naïve" scores 0.1 in Windows-1252 and 0 as Baltic "naļve"); text in another
+# alphabet read as Windows-1252 scores far above it (Cyrillic or Polish: over 1).
+_PLAUSIBLE = 0.2
 _SAMPLE = 4096
 
 
@@ -141,8 +147,8 @@ def _utf16_unmarked(data: bytes) -> Decoded | None:
 def _guess(data: bytes) -> Decoded:
     best = from_bytes(data).best()
     western = _western(data)
-    ceiling = best.chaos + _TIE if best is not None else _MAX_CHAOS
-    if western is not None and mess_ratio(western) <= ceiling:
+    ceiling = max(_PLAUSIBLE, best.chaos + _TIE) if best is not None else _PLAUSIBLE
+    if western is not None and mess_ratio(western) < ceiling:
         # Bytes 0x80-0x9F are printable only in Windows-1252; without them the text reads
         # the same in Latin-1, the name most such files were saved under.
         c1 = any(0x80 <= byte <= 0x9F for byte in data)

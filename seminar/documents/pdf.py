@@ -240,7 +240,7 @@ class _Builder:
             if not page.lines:
                 empty.append(page.label)
                 continue
-            margin = _weighted_mode([(round(line.x), 1) for line in page.lines])
+            margin = _margin(page.lines)
             mark = ("mark", page.label)
             for index, line in enumerate(page.lines):
                 heading = line.size >= self.size * _HEADING_SCALE
@@ -357,6 +357,14 @@ def _edges(lines: list[_Line]) -> list[_Line]:
     """The lines at the top and the bottom of a page, by position, not drawing order."""
     ordered = sorted(lines, key=lambda line: -line.y)
     return ordered[:_EDGE_LINES] + ordered[max(_EDGE_LINES, len(ordered) - _EDGE_LINES) :]
+
+
+def _margin(lines: list[_Line]) -> float:
+    """The page's left margin: the leftmost start shared by two lines or more (a page may
+    have as many indented first lines as others), else the leftmost."""
+    starts = Counter(round(line.x) for line in lines)
+    shared = [x for x, times in starts.items() if times > 1]
+    return min(shared or starts)
 
 
 def _signature(text: str) -> str:

@@ -11,6 +11,7 @@ could have written, small enough to build in milliseconds.
 * ``zip_bomb`` writes a small zip whose member expands to a lot of zeros.
 """
 
+import functools
 import io
 import zipfile
 from dataclasses import dataclass
@@ -129,6 +130,34 @@ def typeset(paragraphs: list[str], *, width: int = 70, indent: bool = False) -> 
     return broken
 
 
+HEADER = "Sahel Reader · Spring Term"
+
+
+def laid_out_pdf(pages: list[list[str]], *, header: str = HEADER, title: str = "") -> bytes:
+    """Pages of typeset lines as a typesetter draws them: a running header at the top, the
+    page number at the foot, lines 14 pt apart from the top down. In a page's list, "\t"
+    starts an indented first line, "" leaves a blank line and "# " sets a heading in 18 pt.
+    The footer is drawn first, as many programs do: position, not order, makes it a footer."""
+    out = []
+    for number, texts in enumerate(pages, start=1):
+        lines = [Line(300, 40, str(number)), Line(72, 760, header, 9)]
+        y = 720.0
+        for text in texts:
+            if text.startswith("# "):
+                lines.append(Line(72, y, text[2:], 18))
+                y -= 30
+            elif text.startswith("\t"):
+                lines.append(Line(90, y, text[1:]))
+                y -= 14
+            elif text:
+                lines.append(Line(72, y, text))
+                y -= 14
+            else:
+                y -= 14
+        out.append(lines)
+    return make_pdf(out, title=title)
+
+
 # .docx ------------------------------------------------------------------------------------
 
 W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
@@ -235,15 +264,22 @@ def _zip(files: dict[str, str | bytes], *, stored: tuple[str, ...] = ()) -> byte
 
 
 def make_epub(
-    chapters: dict[str, str], *, spine: list[str], title: str, creator: str = ""
+    chapters: dict[str, str],
+    *,
+    spine: list[str],
+    title: str,
+    creator: str = "",
+    aside: tuple[str, ...] = (),
 ) -> bytes:
-    """An EPUB 3 with XHTML chapters (file name -> body HTML) read in `spine` order."""
+    """An EPUB 3 with XHTML chapters (file name -> body HTML) read in `spine` order; those
+    in `aside` are in the spine but outside the reading order (linear="no")."""
     items = "".join(
         f'<item id="c{i}" href="text/{name}" media-type="application/xhtml+xml"/>'
         for i, name in enumerate(chapters)
     )
     ids = {name: f"c{i}" for i, name in enumerate(chapters)}
-    refs = "".join(f'<itemref idref="{ids[name]}"/>' for name in spine)
+    linear = {name: ' linear="no"' if name in aside else "" for name in spine}
+    refs = "".join(f'<itemref idref="{ids[name]}"{linear[name]}/>' for name in spine)
     author = f"<dc:creator>{creator}</dc:creator>" if creator else ""
     files: dict[str, str | bytes] = {
         "mimetype": "application/epub+zip",
@@ -277,6 +313,7 @@ def make_epub(
 # Zip bombs --------------------------------------------------------------------------------
 
 
+@functools.cache
 def zip_bomb(member: str = "word/document.xml", *, expands_to: int = 1 << 30) -> bytes:
     """A zip of about a megabyte whose one member expands to `expands_to` zero bytes.
 
@@ -291,3 +328,13 @@ def zip_bomb(member: str = "word/document.xml", *, expands_to: int = 1 << 30) ->
             for _ in range(expands_to // len(chunk)):
                 handle.write(chunk)
     return out.getvalue()
+
+
+def ratio_bomb(member: str) -> bytes:
+    """A zip whose one member, 20 MB of zeros, is within the size limits but packs a
+    thousandfold: what a zip bomb looks like when it hides under the total."""
+    return _zip({member: bytes(20 * 1024 * 1024)})
+
+
+def many_members_zip(count: int) -> bytes:
+    return _zip({f"part{number}.xml": "<x/>" for number in range(count)})
