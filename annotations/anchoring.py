@@ -509,10 +509,10 @@ def find_quote(
 ) -> Placement:
     """Where a quote made on another copy of the text belongs in `text`, or an orphan.
 
-    ANCHORED: the words, character for character, where the position says (or, with no
-    position, the one copy the context picks). MOVED: the words elsewhere (a text moved by
-    an edit), with other whitespace between them, or an edited copy found by `_fuzzy` with
-    its minimum likeness and context. Never a guess: a short quote whose context is not
+    ANCHORED: the words where the position says (whitespace aside), or, with no position,
+    the copy the context picks. MOVED: the words elsewhere (a text moved by an edit), or
+    with other whitespace between them, or an edited copy found by `_fuzzy` with its
+    minimum likeness and context. Never a guess: a short quote whose context is not
     there, or copies the context cannot tell apart, make an ORPHAN."""
     if not exact.strip() or len(exact) > MAX_QUOTE:
         return Placement(ORPHANED, None)
@@ -535,7 +535,8 @@ def find_quote(
         # also sit in its context (when it came with one).
         sure = len(spans) == 1 and (len(exact.strip()) >= UNIQUE_MIN_QUOTE or not prefix + suffix)
         if unique_best and (sure or _fits(text, anchor, s, e)):
-            status = ANCHORED if verbatim and (not positioned or s == start) else MOVED
+            here = positioned and (s, e) == (start, end)
+            status = ANCHORED if here or (verbatim and not positioned) else MOVED
             return Placement(status, anchor_at(text, s, e))
     found = _fuzzy_collapsed(text, anchor, near)
     if found is not None:
