@@ -10,6 +10,8 @@ Placed before SessionMiddleware, so that its response half runs after the sessio
 cookies are set, and before the CSP middleware's `setdefault`.
 """
 
+import http.cookies
+
 from django.conf import settings
 
 from seminar.security import POLICY
@@ -31,10 +33,22 @@ def frameable(response, origins):
     return response
 
 
+class PartitionedMorsel(http.cookies.Morsel):
+    """A cookie with the `Partitioned` attribute (CHIPS), which Python's cookies learn only
+    in 3.14. A partitioned cookie is kept per top-level site, so a browser that blocks
+    third-party cookies (Chrome's default in some modes) still keeps it inside the LMS's
+    frame; one that does not know the attribute ignores it."""
+
+    def OutputString(self, attrs=None):  # noqa: N802 (the stdlib's name)
+        return super().OutputString(attrs) + "; Partitioned"
+
+
 def cross_site_cookie(response, name):
-    if name in response.cookies:
-        response.cookies[name]["samesite"] = "None"
-        response.cookies[name]["secure"] = True
+    morsel = response.cookies.get(name)
+    if morsel is not None:
+        morsel["samesite"] = "None"
+        morsel["secure"] = True
+        morsel.__class__ = PartitionedMorsel
 
 
 class LtiFrameMiddleware:

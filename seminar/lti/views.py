@@ -132,17 +132,19 @@ def login(request):
         httponly=True,
         samesite="None",
     )
+    frames.cross_site_cookie(response, state_cookie_name(row.state))
     return response
 
 
 def _cookies_blocked(request, row: LtiLaunchState):
+    # Not an attack to rebuff but a way forward to offer, so a 200; nothing is verified or
+    # consumed, and the new tab starts a login of its own.
     log.warning("LTI launch refused: state cookie missing (third-party cookies blocked?)")
     new_tab = reverse("lti_login") + "?" + urllib.parse.urlencode(row.login_params)
     return page(
         request,
         "Open Seminar in a new tab",
         "Seminar could not sign you in inside this page.",
-        status=403,
         new_tab_url=new_tab,
     )
 

@@ -36,12 +36,16 @@ class PlatformServer:
                 length = int(self.headers.get("Content-Length") or 0)
                 body = self.rfile.read(length) if length else b""
                 server.requests.append((self.command, self.path, dict(self.headers), body))
-                status, payload = server.routes.get(
-                    urllib.parse.urlsplit(self.path).path, (404, {"error": "no such route"})
-                )
-                data = json.dumps(payload).encode()
+                parts = urllib.parse.urlsplit(self.path)
+                route = server.routes.get(parts.path, (404, {"error": "no such route"}))
+                if callable(route):  # a page: (status, content type, bytes)
+                    query = dict(urllib.parse.parse_qsl(parts.query))
+                    status, content_type, data = route(query, body)
+                else:
+                    status, payload = route
+                    content_type, data = "application/json", json.dumps(payload).encode()
                 self.send_response(status)
-                self.send_header("Content-Type", "application/json")
+                self.send_header("Content-Type", content_type)
                 self.send_header("Content-Length", str(len(data)))
                 self.end_headers()
                 self.wfile.write(data)

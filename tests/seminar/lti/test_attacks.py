@@ -220,7 +220,7 @@ def test_blocked_third_party_cookies_offer_a_new_tab(lms, client, refusal):
     auth, claims = start(lms, client)
     client.cookies.clear()
     response = post(client, lms.sign(claims), auth["state"])
-    refusal(response, 403, "state cookie missing")
+    refusal(response, 200, "state cookie missing")
     assert b"Open Seminar in a new tab" in response.content
     assert b'target="_blank"' in response.content
     assert b"/lti/login/?iss=https%3A%2F%2Flms.example.edu&amp;login_hint=hint-1" in (

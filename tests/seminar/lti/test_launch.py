@@ -26,6 +26,7 @@ def test_login_redirects_to_the_platform_with_state_and_nonce(lms, client):
     cookie = response.cookies[f"lti_state_{auth['state'][:16]}"]
     assert cookie.value == auth["state"]
     assert cookie["samesite"] == "None" and cookie["secure"] and cookie["httponly"]
+    assert cookie.output().endswith("; Partitioned")
 
 
 def test_login_by_post_too(lms, client):
@@ -53,6 +54,7 @@ def test_the_session_is_frameable_by_the_lms_and_its_cookies_cross_site(lms, cli
     response = lms.launch(client, sub="prof-1", roles=INSTRUCTOR)
     session_cookie = response.cookies["sessionid"]
     assert session_cookie["samesite"] == "None" and session_cookie["secure"]
+    assert session_cookie.output().endswith("; Partitioned")  # kept in the LMS's frame
     page = client.get(response["Location"])
     policy = page["Content-Security-Policy"]
     assert f"frame-ancestors 'self' {lms.issuer}" in policy
