@@ -27,6 +27,7 @@ def policy_framed_by(origins) -> str:
 
 def frameable(response, origins):
     response.headers["Content-Security-Policy"] = policy_framed_by(origins)
+    response.lti_framed = True  # a view's own framing stands (the middleware leaves it)
     response.xframe_options_exempt = True
     if "X-Frame-Options" in response.headers:
         del response.headers["X-Frame-Options"]
@@ -60,7 +61,8 @@ class LtiFrameMiddleware:
         session = getattr(request, "session", None)
         origins = session.get(SESSION_KEY) if session is not None else None
         if origins:
-            frameable(response, list(origins))
+            if not getattr(response, "lti_framed", False):
+                frameable(response, list(origins))
             cross_site_cookie(response, settings.SESSION_COOKIE_NAME)
             cross_site_cookie(response, settings.CSRF_COOKIE_NAME)
         return response

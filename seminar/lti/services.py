@@ -13,6 +13,7 @@ import dataclasses
 import hashlib
 
 from django.db import transaction
+from django.urls import reverse
 
 from seminar.errors import ServiceError
 from seminar.lti import claims as c
@@ -101,6 +102,8 @@ def _link(*, launch: Launch, lti_context: LtiContext) -> LtiResourceLink:
 
 
 def _destination(*, launch: Launch, seminar: Seminar, user: User, link) -> str:
+    if launch.message_type == c.DEEP_LINKING_REQUEST:
+        return reverse("lti_deep_link")
     if (
         link is not None
         and link.reading_id is not None

@@ -33,7 +33,7 @@ log = logging.getLogger("seminar.lti")
 
 LOGIN_PARAMS = ("iss", "login_hint", "target_link_uri", "lti_message_hint", "client_id")
 LOGIN_PARAMS += ("lti_deployment_id",)
-LAUNCH_SESSION_KEY = "lti_launch"
+LAUNCH_SESSION_KEY = "lti_launch"  # read by seminar.lti.deeplinking
 
 
 def page(request, heading, message, *, status=200, **context):
