@@ -335,8 +335,12 @@ class _Builder:
             joint = ""
         else:
             joint = " "
-        if mark:
-            parts.extend([joint, mark, line.text] if joint else [mark, line.text])
+        if mark and not joint:
+            # A word split across the page boundary: the marker after the word, not in it.
+            word, space, rest = line.text.partition(" ")
+            parts.extend([word, mark, space + rest])
+        elif mark:
+            parts.extend([joint, mark, line.text])
         else:
             parts.append(joint + line.text)
 

@@ -97,8 +97,8 @@ def test_running_headers_and_page_numbers_are_dropped_and_said(article):
 def test_page_boundaries_are_empty_markers_where_each_page_begins(article):
     html = read_upload(article, filename="sahel-reader.pdf").parsed.rendered.html
     assert html.startswith(f"<p>{mark(1)}Peace operations")
-    # Page 2 begins mid-word: the word is whole in the text, the marker inside it.
-    assert f"and its peace{mark(2)}keeping role" in html
+    # Page 2 begins mid-word: the word is whole, the marker after it.
+    assert f"and its peacekeeping{mark(2)} role" in html
     assert f"<p>{mark(3)}A third question" in html
     assert html.count('class="page-mark"') == 3
 
