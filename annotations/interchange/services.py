@@ -34,6 +34,15 @@ if TYPE_CHECKING:
 VISIBILITIES = (Visibility.SEMINAR, Visibility.INSTRUCTORS)
 NARROWER = {Visibility.SEMINAR: 0, Visibility.INSTRUCTORS: 1, Visibility.PRIVATE: 1}
 UNKNOWN_AUTHOR = "Imported reader"
+# What the report calls one item not imported, by its reason (formats: the plural).
+ONE_SKIPPED = {
+    "highlights without a note": "highlight without a note",
+    "scores": "score",
+    "moderation records": "moderation record",
+    "deleted, hidden or waiting posts": "deleted, hidden or waiting post",
+    "annotations on something other than text": "annotation on something other than text",
+    "replies whose thread is not in the file": "reply whose thread is not in the file",
+}
 ORPHANS_SHOWN = 20
 
 
@@ -66,6 +75,13 @@ class Report:
             "skipped_by_reason": dict(self.skipped),
             "orphan_quotes": self.orphan_quotes,
         }
+
+    def skipped_lines(self) -> list[str]:
+        """ "1 highlight without a note", "3 scores": the reasons, counted, for a person."""
+        return [
+            f"{count} {ONE_SKIPPED.get(reason, reason) if count == 1 else reason}"
+            for reason, count in self.skipped.items()
+        ]
 
 
 def _skip(report: Report, reason: str) -> None:

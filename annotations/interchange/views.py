@@ -34,7 +34,11 @@ def import_annotations(request, slug, reading_slug):
                 form.add_error("file", f"Nothing was imported. {exc}")
             else:
                 # Post, redirect, get: a reload shows the report and imports nothing again.
-                request.session[SESSION_KEY] = {"reading": reading.pk, **report.as_dict()}
+                request.session[SESSION_KEY] = {
+                    "reading": reading.pk,
+                    "skipped_lines": report.skipped_lines(),
+                    **report.as_dict(),
+                }
                 return redirect("import_annotations", slug, reading_slug)
         status = 400
     report = None

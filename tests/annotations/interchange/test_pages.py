@@ -34,7 +34,7 @@ def test_the_page_imports_a_file_and_shows_the_report(client, instructor, blog_r
     page = client.get(response.url).text
     assert "<strong>2</strong> passages placed exactly" in page
     assert "<strong>1</strong> not placed" in page
-    assert "1 highlights without a note" in page
+    assert "Not imported: 1 reply whose thread is not in the file; 1 highlight without" in page
     assert "a sentence that this reading never contained at all" in page
     # The report is shown once: a reload imports nothing and reports nothing.
     assert "placed exactly" not in client.get(url(blog_reading)).text
