@@ -5,6 +5,7 @@ from seminar.lti.models import (
     Deployment,
     LtiContext,
     LtiIdentity,
+    LtiLaunchState,
     LtiResourceLink,
     Platform,
     ToolKey,
@@ -175,3 +176,23 @@ class LtiContextAdmin(admin.ModelAdmin):
 class LtiResourceLinkAdmin(admin.ModelAdmin):
     list_display = ("title", "resource_link_id", "context", "reading", "line_item_url")
     raw_id_fields = ("reading",)
+
+
+@admin.register(Deployment)
+class DeploymentAdmin(admin.ModelAdmin):
+    list_display = ("deployment_id", "platform")
+    list_filter = ("platform",)
+
+
+@admin.register(LtiLaunchState)
+class LtiLaunchStateAdmin(admin.ModelAdmin):
+    """One-time login states, read-only: made by /lti/login/, consumed by /lti/launch/."""
+
+    list_display = ("state", "platform", "created", "used")
+    readonly_fields = [f.name for f in LtiLaunchState._meta.fields]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False

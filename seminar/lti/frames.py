@@ -59,7 +59,10 @@ class LtiFrameMiddleware:
     def __call__(self, request):
         response = self.get_response(request)
         session = getattr(request, "session", None)
-        origins = session.get(SESSION_KEY) if session is not None else None
+        # Only a session the request has read already: loading one here would cost every
+        # token-authenticated API call a query, and such a response is never framed.
+        accessed = session is not None and getattr(session, "accessed", False)
+        origins = session.get(SESSION_KEY) if accessed else None
         if origins:
             if not getattr(response, "lti_framed", False):
                 frameable(response, list(origins))
