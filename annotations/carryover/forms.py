@@ -5,7 +5,10 @@ from django import forms
 
 from annotations.carryover.services import MAX_SHIFT_DAYS, PostChoice
 from annotations.forms import ReadingCreateForm
-from seminar import textformats
+from seminar.documents import limits
+
+# A first guard before the file is read; the readers hold each kind to its own limit.
+TOO_LARGE = f"The file is larger than {limits.size_in_mb(limits.MAX_DOCUMENT_BYTES)}."
 
 STATUS_DRAFTS = "drafts"
 STATUS_KEEP = "keep"
@@ -64,6 +67,9 @@ class NewTermForm(forms.Form):
         data = super().clean()
         for reading in self.readings:
             upload = data.get(edition_field_name(reading))
-            if upload and upload.size > textformats.MAX_BYTES:
-                self.add_error(edition_field_name(reading), "The file is larger than 5 MB.")
+            if upload and upload.size > limits.MAX_DOCUMENT_BYTES:
+                self.add_error(
+                    edition_field_name(reading),
+                    TOO_LARGE,
+                )
         return data

@@ -10,8 +10,9 @@ from annotations.forms import ReadingEditForm
 from annotations.models import Annotation
 from annotations.peers.services import peer_visibility_effect
 from annotations.revisions.diffs import diff_html
+from annotations.revisions.forms import NewEditionForm
 from annotations.revisions.permissions import can_teach_reading
-from annotations.revisions.readings import reading_save
+from annotations.revisions.readings import parse_upload, reading_save
 from annotations.revisions.services import preview_revision, reading_restore
 from seminar.access import access_staff_reading
 from seminar.models import PeerVisibility
@@ -42,6 +43,31 @@ def _unconfirmed_holding_back(request, reading, data):
     return peer_visibility_effect(reading=reading, value=value, due=data["due"])
 
 
+def _with_edition(request, edition_form):
+    """The posted form data, its text and format those of the uploaded new edition if one
+    came (the edit box then shows it, and confirming posts it back); None when the upload
+    could not be read (the error is on `edition_form`)."""
+    if not edition_form.is_valid():
+        return None
+    upload = edition_form.cleaned_data["edition"]
+    if not upload:
+        return request.POST
+    try:
+        parsed = parse_upload(data=upload.read(), filename=upload.name)
+    except ServiceError as exc:
+        edition_form.add_error("edition", str(exc))
+        return None
+    data = request.POST.copy()
+    data["source"], data["format"] = parsed.source, parsed.format
+    return data
+
+
+def _same_line_ends(source):
+    # A textarea posts CRLF: the text previewed from a file and the same text posted back
+    # from the edit box are one text, with one stamp.
+    return source.replace("\r\n", "\n").replace("\r", "\n")
+
+
 @login_required
 def reading_edit(request, slug, reading_slug):
     reading = access_staff_reading(request.user, slug, reading_slug, allowed=can_edit_reading)
@@ -57,10 +83,21 @@ def reading_edit(request, slug, reading_slug):
         "source": revision.source if revision else "",
         "format": revision.format if revision else "text",
     }
-    form = ReadingEditForm(request.POST or None, initial=initial)
-    context = {"form": form, "seminar": reading.seminar, "reading": reading}
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
+    edition_form = NewEditionForm(request.POST or None, request.FILES or None)
+    posted = _with_edition(request, edition_form) if request.method == "POST" else None
+    uploaded = posted is not None and posted is not request.POST
+    # An unreadable upload keeps what was typed in the box, unsaved, beside its error.
+    form = ReadingEditForm(posted or request.POST or None, initial=initial)
+    context = {
+        "form": form,
+        "edition_form": edition_form,
+        "seminar": reading.seminar,
+        "reading": reading,
+    }
+    if uploaded:
+        context["edition_name"] = edition_form.cleaned_data["edition"].name
+    if posted is not None and form.is_valid():
+        data = {**form.cleaned_data, "source": _same_line_ends(form.cleaned_data["source"])}
         changed = reading_text_changed(
             reading=reading, source=data["source"], format=data["format"]
         )
@@ -73,8 +110,9 @@ def reading_edit(request, slug, reading_slug):
                 # Holding classmates' posts back mid-discussion: first say what it will do.
                 context.update(visibility_effect=effect, confirm_visibility=data["peer_visibility"])
                 return render(request, "annotations/reading_edit.html", context)
-            if changed and has_passages and request.POST.get("confirm") != stamp:
-                # First see what the edit will do to the annotations; then confirm.
+            # First see what the edit will do to the annotations, and a new edition's text
+            # before it is saved; then confirm.
+            if changed and (has_passages or uploaded) and request.POST.get("confirm") != stamp:
                 summary = preview_revision(
                     reading=reading, source=data["source"], format=data["format"]
                 )
@@ -93,7 +131,7 @@ def reading_edit(request, slug, reading_slug):
             else:
                 messages.success(request, "Saved. The text did not change.")
             return redirect(reading)
-    status = 400 if form.errors else 200
+    status = 400 if form.errors or edition_form.errors else 200
     return render(request, "annotations/reading_edit.html", context, status=status)
 
 
