@@ -8,111 +8,248 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('seminar', '0009_groups'),
+        ("seminar", "0009_groups"),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='ToolKey',
+            name="ToolKey",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('kid', models.CharField(max_length=100, unique=True)),
-                ('private_pem', models.TextField()),
-                ('public_jwk', models.JSONField()),
-                ('created', models.DateTimeField(default=django.utils.timezone.now)),
-                ('retired', models.DateTimeField(blank=True, null=True)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("kid", models.CharField(max_length=100, unique=True)),
+                ("private_pem", models.TextField()),
+                ("public_jwk", models.JSONField()),
+                ("created", models.DateTimeField(default=django.utils.timezone.now)),
+                ("retired", models.DateTimeField(blank=True, null=True)),
             ],
             options={
-                'ordering': ['-created', '-id'],
+                "ordering": ["-created", "-id"],
             },
         ),
         migrations.CreateModel(
-            name='Platform',
+            name="Platform",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name', models.CharField(max_length=200)),
-                ('issuer', models.CharField(help_text="The platform's `iss`, exactly.", max_length=255)),
-                ('client_id', models.CharField(help_text='The client id it gave Seminar.', max_length=255)),
-                ('auth_login_url', models.URLField(max_length=500, verbose_name='OIDC auth login URL')),
-                ('auth_token_url', models.URLField(blank=True, max_length=500, verbose_name='Access token URL')),
-                ('keyset_url', models.URLField(max_length=500, verbose_name='Public keyset (JWKS) URL')),
-                ('frame_origins', models.TextField(blank=True, help_text="Origins that may show Seminar in a frame, one a line (for example https://school.instructure.com). The issuer's origin always may.")),
-                ('created', models.DateTimeField(default=django.utils.timezone.now)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("name", models.CharField(max_length=200)),
+                (
+                    "issuer",
+                    models.CharField(help_text="The platform's `iss`, exactly.", max_length=255),
+                ),
+                (
+                    "client_id",
+                    models.CharField(help_text="The client id it gave Seminar.", max_length=255),
+                ),
+                (
+                    "auth_login_url",
+                    models.URLField(max_length=500, verbose_name="OIDC auth login URL"),
+                ),
+                (
+                    "auth_token_url",
+                    models.URLField(blank=True, max_length=500, verbose_name="Access token URL"),
+                ),
+                (
+                    "keyset_url",
+                    models.URLField(max_length=500, verbose_name="Public keyset (JWKS) URL"),
+                ),
+                (
+                    "frame_origins",
+                    models.TextField(
+                        blank=True,
+                        help_text="Origins that may show Seminar in a frame, one a line (for example https://school.instructure.com). The issuer's origin always may.",
+                    ),
+                ),
+                ("created", models.DateTimeField(default=django.utils.timezone.now)),
             ],
             options={
-                'ordering': ['name', 'id'],
-                'constraints': [models.UniqueConstraint(fields=('issuer', 'client_id'), name='lti_platform_client')],
+                "ordering": ["name", "id"],
+                "constraints": [
+                    models.UniqueConstraint(
+                        fields=("issuer", "client_id"), name="lti_platform_client"
+                    )
+                ],
             },
         ),
         migrations.CreateModel(
-            name='LtiLaunchState',
+            name="LtiLaunchState",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('state', models.CharField(default=seminar.lti.models.new_state, max_length=64, unique=True)),
-                ('nonce', models.CharField(default=seminar.lti.models.new_nonce, max_length=64, unique=True)),
-                ('login_params', models.JSONField(default=dict)),
-                ('created', models.DateTimeField(db_index=True, default=django.utils.timezone.now)),
-                ('used', models.DateTimeField(blank=True, null=True)),
-                ('platform', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to='seminar.platform')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "state",
+                    models.CharField(
+                        default=seminar.lti.models.new_state, max_length=64, unique=True
+                    ),
+                ),
+                (
+                    "nonce",
+                    models.CharField(
+                        default=seminar.lti.models.new_nonce, max_length=64, unique=True
+                    ),
+                ),
+                ("login_params", models.JSONField(default=dict)),
+                ("created", models.DateTimeField(db_index=True, default=django.utils.timezone.now)),
+                ("used", models.DateTimeField(blank=True, null=True)),
+                (
+                    "platform",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="+",
+                        to="seminar.platform",
+                    ),
+                ),
             ],
         ),
         migrations.CreateModel(
-            name='LtiContext',
+            name="LtiContext",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('context_id', models.CharField(max_length=255)),
-                ('title', models.CharField(blank=True, max_length=255)),
-                ('memberships_url', models.URLField(blank=True, max_length=500)),
-                ('created', models.DateTimeField(default=django.utils.timezone.now)),
-                ('seminar', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='lti_contexts', to='seminar.seminar')),
-                ('platform', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='contexts', to='seminar.platform')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("context_id", models.CharField(max_length=255)),
+                ("title", models.CharField(blank=True, max_length=255)),
+                ("memberships_url", models.URLField(blank=True, max_length=500)),
+                ("created", models.DateTimeField(default=django.utils.timezone.now)),
+                (
+                    "seminar",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="lti_contexts",
+                        to="seminar.seminar",
+                    ),
+                ),
+                (
+                    "platform",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="contexts",
+                        to="seminar.platform",
+                    ),
+                ),
             ],
         ),
         migrations.CreateModel(
-            name='Deployment',
+            name="Deployment",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('deployment_id', models.CharField(max_length=255)),
-                ('platform', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='deployments', to='seminar.platform')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("deployment_id", models.CharField(max_length=255)),
+                (
+                    "platform",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="deployments",
+                        to="seminar.platform",
+                    ),
+                ),
             ],
         ),
         migrations.CreateModel(
-            name='LtiResourceLink',
+            name="LtiResourceLink",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('resource_link_id', models.CharField(max_length=255)),
-                ('title', models.CharField(blank=True, max_length=255)),
-                ('line_item_url', models.URLField(blank=True, max_length=500)),
-                ('created', models.DateTimeField(default=django.utils.timezone.now)),
-                ('context', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='links', to='seminar.lticontext')),
-                ('reading', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='lti_links', to='seminar.reading')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("resource_link_id", models.CharField(max_length=255)),
+                ("title", models.CharField(blank=True, max_length=255)),
+                ("line_item_url", models.URLField(blank=True, max_length=500)),
+                ("created", models.DateTimeField(default=django.utils.timezone.now)),
+                (
+                    "context",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="links",
+                        to="seminar.lticontext",
+                    ),
+                ),
+                (
+                    "reading",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="lti_links",
+                        to="seminar.reading",
+                    ),
+                ),
             ],
             options={
-                'constraints': [models.UniqueConstraint(fields=('context', 'resource_link_id'), name='lti_link_per_context')],
+                "constraints": [
+                    models.UniqueConstraint(
+                        fields=("context", "resource_link_id"), name="lti_link_per_context"
+                    )
+                ],
             },
         ),
         migrations.CreateModel(
-            name='LtiIdentity',
+            name="LtiIdentity",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('sub', models.CharField(max_length=255)),
-                ('created', models.DateTimeField(default=django.utils.timezone.now)),
-                ('user', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='lti_ids', to=settings.AUTH_USER_MODEL)),
-                ('platform', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='identities', to='seminar.platform')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("sub", models.CharField(max_length=255)),
+                ("created", models.DateTimeField(default=django.utils.timezone.now)),
+                (
+                    "user",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="lti_ids",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "platform",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="identities",
+                        to="seminar.platform",
+                    ),
+                ),
             ],
             options={
-                'verbose_name_plural': 'LTI identities',
-                'constraints': [models.UniqueConstraint(fields=('platform', 'sub'), name='lti_identity_per_sub')],
+                "verbose_name_plural": "LTI identities",
+                "constraints": [
+                    models.UniqueConstraint(fields=("platform", "sub"), name="lti_identity_per_sub")
+                ],
             },
         ),
         migrations.AddConstraint(
-            model_name='lticontext',
-            constraint=models.UniqueConstraint(fields=('platform', 'context_id'), name='lti_context_per_platform'),
+            model_name="lticontext",
+            constraint=models.UniqueConstraint(
+                fields=("platform", "context_id"), name="lti_context_per_platform"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='deployment',
-            constraint=models.UniqueConstraint(fields=('platform', 'deployment_id'), name='lti_deployment_per_platform'),
+            model_name="deployment",
+            constraint=models.UniqueConstraint(
+                fields=("platform", "deployment_id"), name="lti_deployment_per_platform"
+            ),
         ),
     ]
