@@ -56,7 +56,7 @@ def test_an_uploaded_edition_is_previewed_then_saved_as_previewed(
     client.force_login(instructor)
     preview = upload(blog_reading, client)
     assert preview.status_code == 200
-    assert "What this edit does to the annotations" in preview.text
+    assert "What this new edition does to the annotations" in preview.text
     assert "second-edition.md" in preview.text
     assert "<strong>1</strong> move with their words" in preview.text
     assert "<strong>1</strong> will no longer be in the text" in preview.text
