@@ -2,9 +2,10 @@
 
 import django.db.models.deletion
 import django.utils.timezone
-import seminar.lti.models
 from django.conf import settings
 from django.db import migrations, models
+
+import seminar.lti.models
 
 
 class Migration(migrations.Migration):
