@@ -147,6 +147,9 @@ class Membership(models.Model):
     group = models.ForeignKey(
         Group, null=True, blank=True, on_delete=models.SET_NULL, related_name="memberships"
     )
+    # When the LMS's roster (seminar.lti.roster) last said they had left the course: a mark
+    # for the instructor, never a removal (their posts and grades stay).
+    left_lms = models.DateTimeField(null=True, blank=True, verbose_name="left the LMS course")
 
     objects = MembershipQuerySet.as_manager()
 

@@ -70,6 +70,9 @@ def membership_from_lms(*, seminar: Seminar, user: User, role: str) -> Membershi
     if not created and membership.role != role:
         with contextlib.suppress(ServiceError):  # the last instructor stays one
             membership = membership_set_role(membership=membership, role=role)
+    if membership.left_lms is not None:  # back in the course (seminar.lti.roster)
+        membership.left_lms = None
+        membership.save(update_fields=["left_lms"])
     if membership.role == Role.STUDENT and not membership.pseudonym:
         pseudonym_assign(seminar=seminar)
         membership.refresh_from_db(fields=["pseudonym"])
@@ -140,6 +143,11 @@ def launch_apply(*, launch: Launch) -> Outcome:
     if nrps_url and nrps_url != lti_context.memberships_url:
         lti_context.memberships_url = nrps_url
         lti_context.save(update_fields=["memberships_url"])
+    if role == Role.INSTRUCTOR and lti_context.memberships_url:
+        from seminar.lti.roster import roster_sync_later  # roster uses this module
+
+        # After the launch has committed, in the worker: a launch never waits on the LMS.
+        roster_sync_later(lti_context=lti_context)
     link = None
     if launch.message_type == c.RESOURCE_LINK_REQUEST:
         link = _link(launch=launch, lti_context=lti_context)

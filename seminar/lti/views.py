@@ -8,14 +8,18 @@ nonce, and the platform's signature are what protect them (seminar.lti.launch).
 import logging
 import urllib.parse
 
+from django.contrib import messages
 from django.contrib.auth import login as sign_in
+from django.contrib.auth.decorators import login_required
 from django.http import HttpResponseNotAllowed, HttpResponseRedirect, JsonResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt
+from django.views.decorators.http import require_POST
 
+from seminar.access import access_staff_seminar
 from seminar.lti import claims as c
 from seminar.lti import frames
 from seminar.lti.keys import public_keyset
@@ -27,7 +31,9 @@ from seminar.lti.launch import (
     verify_launch,
 )
 from seminar.lti.models import LtiLaunchState, Platform, origin_of
+from seminar.lti.roster import roster_sync_later
 from seminar.lti.services import launch_apply
+from seminar.permissions import can_manage_roster
 
 log = logging.getLogger("seminar.lti")
 
@@ -194,3 +200,22 @@ def launch(request):
         state_cookie_name(request.POST["state"]), path=reverse("lti_launch"), samesite="None"
     )
     return response
+
+
+@login_required
+@require_POST
+def roster_sync(request, slug):
+    """The roster page's "Sync roster from the LMS": queued, never waited for."""
+    seminar = access_staff_seminar(request.user, slug, allowed=can_manage_roster)
+    contexts = list(seminar.lti_contexts.exclude(memberships_url=""))
+    for lti_context in contexts:
+        roster_sync_later(lti_context=lti_context)
+    if contexts:
+        messages.success(
+            request,
+            "Roster sync from the LMS queued: members, roles and who has left "
+            "will show here in a minute or so.",
+        )
+    else:
+        messages.error(request, "This seminar is not linked to an LMS course with a roster.")
+    return redirect("roster", slug=seminar.slug)

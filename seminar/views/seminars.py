@@ -126,6 +126,7 @@ def roster(request, slug):
         "form": form,
         "role_form": RoleForm(),
         "invite_url": request.build_absolute_uri(seminar.invite_path()),
+        "lms_roster": seminar.lti_contexts.exclude(memberships_url="").exists(),
     }
     return render(request, "seminar/roster.html", context, status=400 if form.errors else 200)
 

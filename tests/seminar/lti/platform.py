@@ -3,17 +3,25 @@ on 127.0.0.1, signing id_tokens the way a platform does, and recording what the 
 
 `TestPlatform.launch(client, ...)` runs the OIDC login against Seminar, reads the state and
 nonce from the redirect to the platform's auth URL, and posts the signed id_token back.
+
+Its LTI Advantage services (under /<kid>/): the OAuth2 token endpoint, which verifies the
+tool's client assertion against the tool's JWKS (given by `trust_tool`, as an LMS is given
+the tool's keyset URL) and issues bearer tokens for the scopes asked; Names and Roles
+(`members`, paged by `page_size`); AGS line items and their scores (`scores` records what
+each received). `fail[path] = 500` makes an endpoint fail, `delay` makes every service slow.
 """
 
 import http.server
 import json
+import secrets
 import threading
 import time
 import urllib.parse
 import uuid
 
 from joserfc import jwt
-from joserfc.jwk import RSAKey
+from joserfc.errors import JoseError
+from joserfc.jwk import KeySet, RSAKey
 
 from seminar.lti import claims as c
 from seminar.lti.models import Deployment, Platform
@@ -28,7 +36,7 @@ class PlatformServer:
     """One HTTP server for the platform's endpoints: path -> (status, JSON body)."""
 
     def __init__(self):
-        self.routes, self.requests = {}, []
+        self.routes, self.requests, self.services = {}, [], {}
         server = self
 
         class Handler(http.server.BaseHTTPRequestHandler):
@@ -38,7 +46,14 @@ class PlatformServer:
                 server.requests.append((self.command, self.path, dict(self.headers), body))
                 parts = urllib.parse.urlsplit(self.path)
                 route = server.routes.get(parts.path, (404, {"error": "no such route"}))
-                if callable(route):  # a page: (status, content type, bytes)
+                prefix = "/" + parts.path.split("/")[1] if parts.path.count("/") > 1 else ""
+                service = server.services.get(prefix)
+                extra = {}
+                if service is not None and parts.path not in server.routes:
+                    query = dict(urllib.parse.parse_qsl(parts.query))
+                    answer = service(self.command, parts.path, query, self.headers, body)
+                    status, content_type, data, extra = answer
+                elif callable(route):  # a page: (status, content type, bytes)
                     query = dict(urllib.parse.parse_qsl(parts.query))
                     status, content_type, data = route(query, body)
                 else:
@@ -47,8 +62,13 @@ class PlatformServer:
                 self.send_response(status)
                 self.send_header("Content-Type", content_type)
                 self.send_header("Content-Length", str(len(data)))
-                self.end_headers()
-                self.wfile.write(data)
+                for name, value in extra.items():
+                    self.send_header(name, value)
+                try:
+                    self.end_headers()
+                    self.wfile.write(data)
+                except (BrokenPipeError, ConnectionResetError):
+                    pass  # the tool gave up waiting (a slow-endpoint test)
 
             do_GET = do_POST = do_PUT = _answer
 
@@ -77,6 +97,15 @@ class TestPlatform:
         self.key = RSAKey.generate_key(2048, parameters={"kid": self.kid, "alg": "RS256"})
         self.jwks_path = f"/{self.kid}/jwks"
         server.routes[self.jwks_path] = (200, {"keys": [self.key.as_dict(private=False)]})
+        server.services[f"/{self.kid}"] = self._serve
+        self.tool_keys = None  # the tool's JWKS: trust_tool()
+        self.tokens = {}  # access token -> its scopes
+        self.assertions = []  # the verified claims of each client assertion
+        self.used_jti = set()
+        self.members, self.page_size = [], None
+        self.scores = []  # (line item path, the score posted)
+        self.fail = {}  # path -> status to answer with
+        self.delay = 0.0
 
     def register(self, *, deployment_id=DEPLOYMENT_ID) -> Platform:
         self.platform = Platform.objects.create(
@@ -84,11 +113,118 @@ class TestPlatform:
             issuer=self.issuer,
             client_id=self.client_id,
             auth_login_url=f"{self.server.url}/auth",
-            auth_token_url=f"{self.server.url}/token",
+            auth_token_url=self.token_url,
             keyset_url=f"{self.server.url}{self.jwks_path}",
         )
         Deployment.objects.create(platform=self.platform, deployment_id=deployment_id)
         return self.platform
+
+    # --- the services
+
+    @property
+    def base(self):
+        return f"{self.server.url}/{self.kid}"
+
+    @property
+    def token_url(self):
+        return f"{self.base}/token"
+
+    @property
+    def memberships_url(self):
+        return f"{self.base}/nrps/memberships"
+
+    def line_item_url(self, name="item-1"):
+        return f"{self.base}/lineitems/{name}"
+
+    @property
+    def requests(self):
+        """(method, path, headers, body) of what this platform's services received."""
+        return [r for r in self.server.requests if r[1].startswith(f"/{self.kid}/")]
+
+    def trust_tool(self, jwks: dict):
+        """What an LMS is given when the tool is registered: its public keyset."""
+        self.tool_keys = KeySet.import_key_set(jwks)
+
+    def _json(self, status, payload, headers=None):
+        return status, "application/json", json.dumps(payload).encode(), headers or {}
+
+    def _serve(self, method, path, query, headers, body):
+        local = path[len(self.kid) + 1 :]
+        if self.delay and local != "/token":
+            time.sleep(self.delay)
+        if local in self.fail:
+            return self._json(self.fail[local], {"error": "the platform is down"})
+        if local == "/token" and method == "POST":
+            return self._token(dict(urllib.parse.parse_qsl(body.decode())))
+        scopes = self.tokens.get((headers.get("Authorization") or "").removeprefix("Bearer "))
+        if scopes is None:
+            return self._json(401, {"error": "invalid token"})
+        if local == "/nrps/memberships" and method == "GET":
+            if self._nrps_scope() not in scopes:
+                return self._json(403, {"error": "scope"})
+            return self._memberships(int(query.get("page") or 1))
+        if local.startswith("/lineitems/") and local.endswith("/scores") and method == "POST":
+            if self._score_scope() not in scopes:
+                return self._json(403, {"error": "scope"})
+            if headers.get("Content-Type") != "application/vnd.ims.lis.v1.score+json":
+                return self._json(415, {"error": "not a score"})
+            self.scores.append((local.removesuffix("/scores"), json.loads(body)))
+            return self._json(200, {})
+        return self._json(404, {"error": "no such service"})
+
+    @staticmethod
+    def _nrps_scope():
+        return "https://purl.imsglobal.org/spec/lti-nrps/scope/contextmembership.readonly"
+
+    @staticmethod
+    def _score_scope():
+        return "https://purl.imsglobal.org/spec/lti-ags/scope/score"
+
+    def _token(self, form):
+        if form.get("grant_type") != "client_credentials" or form.get("client_assertion_type") != (
+            "urn:ietf:params:oauth:client-assertion-type:jwt-bearer"
+        ):
+            return self._json(400, {"error": "unsupported_grant_type"})
+        try:
+            claims = jwt.decode(form.get("client_assertion", ""), self.tool_keys, ["RS256"]).claims
+        except (JoseError, ValueError, TypeError):
+            return self._json(401, {"error": "invalid_client"})
+        good = (
+            claims.get("iss") == claims.get("sub") == self.client_id
+            and claims.get("aud") in (self.token_url, [self.token_url])
+            and claims.get("exp", 0) > time.time()
+            and claims.get("jti")
+            and claims["jti"] not in self.used_jti
+        )
+        if not good:
+            return self._json(401, {"error": "invalid_client"})
+        self.used_jti.add(claims["jti"])
+        self.assertions.append(claims)
+        token = secrets.token_urlsafe(16)
+        self.tokens[token] = set(form.get("scope", "").split())
+        return self._json(200, {"access_token": token, "token_type": "Bearer", "expires_in": 3600})
+
+    def _memberships(self, page):
+        size = self.page_size or max(len(self.members), 1)
+        chunk = self.members[(page - 1) * size : page * size]
+        payload = {
+            "id": self.memberships_url,
+            "context": {"id": COURSE["id"], "title": COURSE["title"]},
+            "members": chunk,
+        }
+        headers = {}
+        if page * size < len(self.members):
+            headers["Link"] = f'<{self.memberships_url}?page={page + 1}>; rel="next"'
+        return self._json(200, payload, headers)
+
+    def member(self, sub, roles, *, status="Active", name=None, email=None):
+        return {
+            "status": status,
+            "user_id": sub,
+            "name": name or sub.replace("-", " ").title(),
+            "email": email or f"{sub}@lms.example.edu",
+            "roles": roles,
+        }
 
     # --- the messages
 
