@@ -589,3 +589,7 @@ class ExportJob(models.Model):
 
     def filename(self):
         return Path(self.file_path).name if self.file_path else ""
+
+
+# What grade passback sent to the LMS (annotations/passbackmodels.py).
+from annotations.passbackmodels import LmsScore  # noqa: E402, F401

@@ -156,6 +156,11 @@ urlpatterns = [
         grading.release,
         name="grades_release",
     ),
+    path(
+        "s/<slug:slug>/r/<slug:reading_slug>/grades/lms/",
+        grading.lms_send,
+        name="grades_lms_send",
+    ),
     path("notifications/", notifications.notifications, name="notifications"),
     path("notifications/read/", notifications.notifications_read, name="notifications_read"),
     path("notifications/<int:pk>/", notifications.notification_open, name="notification_open"),

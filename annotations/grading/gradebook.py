@@ -332,6 +332,9 @@ def grades_release(*, reading, by, release=True):
         )
         if created:
             notify_grades(reading=reading, by=by)
+            from annotations.grading.passback import passback_later  # it reads the gradebook
+
+            passback_later(reading=reading)  # to the LMS's line item, if linked; in the worker
     else:
         GradeRelease.objects.filter(reading=reading).delete()
 

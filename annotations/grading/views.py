@@ -8,9 +8,9 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
 from annotations.forms import GradeForm, PolicyForm
-from annotations.grading import display, gradebook
+from annotations.grading import display, gradebook, passback
 from annotations.grading.permissions import can_grade, can_release_grades
-from annotations.models import Annotation
+from annotations.models import Annotation, GradeRelease
 from annotations.presenting import name_mentions
 from seminar.access import access_seminar, access_staff_reading, access_staff_seminar
 from seminar.models import Membership, Role
@@ -48,6 +48,7 @@ def book(request, slug):
     shown = [s for s in students if s.group_name == group] if group in groups else students
     rows = [(s, [cells[(r.pk, s.pk)] for r in readings]) for s in shown]
     released = {cell.reading.pk for cell in cells.values() if cell.released}
+    lms = passback.gradebook_lms(students=students, readings=readings, cells=cells)
     context = {
         "seminar": seminar,
         "readings": readings,
@@ -57,6 +58,7 @@ def book(request, slug):
         "group": group if group in groups else "",
         "policy": gradebook.policy_for(seminar),
         "can_release": can_release_grades(request.user, seminar),
+        "lms": lms,
     }
     return render(request, "annotations/gradebook.html", context)
 
@@ -162,6 +164,20 @@ def release(request, slug, reading_slug):
     back = request.POST.get("next", "")
     if back and url_has_allowed_host_and_scheme(back, allowed_hosts={request.get_host()}):
         return redirect(back)
+    return redirect("gradebook", slug=slug)
+
+
+@login_required
+@require_POST
+def lms_send(request, slug, reading_slug):
+    """The gradebook's "Send to LMS": queues the reading's passback, never waits for it."""
+    reading = _access_grading_reading(request.user, slug, reading_slug, allowed=can_release_grades)
+    if not GradeRelease.objects.filter(reading=reading).exists():
+        messages.error(request, f"Release the grades for “{reading.title}” first.")
+    elif passback.passback_later(reading=reading):
+        messages.success(request, f"Grades for “{reading.title}” are on their way to the LMS.")
+    else:
+        messages.error(request, f"“{reading.title}” is not linked to an LMS assignment.")
     return redirect("gradebook", slug=slug)
 
 
