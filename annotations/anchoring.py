@@ -150,12 +150,26 @@ def locate(
     if len(spans) == 1:
         return anchor_at(text, *spans[0])
     ranked = _ranked(text, spans, prefix, suffix, start)
-    if ranked[0][0] == ranked[1][0]:
-        raise AnchorError(
-            f"The quote “{_short(exact)}” occurs {len(spans)} times and its context does not "
-            "say which one is meant: send its prefix and suffix, or its position."
+    if ranked[0][0] != ranked[1][0]:
+        return anchor_at(text, *ranked[0][1])
+    # Forgiving whitespace can make many copies in a repetitive text fit equally well; the
+    # context character for character may still tell one apart, as it did before.
+    strict = sorted(
+        (
+            (
+                -context_score(text, s, e, prefix, suffix),
+                abs(s - start) if start is not None else 0,
+            ),
+            (s, e),
         )
-    return anchor_at(text, *ranked[0][1])
+        for s, e in spans
+    )
+    if strict[0][0] != strict[1][0]:
+        return anchor_at(text, *strict[0][1])
+    raise AnchorError(
+        f"The quote “{_short(exact)}” occurs {len(spans)} times and its context does not "
+        "say which one is meant: send its prefix and suffix, or its position."
+    )
 
 
 # --- Whitespace as a careful reader sees it ---------------------------------------------------

@@ -268,3 +268,20 @@ def test_a_short_quote_out_of_its_context_is_an_orphan_on_import():
     text = "War came to the north, and after it, peace."
     placed = find_quote(text, exact="peace", prefix="they signed the ", suffix=" accords in")
     assert placed.status == ORPHANED
+
+
+def test_a_repetitive_text_where_forgiving_whitespace_ties_falls_back_to_the_strict_context():
+    # Found by the property above in CI: every copy of the quote fits the context perfectly
+    # once a newline counts as a space, but character for character one copy fits best, as
+    # the strict rules of before found.
+    text = "peace peace peace peace peace peace peace\npeace peace peace peace\n" + " ".join(
+        ["peace"] * 22
+    )
+    selectors = {
+        "exact": "peace peace peace peace",
+        "prefix": "e peace peace peace peace peace ",
+        "suffix": " peace\npeace peace peace peace p",
+    }
+    before = strict_locate(text, **selectors)
+    now = locate(text, **selectors)
+    assert (now.start, now.end) == (before.start, before.end) == (12, 35)
