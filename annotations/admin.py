@@ -14,6 +14,7 @@ from annotations.models import (
     Vote,
 )
 from annotations.notifications.models import EmailDelivery, NotificationPreference
+from annotations.passbackmodels import LmsScore
 
 
 @admin.register(Annotation)
@@ -164,4 +165,19 @@ class ListChangeAdmin(admin.ModelAdmin):
         return False
 
     def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(LmsScore)
+class LmsScoreAdmin(admin.ModelAdmin):
+    """What grade passback sent to the LMS (annotations/grading/passback.py): shown, not edited."""
+
+    list_display = ("reading", "student", "score_given", "sent", "attempts", "error")
+    list_filter = ("sent",)
+    raw_id_fields = ("reading", "student")
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
         return False
