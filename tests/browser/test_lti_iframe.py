@@ -4,13 +4,14 @@ OIDC login; the platform's auth endpoint auto-posts the signed id_token back int
 """
 
 import html
+import re
 import urllib.parse
 
 import pytest
 
 from seminar.lti import claims as c
 from seminar.lti.models import LtiContext
-from seminar.models import Role
+from seminar.models import Reading, ReadingStatus, Role
 from tests.browser.conftest import ARTIFACTS
 from tests.seminar.lti.platform import PlatformServer, TestPlatform
 
@@ -24,8 +25,9 @@ def platform_server():
     server.close()
 
 
-def course_page(lms, tool_url, *, sub, roles):
-    """Serve the course page and the auth endpoint of the test platform."""
+def course_page(lms, tool_url, *, sub, roles, deep_linking=None):
+    """Serve the course page and the auth endpoint of the test platform; `deep_linking`:
+    the settings of a deep-linking request, to launch one instead of a resource link."""
     server = lms.server
 
     def course(query, body):
@@ -49,7 +51,13 @@ def course_page(lms, tool_url, *, sub, roles):
         return 200, "text/html; charset=utf-8", page.encode()
 
     def auth(query, body):
-        claims = lms.claims(sub=query["login_hint"], roles=roles, nonce=query["nonce"])
+        link = None if deep_linking else "link-1"
+        claims = lms.claims(
+            sub=query["login_hint"], roles=roles, nonce=query["nonce"], resource_link=link
+        )
+        if deep_linking:
+            claims[c.MESSAGE_TYPE] = c.DEEP_LINKING_REQUEST
+            claims[c.DEEP_LINKING_SETTINGS] = deep_linking
         claims[c.TARGET_LINK_URI] = tool_url + "/lti/launch/"
         claims[c.LAUNCH_PRESENTATION] = {"document_target": "iframe", "return_url": server.url}
         fields = {"id_token": lms.sign(claims), "state": query["state"]}
@@ -123,3 +131,47 @@ def test_blocked_cookies_offer_a_new_tab_that_completes_the_launch(
     popup.get_by_role("heading", name="Intervention and Peacebuilding").wait_for()
     assert popup.url.startswith(live_server.url + "/s/")
     assert LtiContext.objects.get().seminar.memberships.get().role == Role.INSTRUCTOR
+
+
+def test_an_instructor_adds_a_reading_to_the_course_by_deep_linking(
+    open_page, live_server, platform_server
+):
+    lms = registered(platform_server)
+    received = []
+
+    def returned(query, body):
+        # The LMS's deep-link return URL: it gets the signed LtiDeepLinkingResponse.
+        received.append(urllib.parse.parse_qs(body.decode()))
+        return 200, "text/html; charset=utf-8", b"<!doctype html><title>Added</title><p>Added."
+
+    platform_server.routes["/return"] = returned
+    settings = {
+        "deep_link_return_url": platform_server.url + "/return",
+        "accept_types": ["ltiResourceLink"],
+        "accept_presentation_document_targets": ["iframe", "window"],
+    }
+    # The course's seminar and a reading in it, from an earlier launch of the instructor.
+    page = open_page()
+    page.goto(course_page(lms, live_server.url, sub="prof-1", roles=[c.INSTRUCTOR]))
+    page.frame_locator("iframe[name=tool]").get_by_role(
+        "heading", name="Intervention and Peacebuilding"
+    ).wait_for()
+    seminar = LtiContext.objects.get().seminar
+    Reading.objects.create(
+        seminar=seminar,
+        title="Peacekeeping Without a Peace to Keep",
+        slug="peacekeeping",
+        status=ReadingStatus.PUBLISHED,
+    )
+    page.goto(
+        course_page(lms, live_server.url, sub="prof-1", roles=[c.INSTRUCTOR], deep_linking=settings)
+    )
+    frame = page.frame_locator("iframe[name=tool]")
+    choice = frame.get_by_label("Peacekeeping Without a Peace to Keep")
+    choice.wait_for()
+    ARTIFACTS.mkdir(exist_ok=True)
+    page.screenshot(path=str(ARTIFACTS / "lti-deep-link.png"))
+    choice.check()
+    frame.get_by_role("button", name=re.compile("Add")).click()
+    frame.get_by_text("Added.").wait_for()
+    assert len(received) == 1 and "JWT" in received[0]
