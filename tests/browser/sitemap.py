@@ -313,6 +313,7 @@ def pages(site, role, width=390):
             Page("erase account", "/accounts/erase/"),
             Page("404", f"/s/{s}/no-such-page/", status=404),
             Page("404 for a staff page", f"/s/{s}/roster/", status=404),
+            Page("404 for before class", f"{r}/insight/", status=404),
             Page("api docs", "/api/docs"),
         ]
     staff = [
@@ -326,6 +327,8 @@ def pages(site, role, width=390):
         Page("export", f"/s/{s}/export/"),
         Page("groups", f"/s/{s}/groups/"),
         Page("open questions", f"/s/{s}/questions/"),
+        Page("before class", f"{r}/insight/"),
+        Page("activity", f"/s/{s}/activity/"),
     ]
     if role == "ta":
         return (
@@ -334,6 +337,8 @@ def pages(site, role, width=390):
             + [
                 Page("403: seminar settings", f"/s/{s}/edit/", status=403),
                 Page("403: grading policy", f"/s/{s}/grades/policy/", status=403),
+                Page("403: new term", f"/s/{s}/new-term/", status=403),
+                Page("403: import annotations", f"{r}/import-annotations/", status=403),
             ]
         )
     return (
@@ -349,6 +354,8 @@ def pages(site, role, width=390):
             Page("edit reading: preview", f"{r}/edit/", then=edit_preview),
             Page("restore preview", f"{r}/history/1/restore/"),
             Page("grading policy", f"/s/{s}/grades/policy/"),
+            Page("import annotations", f"{r}/import-annotations/"),
+            Page("new term", f"/s/{s}/new-term/"),
             Page("email settings, as a moderator", "/accounts/email/"),
         ]
     )
