@@ -2,8 +2,8 @@
 
 The most-discussed passages (the heat map's peaks, with what the class wrote there), the
 open questions and the posts the class marked most helpful, who has not posted yet (and
-reminding them), and posts per day up to the due date. Each part is one query, whatever
-the number of posts.
+reminding them), and posts per day up to the due date (the Activity page's chart). Each
+part is one query, whatever the number of posts.
 """
 
 from __future__ import annotations
@@ -14,11 +14,12 @@ from typing import TYPE_CHECKING
 
 from django.db import transaction
 from django.db.models import Count, IntegerField, OuterRef, Subquery
-from django.db.models.functions import TruncDate
 from django.utils import timezone
 from django.utils.text import Truncator
 
-from annotations.grading.gradebook import gradable_posts
+from annotations.grading.gradebook import as_rules, gradable_posts, policy_for
+from annotations.insight.activity import chart_for, daily_counts
+from annotations.insight.charts import Chart
 from annotations.insight.services import class_members, class_passages, class_posts, passage_spans
 from annotations.insight.spans import KIND_COUNTS, hot_passages
 from annotations.models import Annotation, Notification, NotificationKind, Status, Vote
@@ -38,8 +39,6 @@ QUESTIONS = 6
 QUOTE_CHARS = 280
 # A student reminded about a reading is not reminded again within this long.
 REMIND_AGAIN_AFTER = datetime.timedelta(hours=20)
-# Posts per day: at most this many days, ending at the due date (or today).
-DAYS = 42
 
 
 ONE = {
@@ -188,25 +187,9 @@ def quiet_remind(*, reading: Reading, by: User, group: Group | None = None) -> t
     return len(sent), len(members) - len(due)
 
 
-def posts_per_day(
-    *, reading: Reading, group: Group | None = None
-) -> list[tuple[datetime.date, int]]:
-    """(day, the class's posts that day), every day from the first post (or the day the
-    reading was added) to the due date, or to today when it has none or is later; at most
-    DAYS days, the last ones. Days in the site's time zone."""
-    rows = (
-        class_posts(reading=reading, group=group)
-        .annotate(day=TruncDate("created", tzinfo=timezone.get_current_timezone()))
-        .order_by()
-        .values("day")
-        .annotate(n=Count("pk"))
-        .values_list("day", "n")
-    )
-    counts = dict(rows)
-    today = timezone.localdate()
-    last = timezone.localdate(reading.due) if reading.due else today
-    first = min([*counts, timezone.localdate(reading.created), last])
-    last = max([*counts, last])
-    first = max(first, last - datetime.timedelta(days=DAYS - 1))
-    days = (last - first).days + 1
-    return [(d, counts.get(d, 0)) for d in (first + datetime.timedelta(n) for n in range(days))]
+def posts_per_day(*, reading: Reading, group: Group | None = None) -> Chart:
+    """The chart of the class's posts per day on the reading, to its due date: the Activity
+    page's own chart of it, so the two pages count the same posts alike."""
+    rules = as_rules(policy_for(reading.seminar))
+    days = daily_counts(reading.seminar, group=group, readings=[reading], rules=rules)
+    return chart_for(reading, days[reading.pk])

@@ -7,7 +7,7 @@ from django.template.defaultfilters import pluralize
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
-from annotations.insight import before, charts
+from annotations.insight import before
 from annotations.insight.permissions import can_remind, can_see_insight
 from annotations.insight.services import group_named
 from annotations.presenting import name_mentions
@@ -18,6 +18,10 @@ from seminar.models import Group
 
 def _insight_allowed(user, reading):
     return can_see_insight(user, reading.seminar)
+
+
+def _remind_allowed(user, reading):
+    return can_remind(user, reading.seminar)
 
 
 def _group(reading, source):
@@ -37,8 +41,7 @@ def before_class(request, slug, reading_slug):
     questions = before.questions_open(reading=reading, user=request.user, group=group)
     helpful = before.most_helpful(reading=reading, group=group)
     name_mentions(request.user, [*questions, *helpful])
-    days = before.posts_per_day(reading=reading, group=group)
-    due = reading.due.date() if reading.due else None
+    chart = before.posts_per_day(reading=reading, group=group)
     context = {
         "seminar": reading.seminar,
         "reading": reading,
@@ -49,8 +52,8 @@ def before_class(request, slug, reading_slug):
         "questions_total": len(questions),
         "helpful": helpful,
         "quiet": list(before.not_posted(reading=reading, group=group)),
-        "chart": charts.daily_bars(days, label="The class's posts per day", due=due),
-        "total_posts": sum(n for _, n in days),
+        "chart": chart,
+        "total_posts": chart.total,
         "can_remind": can_remind(request.user, reading.seminar),
     }
     return render(request, "annotations/insight/before_class.html", context)
@@ -59,11 +62,8 @@ def before_class(request, slug, reading_slug):
 @login_required
 @require_POST
 def remind(request, slug, reading_slug):
-    reading = access_staff_reading(request.user, slug, reading_slug, allowed=_insight_allowed)
+    reading = access_staff_reading(request.user, slug, reading_slug, allowed=_remind_allowed)
     back = reverse("reading_insight", kwargs={"slug": slug, "reading_slug": reading_slug})
-    if not can_remind(request.user, reading.seminar):
-        messages.error(request, "Only the seminar's staff may remind students.")
-        return redirect(back)
     group, problem = _group(reading, request.POST)
     if problem:
         messages.error(request, problem)

@@ -7,7 +7,7 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from annotations.insight import before
+from annotations.insight import activity, before
 from annotations.models import Annotation, Notification, NotificationKind
 from annotations.notifications.services import Namer, describe, link, listed_notifications
 from annotations.services import reply_create, vote_add
@@ -163,15 +163,20 @@ def test_nobody_to_remind_says_so(client, instructor, blog_reading, student, stu
     assert not Notification.objects.exists()
 
 
-def test_posts_per_day_run_to_the_due_date(blog_reading, student, place):
+def test_posts_per_day_run_to_the_due_date_as_on_the_activity_page(
+    blog_reading, seminar, student, place
+):
     today = timezone.localdate()
     blog_reading.due = timezone.now() + datetime.timedelta(days=3)
     blog_reading.save()
     place(student, 1, 5)
-    days = before.posts_per_day(reading=blog_reading)
-    assert days[-1][0] == today + datetime.timedelta(days=3)
-    assert dict(days)[today] == 1
-    assert sum(n for _, n in days) == 1
+    chart = before.posts_per_day(reading=blog_reading)
+    assert chart.days[-1][0] == timezone.localdate(blog_reading.due)
+    assert dict(chart.days)[today] == 1
+    assert chart.total == 1
+    # The Activity page's chart of the same reading: the same days and counts.
+    shown = activity.seminar_activity(seminar)
+    assert [c.chart.days for c in shown.charts if c.reading == blog_reading] == [chart.days]
 
 
 def test_the_page_costs_the_same_queries_for_more_posts(
