@@ -8,7 +8,8 @@ what awaits them in the navigation bar, the day for due dates) and asks `kept` f
 miss, `render_kept` renders the page and keeps it. A key is a digest of those parts, of
 the person, of the address the page is served at, and of the markup itself (every template
 and the static files' manifest, `markup_stamp`), so a new release never answers an old
-page. Nothing is kept in one worker's memory: the cache is the project's shared one.
+page. Nothing is kept in one worker's memory only: the cache is the project's shared one
+(each worker also keeps the pages it served last, seminar/nearcache.py).
 
 What a view does before asking, it does on every request: the access check (a 404 to
 whoever may not see the thing), the role, the counts the key needs. Never kept:
@@ -36,11 +37,16 @@ from django.middleware.csrf import get_token
 from django.template.loader import render_to_string
 from django.utils.crypto import salted_hmac
 
+from seminar.nearcache import Near
+
 # Bump when what a view puts in its pages changes without a template changing.
 RELEASE = "1"
 # A page is kept for the hour of a class: each new version of a busy reading makes one
 # entry per person who reloads it, and the old ones need not wait a day to go.
 SECONDS = 3600
+# Pages each worker also keeps itself (seminar/nearcache.py: a key names the page's content,
+# so a near copy is never stale): about 16 KiB each.
+NEAR = Near(256, seconds=SECONDS)
 
 
 @functools.cache
@@ -95,9 +101,12 @@ def kept(request, key: str) -> HttpResponse | None:
     """The kept page for `key`, with the request's CSRF token, or None."""
     if not may_keep(request):
         return None
-    markup = cache.get(key)
+    markup = NEAR.get(key)
     if markup is None:
-        return None
+        markup = cache.get(key)
+        if markup is None:
+            return None
+        NEAR.put(key, markup)
     return _respond(request, markup)
 
 
@@ -108,4 +117,5 @@ def render_kept(request, key: str, template: str, context: dict) -> HttpResponse
         return HttpResponse(render_to_string(template, context, request))
     markup = render_to_string(template, {**context, "csrf_token": csrf_placeholder()}, request)
     cache.set(key, markup, SECONDS)
+    NEAR.put(key, markup)
     return _respond(request, markup)

@@ -10,6 +10,7 @@ import pytest
 from hypothesis import settings as hypothesis_settings
 
 from annotations.revisions.readings import parse_upload, reading_import
+from seminar import nearcache
 from seminar.models import Membership, ReadingStatus, Role, User
 from seminar.services import seminar_create
 from tests.texts import BLOG, NEWS, reading_path
@@ -21,6 +22,15 @@ PASSWORD = "correct horse battery"  # noqa: S105
 hypothesis_settings.register_profile("ci", derandomize=True)
 if os.environ.get("CI"):
     hypothesis_settings.load_profile("ci")
+
+
+@pytest.fixture(autouse=True)
+def _no_near_copies():
+    # The shared cache is the database's, rolled back after each test, and ids come again
+    # after a rollback: a worker's near copies (seminar/nearcache.py) go with it.
+    nearcache.clear_all()
+    yield
+    nearcache.clear_all()
 
 
 @pytest.fixture(autouse=True)

@@ -50,6 +50,7 @@ from annotations.permissions import can_moderate, role_in, sees_names
 from annotations.presenting import Presenter, rows, visible_rows
 from annotations.rendering import CHIP
 from seminar.models import STAFF_ROLES, Reading
+from seminar.nearcache import Near
 
 if TYPE_CHECKING:
     from seminar.models import User
@@ -62,6 +63,9 @@ FORMAT = 1
 CACHE_SECONDS = 30 * 60
 # A document behind by more threads than this is made again whole: cheaper than patching.
 PATCH_AT_MOST = 50
+# Documents each worker also keeps, unpacked, at one list version each (seminar/nearcache.py:
+# a document at a version never changes): a few MiB each, one per busy audience.
+NEAR = Near(8, seconds=CACHE_SECONDS)
 EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 MICROSECOND = timedelta(microseconds=1)
 
@@ -143,12 +147,10 @@ def list_body(user: User, reading: Reading, *, view: ListView | None = None) -> 
         held = held_back_count(user, reading) if view.held else None
         return full_body(user, reading, held_back=held)
     key = f"annotations:list:{FORMAT}:{reading.pk}:{audience_key(user, reading)}"
-    document = cache.get(key)
-    if document is None or document.version != reading.list_version:
-        document = brought_up_to_date(document, user, reading)
-        if document is None:
-            return full_body(user, reading)
-        cache.set(key, document, CACHE_SECONDS)
+    found = _document(key, user, reading)
+    if found is None:
+        return full_body(user, reading)
+    document, shared = found
     role = role_in(user, reading.seminar)
     if user.pk not in document.audience or document.people[0].get(user.pk) != role:
         # Their role changed between the version this request read and the document's.
@@ -156,7 +158,25 @@ def list_body(user: User, reading: Reading, *, view: ListView | None = None) -> 
     presenter = Presenter(
         user, reading, known_people=document.people, known_members=document.member_rows
     )
-    return body(reading, *overlay(document, presenter, user))
+    return body(reading, *overlay(document, presenter, user, shared=shared))
+
+
+def _document(key: str, user: User, reading: Reading) -> tuple[Document, bytes] | None:
+    """The audience's document at the reading's list version and its shared items unpacked:
+    this worker's near copy at that version, else the shared cache's, brought up to date
+    (and kept) if it is behind. None if the viewer's role changed meanwhile."""
+    found = NEAR.get(f"{key}:{reading.list_version}")
+    if found is not None:
+        return found
+    document = cache.get(key)
+    if document is None or document.version != reading.list_version:
+        document = brought_up_to_date(document, user, reading)
+        if document is None:
+            return None
+        cache.set(key, document, CACHE_SECONDS)
+    found = (document, zlib.decompress(document.packed))
+    NEAR.put(f"{key}:{document.version}", found)
+    return found
 
 
 def full_body(user: User, reading: Reading, *, held_back: int | None = None) -> bytes:
@@ -394,9 +414,11 @@ def merged(
     )
 
 
-def overlay(document: Document, presenter: Presenter, user: User) -> tuple[list[bytes], int]:
-    """The shared items with the viewer's own part put in, as runs of JSON to join with
-    commas, and how many items they hold. No query."""
+def overlay(
+    document: Document, presenter: Presenter, user: User, *, shared: bytes | None = None
+) -> tuple[list[bytes], int]:
+    """The shared items (`shared`: unpacked already) with the viewer's own part put in, as
+    runs of JSON to join with commas, and how many items they hold. No query."""
     own = document.own_part(user.pk)
     # (at, 0: goes before the shared item at `at` | 1: replaces it, its sort key, its JSON)
     changes = []
@@ -410,7 +432,8 @@ def overlay(document: Document, presenter: Presenter, user: User) -> tuple[list[
             changes.append((at, 1, key, dumps(item)))
     for key, _, blob in own.placeholders:
         changes.append((bisect.bisect(document.keys, key), 0, key, blob))
-    shared = zlib.decompress(document.packed)
+    if shared is None:
+        shared = zlib.decompress(document.packed)
     if not changes:
         return [shared], len(document.keys)
     changes.sort()

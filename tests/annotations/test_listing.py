@@ -26,6 +26,7 @@ from annotations.services import (
     vote_add,
     vote_remove,
 )
+from seminar import nearcache
 from seminar.models import Membership, Role, User
 from seminar.tokens import token_create
 from tests.apicalls import api
@@ -322,6 +323,7 @@ def test_query_counts_do_not_grow_with_the_posts(client, blog_reading, student, 
 
     def counts():
         cache.clear()  # made whole, both times
+        nearcache.clear_all()
         with CaptureQueriesContext(connection) as miss:
             first = get(client, blog_reading)
         with CaptureQueriesContext(connection) as hit:
@@ -474,3 +476,31 @@ def test_a_reading_read_by_hand_is_the_reading_the_orm_reads(blog_reading, stude
     assert timezone.is_aware(by_hand.due) and timezone.is_aware(by_hand.created)
     for field in by_orm.seminar._meta.concrete_fields:
         assert getattr(by_hand.seminar, field.attname) == getattr(by_orm.seminar, field.attname)
+
+
+def test_a_worker_answers_from_its_near_copy_only_at_the_same_list_version(
+    client, discussion, student, student2
+):
+    client.force_login(student)
+    first = get(client, discussion).json()
+    with CaptureQueriesContext(connection) as near:
+        assert get(client, discussion).json() == first
+    assert not any("seminar_cache" in query["sql"] for query in near)
+    # Another worker posts: this one's copy is at the old version, never served again.
+    passage(discussion, student2, "Posted through another worker.")
+    with CaptureQueriesContext(connection) as behind:
+        after = get(client, discussion).json()
+    assert any("seminar_cache" in query["sql"] for query in behind)
+    assert after["count"] == first["count"] + 1
+    assert "Posted through another worker." in json.dumps(after)
+    assert after == json.loads(
+        json.dumps(
+            {
+                **after,
+                "items": Presenter(student, discussion).present_all(
+                    visible_rows(student, discussion)
+                ),
+            },
+            cls=DjangoJSONEncoder,
+        )
+    )
