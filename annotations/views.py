@@ -137,16 +137,19 @@ def reading_detail(request, slug, reading_slug):
         # version to key it by: made afresh each time (its discussion kept by itself).
         return reading_page(request, reading, list_version=facts.list_version)
     # Kept per person under what the page shows: the reading, its seminar and revision,
-    # the role, the list version (every post, edit, vote, flag, moderation, role or name
-    # change that anyone may see moves it) and what awaits them in the navigation bar.
+    # the role, the version of its page comments (every post, edit, vote, flag or
+    # moderation in their threads, every role or name change: a classmate's critique of a
+    # passage leaves the page as it was) and what awaits them in the navigation bar. Held
+    # back, they see a count of all their classmates' posts: the whole list's version.
+    sees = sees_classmates(request.user, reading)
     parts = (
         pagecache.row_of(reading),
         pagecache.row_of(reading.seminar),
         reading.current_revision_id,
         role_in(request.user, reading.seminar),
-        facts.list_version,
+        facts.comments_version if sees else facts.list_version,
         # Held back or not: a due date passing changes it without a change to the list.
-        sees_classmates(request.user, reading),
+        sees,
         unread_notifications(request.user),
         open_items(request.user, reading.seminar),
     )

@@ -29,6 +29,7 @@ from django.utils import timezone
 
 from annotations.grading.gradebook import unscored_counts
 from annotations.listing.models import ListChange
+from annotations.listing.versions import COMMENTS_VERSION_COLUMNS
 from annotations.models import Annotation, Notification, Status, Visibility
 from annotations.moderation.services import open_item_counts
 from annotations.notifications.services import unread_by_reading, unread_count
@@ -199,11 +200,13 @@ def new_posts_by_reading(user: User, reading_ids: list[int]) -> dict[int, int]:
 @dataclass(frozen=True)
 class ReadingFacts:
     """What the reading page needs to know besides the reading: whether the person opened
-    it before, whether anything was posted on it since, and its list version."""
+    it before, whether anything was posted on it since, its list version and the version
+    of its page comments alone."""
 
     visited: bool
     posted_since: bool
     list_version: tuple[int, int]  # as annotations.listing.versions.version gives it
+    comments_version: tuple[int, int]  # versions.COMMENTS_VERSION_COLUMNS
     any_unread: bool  # as `any_unread` says
 
 
@@ -218,6 +221,7 @@ def _facts_columns() -> str:
         f"WHERE a.reading_id = r.id) > ({visit}), "
         f"(SELECT max(c.id) FROM {changes} c WHERE c.reading_id = r.id), "
         f"(SELECT count(*) FROM {changes} c WHERE c.reading_id = r.id), "
+        f"{COMMENTS_VERSION_COLUMNS}, "
         f"EXISTS (SELECT 1 FROM {Notification._meta.db_table} n "
         "WHERE n.user_id = %s AND n.read IS NULL)"
     )
@@ -242,12 +246,13 @@ def reading_facts(*, user: User, reading: Reading, found: tuple | None = None) -
         with connection.cursor() as cursor:
             cursor.execute(sql, [*reading_facts_columns(user)[1], reading.pk])
             found = cursor.fetchone()
-    seen, posted, newest, changes, unread = found
+    seen, posted, newest, changes, comments_newest, comments_changes, unread = found
     user.__dict__["_any_unread"] = bool(unread)  # what `any_unread` asks, answered here
     return ReadingFacts(
         visited=seen is not None,
         posted_since=bool(posted),
         list_version=(newest or 0, changes),
+        comments_version=(comments_newest or 0, comments_changes),
         any_unread=bool(unread),
     )
 

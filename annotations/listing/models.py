@@ -23,7 +23,11 @@ class ListChange(models.Model):
 
     class Meta:
         app_label = "annotations"
-        indexes = [models.Index(fields=["reading_id", "id"], name="listchange_since")]
+        indexes = [
+            models.Index(fields=["reading_id", "id"], name="listchange_since"),
+            # The page comments' version (versions.COMMENTS_VERSION_COLUMNS).
+            models.Index(fields=["reading_id", "thread_id"], name="listchange_thread"),
+        ]
 
     def __str__(self):
         where = f"thread {self.thread_id}" if self.thread_id else "everything"

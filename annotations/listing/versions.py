@@ -337,3 +337,23 @@ def version(reading_id: int) -> tuple[int, int]:
         cursor.execute(f"SELECT max(id), count(*) FROM {TABLE} WHERE reading_id = %s", [reading_id])
         newest, count = cursor.fetchone()
     return (newest or 0, count)
+
+
+# The version of a reading's page comments (the numbered discussion under the post): the
+# same (newest, count) over only the changes in their threads and those for everything. A
+# post moving in or out of them moves its thread's changes in or out of the count. For
+# `r`, a reading; a SELECT's columns.
+_COMMENT_THREADS = (
+    'SELECT a."id" FROM "annotations_annotation" a WHERE a."reading_id" = r."id" '
+    'AND a."kind" = \'comment\' AND a."parent_id" IS NULL'
+)
+_NULLS = f'FROM "{TABLE}" c WHERE c."reading_id" = r."id" AND c."thread_id" IS NULL'
+_IN_COMMENTS = (
+    f'FROM "{TABLE}" c WHERE c."reading_id" = r."id" AND c."thread_id" IN ({_COMMENT_THREADS})'
+)
+# Each half an index range (listchange_thread), however long the reading's history.
+COMMENTS_VERSION_COLUMNS = (
+    f'(SELECT max(t.m) FROM (SELECT max(c."id") AS m {_NULLS} '  # noqa: S608 (constants)
+    f'UNION ALL SELECT max(c."id") AS m {_IN_COMMENTS}) AS t), '
+    f"((SELECT count(*) {_NULLS}) + (SELECT count(*) {_IN_COMMENTS}))"
+)

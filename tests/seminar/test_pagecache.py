@@ -14,10 +14,17 @@ from django.utils import timezone
 
 from annotations.models import Notification
 from annotations.moderation.services import annotation_moderate
-from annotations.services import annotation_update, comment_create, reply_create
+from annotations.peers.services import reading_set_peer_visibility
+from annotations.services import (
+    annotation_create,
+    annotation_update,
+    comment_create,
+    reply_create,
+)
 from seminar import nearcache, pagecache
-from seminar.models import Membership, Role
+from seminar.models import Membership, PeerVisibility, Role
 from seminar.services import membership_set_role, reading_update
+from tests.texts import SWEET_SPOT
 
 from ..annotations.agenda.conftest import add_reading
 
@@ -198,3 +205,46 @@ def test_a_draft_leaves_the_students_page_at_once(client, pages, blog_reading, s
     reading_update(reading=blog_reading, title=blog_reading.title, status="draft")
     assert blog_reading.title not in client.get(seminar_url).text
     assert client.get(reading_url).status_code == 404
+
+
+def test_a_classmates_passage_critique_leaves_the_kept_reading_page_as_it_was(
+    client, pages, blog_reading, student, student2, django_assert_max_num_queries
+):
+    # The page shows the numbered page comments, not the margin's critiques: a lecture's
+    # stream of critiques does not make 200 students' pages again.
+    _, reading_url = pages
+    client.force_login(student)
+    first = client.get(reading_url).text
+    annotation_create(
+        reading=blog_reading,
+        author=student2,
+        kind="critique",
+        text="Premature?",
+        quote={"exact": SWEET_SPOT},
+    )
+    with django_assert_max_num_queries(4):  # the visit moves on: nothing is made again
+        again = client.get(reading_url).text
+    assert MASKED.sub("", again) == MASKED.sub("", first)
+    assert len(kept_keys()) == 1
+    comment_create(reading=blog_reading, author=student2, text="A page comment.")
+    assert "<p>A page comment.</p>" in client.get(reading_url).text
+    assert len(kept_keys()) == 2
+
+
+def test_held_back_the_kept_reading_page_counts_every_classmates_post(
+    client, pages, blog_reading, instructor, student, student2
+):
+    reading_set_peer_visibility(
+        reading=blog_reading, actor=instructor, value=PeerVisibility.AFTER_POSTING
+    )
+    _, reading_url = pages
+    client.force_login(student)
+    assert "posts appear here once you annotate" in client.get(reading_url).text
+    annotation_create(
+        reading=blog_reading,
+        author=student2,
+        kind="critique",
+        text="Premature?",
+        quote={"exact": SWEET_SPOT},
+    )
+    assert "1 post by classmates appear" in client.get(reading_url).text
