@@ -13,7 +13,6 @@ from annotations.agenda.services import (
     reading_facts,
     reading_facts_columns,
     reading_visit_refresh,
-    unread_notifications,
 )
 from annotations.forms import CommentForm, ReadingCreateForm
 from annotations.grading import gradebook
@@ -139,7 +138,8 @@ def reading_detail(request, slug, reading_slug):
     # Kept per person under what the page shows: the reading, its seminar and revision,
     # the role, the version of its page comments (every post, edit, vote, flag or
     # moderation in their threads, every role or name change: a classmate's critique of a
-    # passage leaves the page as it was) and what awaits them in the navigation bar. Held
+    # passage leaves the page as it was) and what awaits them in the navigation bar (the
+    # version of their unread count: counting is the dearest query of the page). Held
     # back, they see a count of all their classmates' posts: the whole list's version.
     sees = sees_classmates(request.user, reading)
     parts = (
@@ -150,7 +150,7 @@ def reading_detail(request, slug, reading_slug):
         facts.comments_version if sees else facts.list_version,
         # Held back or not: a due date passing changes it without a change to the list.
         sees,
-        unread_notifications(request.user),
+        facts.unread_version,
         open_items(request.user, reading.seminar),
     )
     key = pagecache.page_key(request, "reading", parts)

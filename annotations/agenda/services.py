@@ -27,6 +27,8 @@ from django.db.models import Count, F, OuterRef, Subquery, Value
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
+from annotations.agenda.unread import COUNT as UNREAD_COLUMNS
+from annotations.agenda.unread import unread_version_columns
 from annotations.grading.gradebook import unscored_counts
 from annotations.listing.models import ListChange
 from annotations.listing.versions import COMMENTS_VERSION_COLUMNS
@@ -132,12 +134,12 @@ def seminar_stamp(*, user: User, seminar: Seminar, now: datetime.datetime) -> tu
     key of the kept page (seminar.pagecache): every reading's own columns (drafts too: who
     sees them is the role's, which the key holds), whether it is past due, the person's
     posts and last visit, its list version (which moves with every post, vote, flag,
-    moderation, role or name that anyone may see of it), and the person's unread
-    notifications (how many, the newest), from which the unread replies are counted."""
+    moderation, role or name that anyone may see of it), and the version of the person's
+    unread count (agenda.unread), which the unread replies follow too."""
     readings = Reading._meta.db_table
     columns = ", ".join(f"r.{column(Reading, name)}" for name in whole(Reading))
-    notifications = f"{Notification._meta.db_table} n WHERE n.user_id = %s AND n.read IS NULL"
     changes = ListChange._meta.db_table
+    unread, unread_params = unread_version_columns(user, now)
     sql = (
         f"SELECT {columns}, r.due <= %s, "  # noqa: S608 (the models' own names)
         f"(SELECT count(*) FROM {Annotation._meta.db_table} a WHERE a.reading_id = r.id "
@@ -146,16 +148,16 @@ def seminar_stamp(*, user: User, seminar: Seminar, now: datetime.datetime) -> tu
         "WHERE v.reading_id = r.id AND v.user_id = %s), "
         f"(SELECT max(c.id) FROM {changes} c WHERE c.reading_id = r.id), "
         f"(SELECT count(*) FROM {changes} c WHERE c.reading_id = r.id), "
-        f"(SELECT count(*) FROM {notifications}), (SELECT max(n.id) FROM {notifications}) "
+        f"{unread} "
         # One row at least: a seminar without readings still has its person's notifications.
         f"FROM (SELECT 1) AS one LEFT JOIN {readings} r ON r.{column(Reading, 'seminar_id')} = %s "
         "ORDER BY r.id"
     )
-    params = [now, user.pk, Status.DELETED, Visibility.PRIVATE, user.pk, user.pk, user.pk]
+    params = [now, user.pk, Status.DELETED, Visibility.PRIVATE, user.pk, *unread_params]
     with connection.cursor() as cursor:
         cursor.execute(sql, [*params, seminar.pk])
         rows = cursor.fetchall()
-    user.__dict__["_any_unread"] = bool(rows[0][-2])  # what `any_unread` asks
+    user.__dict__["_any_unread"] = bool(rows[0][-UNREAD_COLUMNS])  # what `any_unread` asks
     return tuple(rows)
 
 
@@ -208,6 +210,8 @@ class ReadingFacts:
     list_version: tuple[int, int]  # as annotations.listing.versions.version gives it
     comments_version: tuple[int, int]  # versions.COMMENTS_VERSION_COLUMNS
     any_unread: bool  # as `any_unread` says
+    # What the count of their unread notifications depends on (agenda.unread).
+    unread_version: tuple
 
 
 def _facts_columns() -> str:
@@ -221,9 +225,7 @@ def _facts_columns() -> str:
         f"WHERE a.reading_id = r.id) > ({visit}), "
         f"(SELECT max(c.id) FROM {changes} c WHERE c.reading_id = r.id), "
         f"(SELECT count(*) FROM {changes} c WHERE c.reading_id = r.id), "
-        f"{COMMENTS_VERSION_COLUMNS}, "
-        f"EXISTS (SELECT 1 FROM {Notification._meta.db_table} n "
-        "WHERE n.user_id = %s AND n.read IS NULL)"
+        f"{COMMENTS_VERSION_COLUMNS}"
     )
 
 
@@ -233,7 +235,8 @@ FACTS = _facts_columns()
 def reading_facts_columns(user: User) -> tuple[str, list]:
     """`ReadingFacts` as columns (SQL, params) of a query of the reading as `r`: the reading
     page asks them with the reading itself (seminar.access.access_reading's `also`)."""
-    return FACTS, [user.pk, user.pk, user.pk]
+    unread, params = unread_version_columns(user, timezone.now())
+    return f"{FACTS}, {unread}", [user.pk, user.pk, *params]
 
 
 def reading_facts(*, user: User, reading: Reading, found: tuple | None = None) -> ReadingFacts:
@@ -242,18 +245,21 @@ def reading_facts(*, user: User, reading: Reading, found: tuple | None = None) -
     with the reading. Whether the person has an unread notification is kept for the
     request too (`any_unread`): the navigation bar asks it."""
     if found is None:
-        sql = f"SELECT {FACTS} FROM {Reading._meta.db_table} r WHERE r.id = %s"  # noqa: S608
+        columns, params = reading_facts_columns(user)
+        sql = f"SELECT {columns} FROM {Reading._meta.db_table} r WHERE r.id = %s"  # noqa: S608
         with connection.cursor() as cursor:
-            cursor.execute(sql, [*reading_facts_columns(user)[1], reading.pk])
+            cursor.execute(sql, [*params, reading.pk])
             found = cursor.fetchone()
-    seen, posted, newest, changes, comments_newest, comments_changes, unread = found
-    user.__dict__["_any_unread"] = bool(unread)  # what `any_unread` asks, answered here
+    seen, posted, newest, changes, comments_newest, comments_changes = found[:-UNREAD_COLUMNS]
+    unread = found[-UNREAD_COLUMNS:]
+    user.__dict__["_any_unread"] = bool(unread[0])  # what `any_unread` asks, answered here
     return ReadingFacts(
         visited=seen is not None,
         posted_since=bool(posted),
         list_version=(newest or 0, changes),
         comments_version=(comments_newest or 0, comments_changes),
-        any_unread=bool(unread),
+        any_unread=bool(unread[0]),
+        unread_version=unread,
     )
 
 

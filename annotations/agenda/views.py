@@ -30,12 +30,11 @@ def seminar_detail(request, slug):
         )
     # Kept per person (seminar/pagecache.py) under what the page shows: the seminar, the
     # role, each reading with the person's counts and its list version, what awaits them
-    # (unread notifications) and the day, for the due dates.
+    # (the stamp holds the version of their unread count) and the day, for the due dates.
     parts = (
         pagecache.row_of(seminar),
         role_in(request.user, seminar),
         stamp,
-        agenda.unread_notifications(request.user),
         agenda.open_items(request.user, seminar),
         timezone.get_current_timezone_name(),
         timezone.localdate(now),

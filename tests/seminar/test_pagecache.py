@@ -12,6 +12,7 @@ from django.contrib.messages.storage.cookie import CookieStorage
 from django.urls import reverse
 from django.utils import timezone
 
+from annotations.grading.gradebook import grades_release
 from annotations.models import Notification
 from annotations.moderation.services import annotation_moderate
 from annotations.peers.services import reading_set_peer_visibility
@@ -23,10 +24,11 @@ from annotations.services import (
 )
 from seminar import nearcache, pagecache
 from seminar.models import Membership, PeerVisibility, Role
-from seminar.services import membership_set_role, reading_update
+from seminar.services import membership_set_role, reading_update, seminar_create
 from tests.texts import SWEET_SPOT
 
 from ..annotations.agenda.conftest import add_reading
+from ..conftest import make_user
 
 DAY = datetime.timedelta(days=1)
 TOKEN = re.compile(r'name="csrf-token" content="([^"]+)"')
@@ -248,3 +250,80 @@ def test_held_back_the_kept_reading_page_counts_every_classmates_post(
         quote={"exact": SWEET_SPOT},
     )
     assert "1 post by classmates appear" in client.get(reading_url).text
+
+
+def test_unread_notifications_cost_a_kept_page_no_query_more(
+    client, pages, blog_reading, student, student2, django_assert_max_num_queries
+):
+    # Counting them is the visibility query over the notifications: a kept page is keyed
+    # by what the count depends on instead, read with the page's own facts.
+    mine = comment_create(reading=blog_reading, author=student, text="Mine.")
+    reply_create(parent=mine, author=student2, text="An answer.")
+    client.force_login(student)
+    for url, queries in zip(pages, (4, 3), strict=True):
+        assert 'aria-label="1 unread"' in client.get(url).text
+        with django_assert_max_num_queries(queries):
+            assert 'aria-label="1 unread"' in client.get(url).text
+
+
+def elsewhere(instructor, student, *, title="Elsewhere"):
+    """A reading of another seminar Lena is in, with a classmate there, Ravi."""
+    other = seminar_create(title="Other seminar", creator=instructor)
+    reading = add_reading(other, instructor, title, due_in=datetime.timedelta(hours=1))
+    classmate = make_user("ravi", "Ravi Patel")
+    for person in (student, classmate):
+        Membership.objects.create(seminar=other, user=person, role=Role.STUDENT)
+    return reading, classmate
+
+
+def mention(reading, author, user):
+    membership = Membership.objects.get(seminar=reading.seminar, user=user)
+    text = f"What does @[member:{membership.pk}] think?"
+    return annotation_create(
+        reading=reading, author=author, kind="question", text=text, quote={"exact": "closely"}
+    )
+
+
+def test_a_reading_elsewhere_made_a_draft_leaves_the_badge_of_both_kept_pages(
+    client, pages, instructor, student
+):
+    # What the notification is about can no longer be seen: it is no longer counted.
+    reading, classmate = elsewhere(instructor, student)
+    mention(reading, classmate, student)
+    client.force_login(student)
+    for url in pages:
+        assert 'aria-label="1 unread"' in client.get(url).text
+    reading_update(reading=reading, title=reading.title, status="draft")
+    for url in pages:
+        assert 'aria-label="1 unread"' not in client.get(url).text
+
+
+def test_grades_taken_back_leave_the_badge_of_both_kept_pages(
+    client, pages, blog_reading, instructor, student
+):
+    client.force_login(student)
+    for url in pages:
+        assert 'aria-label="1 unread"' not in client.get(url).text
+    grades_release(reading=blog_reading, by=instructor)
+    for url in pages:
+        assert 'aria-label="1 unread"' in client.get(url).text
+    grades_release(reading=blog_reading, by=instructor, release=False)
+    for url in pages:
+        assert 'aria-label="1 unread"' not in client.get(url).text
+
+
+def test_a_due_date_passing_elsewhere_brings_back_the_badge_of_both_kept_pages(
+    client, pages, instructor, student, monkeypatch
+):
+    # Ravi's question mentions Lena; then his posts are held back from her until the due
+    # date there, and the clock alone brings them back.
+    reading, classmate = elsewhere(instructor, student)
+    mention(reading, classmate, student)
+    reading_set_peer_visibility(reading=reading, actor=instructor, value=PeerVisibility.AFTER_DUE)
+    client.force_login(student)
+    for url in pages:
+        assert 'aria-label="1 unread"' not in client.get(url).text
+    later = timezone.now() + 2 * DAY
+    monkeypatch.setattr(timezone, "now", lambda: later)
+    for url in pages:
+        assert 'aria-label="1 unread"' in client.get(url).text
