@@ -7,10 +7,10 @@ dearest query of a page: 30 ms to write in the ORM and 25 to plan and run on a l
 reading. The version is a few index reads. What the count depends on, and what moves:
 
 - their unread notifications: the newest and how many (a new one, one read or removed);
-- whether they may see the post of each, or the post it answered: every change to a post,
-  a membership, a role, a group, a name or a reading's settings adds a change to the
-  reading's log (annotations/listing/versions.py), so the readings the notifications are
-  about have a list version that moves with it;
+- whether they may see the post of each, or the post it answered: every change to a post
+  adds a change of its thread to the reading's log (annotations/listing/versions.py), and
+  every change to a membership, a role, a group, a name or a reading's settings a change
+  of the whole reading: the changes of those threads and those readings;
 - a due date passing, which shows classmates' posts held back until then (peers.rules):
   how many of those readings are past due;
 - released grades, and reminders on readings they may see: the readings' grade releases.
@@ -34,7 +34,18 @@ _ABOUT = (
     f"SELECT a.reading_id FROM {Annotation._meta.db_table} a "
     f"WHERE a.id IN (SELECT n.annotation_id {_UNREAD}) UNION SELECT n.reading_id {_UNREAD}"
 )
-_CHANGES = f"{ListChange._meta.db_table} c WHERE c.reading_id IN ({_ABOUT})"
+# Their posts' threads: a post is seen or not by what is in its thread (its own and its
+# ancestors' states, who started it), and by what resets the reading (roles, groups, names,
+# settings: changes for no thread). Not every change of the reading: a lecture posts all
+# the time, and each change would make every notified student's page again.
+_THREADS = (
+    f"SELECT a.reading_id, coalesce(a.thread_id, a.id) FROM {Annotation._meta.db_table} a "
+    f"WHERE a.id IN (SELECT n.annotation_id {_UNREAD})"
+)
+_CHANGES = (
+    f"{ListChange._meta.db_table} c WHERE (c.reading_id, c.thread_id) IN ({_THREADS}) "
+    f"OR (c.thread_id IS NULL AND c.reading_id IN ({_ABOUT}))"
+)
 _RELEASES = f"{GradeRelease._meta.db_table} g WHERE g.reading_id IN ({_ABOUT})"
 _COLUMNS = (
     f"(SELECT count(*) {_UNREAD}), (SELECT max(n.id) {_UNREAD}), "

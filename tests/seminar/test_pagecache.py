@@ -327,3 +327,36 @@ def test_a_due_date_passing_elsewhere_brings_back_the_badge_of_both_kept_pages(
     monkeypatch.setattr(timezone, "now", lambda: later)
     for url in pages:
         assert 'aria-label="1 unread"' in client.get(url).text
+
+
+def test_a_lecture_posting_elsewhere_leaves_a_notified_students_kept_page(
+    client, pages, blog_reading, student, student2, django_assert_max_num_queries
+):
+    # Lena's count can move only with her posts' threads: Maya's new critiques and
+    # replies elsewhere on the reading leave her kept page as it was.
+    mine, _ = annotation_create(
+        reading=blog_reading,
+        author=student,
+        kind="critique",
+        text="Mine?",
+        quote={"exact": SWEET_SPOT},
+    )
+    reply_create(parent=mine, author=student2, text="An answer.")
+    _, reading_url = pages
+    client.force_login(student)
+    first = client.get(reading_url).text
+    assert 'aria-label="1 unread"' in first
+    theirs, _ = annotation_create(
+        reading=blog_reading,
+        author=student2,
+        kind="question",
+        text="Why?",
+        quote={"exact": "sweet"},
+    )
+    reply_create(parent=theirs, author=student2, text="Still asking.")
+    with django_assert_max_num_queries(4):
+        again = client.get(reading_url).text
+    assert MASKED.sub("", again) == MASKED.sub("", first)
+    assert len(kept_keys()) == 1
+    reply_create(parent=mine, author=student2, text="And another.")
+    assert 'aria-label="2 unread"' in client.get(reading_url).text
