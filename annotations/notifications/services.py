@@ -202,28 +202,42 @@ def notify_grades(*, reading: Reading, by: User | None) -> list[Notification]:
     return sent
 
 
+def _listing(user: User) -> tuple[QuerySet[Annotation], Q]:
+    """What decides whether `user` sees a notification listed: the posts they may see, and
+    whether grades are still released, or a reminder was sent, on a reading they can see."""
+    readings = Reading.objects.visible_to(user).values("pk")
+    releases = GradeRelease.objects.filter(reading_id=OuterRef("reading_id"), reading__in=readings)
+    reminded = Q(kind=NotificationKind.REMINDER, reading__in=readings)
+    released = Exists(releases) | ExpressionWrapper(reminded, output_field=BooleanField())
+    return Annotation.objects.visible_to(user), released
+
+
 def listed_notifications(user: User) -> QuerySet[Notification]:
     """The notifications `user` sees in their list, each annotated with `seen` (may they see
     the post it is about), `parent_seen` (the post that one answered) and `released` (grades
     still released, or a reminder to post, on a reading they can see). One query."""
-    visible = Annotation.objects.visible_to(user)
-    readings = Reading.objects.visible_to(user).values("pk")
-    releases = GradeRelease.objects.filter(reading_id=OuterRef("reading_id"), reading__in=readings)
-    reminded = Q(kind=NotificationKind.REMINDER, reading__in=readings)
+    visible, released = _listing(user)
     return (
         Notification.objects.filter(user=user)
         .annotate(
             seen=Exists(visible.filter(pk=OuterRef("annotation_id"))),
             parent_seen=Exists(visible.filter(pk=OuterRef("annotation__parent_id"))),
-            released=Exists(releases) | ExpressionWrapper(reminded, output_field=BooleanField()),
+            released=released,
         )
         .filter(Q(seen=True) | Q(parent_seen=True) | Q(released=True))
     )
 
 
 def unread_count(user: User) -> int:
-    """The number on the navigation bar: the unread ones of the same list."""
-    return listed_notifications(user).filter(read__isnull=True).count()
+    """The number on the navigation bar: the unread ones of the same list, asked with the
+    visibility query once (seen or parent seen as one subquery): half the time to write
+    and to plan, the dearest query of a page."""
+    visible, released = _listing(user)
+    either = visible.filter(
+        Q(pk=OuterRef("annotation_id")) | Q(pk=OuterRef("annotation__parent_id"))
+    )
+    unread = Notification.objects.filter(user=user, read__isnull=True)
+    return unread.filter(Exists(either) | released).count()
 
 
 def unread_by_reading(user: User, *, kind: str = NotificationKind.REPLY) -> dict[int, int]:

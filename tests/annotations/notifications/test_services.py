@@ -3,6 +3,7 @@ in the name the recipient may see; what, only from a post they may see; where, t
 
 from django.core import mail
 from django.urls import reverse
+from django.utils import timezone
 
 from annotations.grading import gradebook
 from annotations.models import Notification, NotificationKind
@@ -13,6 +14,7 @@ from annotations.notifications.services import (
     listed_notifications,
     present,
     unread_by_reading,
+    unread_count,
 )
 from annotations.services import annotation_delete, reply_create
 from seminar.models import ReadingStatus
@@ -213,3 +215,35 @@ def test_a_flagged_post_out_of_a_former_moderators_sight_leaks_nothing(
     assert text == f"A post on “{comment.reading.title}” was flagged."
     assert excerpt == "Hidden by a moderator."
     assert url.endswith(f"#annotation-{comment.pk}")
+
+
+def test_the_badge_counts_exactly_the_unread_ones_of_the_list(
+    seminar, draft_reading, instructor, ta, student, student2, outsider, comment
+):
+    """The navigation bar's number is asked its own, cheaper way (`unread_count`): for each
+    person and each state, it is the number of unread items of their list."""
+
+    def agree():
+        for person in (instructor, ta, student, student2, outsider):
+            listed = listed_notifications(person).filter(read__isnull=True).count()
+            assert unread_count(person) == listed, person
+        return unread_count(student)
+
+    assert agree() == 0
+    answer, _ = reply_create(parent=comment, author=student2, text="One.")
+    mine, _ = reply_create(parent=answer, author=student, text="Two.")
+    flag_create(annotation=mine, user=student2, reason="other", note="Off topic")
+    assert agree() == 1
+    annotation_moderate(annotation=answer, moderator=instructor, action="hide", reason="Rude")
+    assert agree() == 1  # the post it answered is hers: listed, saying nothing of the reply
+    annotation_delete(annotation=comment, actor=student)
+    gradebook.grades_release(reading=comment.reading, by=instructor)
+    gradebook.grades_release(reading=draft_reading, by=instructor)
+    assert agree() == 2  # the grades of the draft wait until students can see it
+    gradebook.grades_release(reading=comment.reading, by=instructor, release=False)
+    seminar.memberships.filter(user=ta).update(role="student")
+    draft_reading.status = ReadingStatus.PUBLISHED
+    draft_reading.save()
+    assert agree() == 2
+    Notification.objects.filter(user=student).update(read=timezone.now())
+    assert agree() == 0
