@@ -5,6 +5,7 @@ import json
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.utils.functional import SimpleLazyObject
 from django.views.decorators.http import require_POST
 
@@ -14,6 +15,7 @@ from annotations.agenda.services import (
     reading_facts_columns,
     reading_visit_refresh,
 )
+from annotations.agenda.unread import unread_version
 from annotations.forms import CommentForm, ReadingCreateForm
 from annotations.grading import gradebook
 from annotations.grading.permissions import can_grade
@@ -150,7 +152,7 @@ def reading_detail(request, slug, reading_slug):
         facts.comments_version if sees else facts.list_version,
         # Held back or not: a due date passing changes it without a change to the list.
         sees,
-        facts.unread_version,
+        unread_version(request.user, facts.unread, timezone.now()),
         open_items(request.user, reading.seminar),
     )
     key = pagecache.page_key(request, "reading", parts)

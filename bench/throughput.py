@@ -2,7 +2,8 @@
 
 Seeds a lecture (bench/server.py: 200 students, the blog reading with 2,000 annotations in
 500 threads), starts gunicorn (3 sync workers, config.wsgi with bench.settings, 127.0.0.1)
-and drives wrk for --duration seconds at --connections against, in turn:
+and drives wrk for --duration seconds at --connections against each of these in turn, the
+whole turn --rounds times (so that the machine's busy and quiet spells fall on all alike):
 
 - the bare view (`/bench/bare/`: a logged-in user, one query, a tiny template; see
   bench/baseline_urls.py) that every ratio divides by;
@@ -23,6 +24,7 @@ Needs wrk (apt-get install -y wrk). Read the ratios, not the seconds, on a share
 """
 
 import argparse
+import statistics
 import time
 
 import server
@@ -38,6 +40,7 @@ def main():
     parser.add_argument("--connections", type=int, default=12, help="wrk connections")
     parser.add_argument("--threads", type=int, default=2, help="wrk threads")
     parser.add_argument("--workers", type=int, default=3, help="gunicorn workers")
+    parser.add_argument("--rounds", type=int, default=2, help="turns through the targets")
     parser.add_argument("--students", type=int, default=200)
     parser.add_argument(
         "--threads-seeded",
@@ -91,58 +94,69 @@ def main():
 
 
 def measure(gunicorn, paths, cookie, only, args):
-    base = f"http://127.0.0.1:{gunicorn.port}"
-    headers = [f"Cookie: sessionid={cookie}"]
+    """Each target once per round, in turn, for --rounds rounds: a quiet or a busy spell of
+    the shared machine falls on the bare view and on the pages alike. Per target: the
+    rounds' requests over their seconds, the median of their p50 and p95, statuses summed."""
+    targets = {name: prepare(gunicorn, paths, cookie, name) for name in only}
+    runs = {name: [] for name, target in targets.items() if "note" not in target}
+    for _ in range(args.rounds):
+        for name in runs:
+            runs[name].append(load(gunicorn, paths, cookie, targets[name], args))
     rows = {}
-    for name in only:
-        path = paths["list" if name == "list-304" else name]
-        extra = []
-        status, response_headers, body = server.get(
-            gunicorn.port, path, {"Cookie": f"sessionid={cookie}"}
-        )
-        if status != 200:
-            raise SystemExit(f"{name}: GET {path} answered {status}, not 200:\n{body[:500]!r}")
-        size = len(body)
-        note = ""
-        if name == "list-304":
-            etag = response_headers.get("etag")
-            if not etag:
-                rows[name] = {"note": "no ETag", "size": None}
-                continue
-            extra = [f"If-None-Match: {etag}"]
-            status, _, body = server.get(
-                gunicorn.port, path, {"Cookie": f"sessionid={cookie}", "If-None-Match": etag}
-            )
-            size = len(body)
-            note = f"repeat answered {status}" if status != 304 else ""
-        gzip = response_headers.get("content-encoding", "")
-        if args.warmup:
-            server.wrk(
-                base + path,
-                script="get.lua",
-                duration=args.warmup,
-                connections=args.connections,
-                threads=args.threads,
-                headers=headers + extra,
-            )
-        result = server.wrk(
-            base + path,
-            script="get.lua",
-            duration=args.duration,
-            connections=args.connections,
-            threads=args.threads,
-            headers=headers + extra,
-        )
-        result.update(size=size, note=note or (f"({gzip})" if gzip else ""))
-        rows[name] = result
-        print(f"  {name}: {result['req_s']:.1f} req/s", flush=True)
+    for name, target in targets.items():
+        if name not in runs:
+            rows[name] = {"note": target["note"], "size": None}
+            continue
+        rows[name] = combined(runs[name]) | {"size": target["size"], "note": target["shown"]}
+        print(f"  {name}: {rows[name]['req_s']:.1f} req/s ({args.rounds} rounds)", flush=True)
     return rows
+
+
+def prepare(gunicorn, paths, cookie, name):
+    """The target's path, headers, body size and note, from one GET (and one with the
+    list's ETag for list-304), checking it answers as it should."""
+    path = paths["list" if name == "list-304" else name]
+    cookies = {"Cookie": f"sessionid={cookie}"}
+    status, response_headers, body = server.get(gunicorn.port, path, cookies)
+    if status != 200:
+        raise SystemExit(f"{name}: GET {path} answered {status}, not 200:\n{body[:500]!r}")
+    target = {"path": path, "extra": [], "size": len(body), "shown": ""}
+    if name == "list-304":
+        etag = response_headers.get("etag")
+        if not etag:
+            return {"note": "no ETag"}
+        target["extra"] = [f"If-None-Match: {etag}"]
+        status, _, body = server.get(gunicorn.port, path, cookies | {"If-None-Match": etag})
+        target["size"] = len(body)
+        target["shown"] = f"repeat answered {status}" if status != 304 else ""
+    gzip = response_headers.get("content-encoding", "")
+    target["shown"] = target["shown"] or (f"({gzip})" if gzip else "")
+    return target
+
+
+def load(gunicorn, paths, cookie, target, args):
+    url = f"http://127.0.0.1:{gunicorn.port}{target['path']}"
+    headers = [f"Cookie: sessionid={cookie}", *target["extra"]]
+    common = {"connections": args.connections, "threads": args.threads, "headers": headers}
+    if args.warmup:
+        server.wrk(url, script="get.lua", duration=args.warmup, **common)
+    return server.wrk(url, script="get.lua", duration=args.duration, **common)
+
+
+def combined(results):
+    summed = ("requests", "bytes", "s2xx", "s304", "s4xx", "s5xx", "timeouts")
+    summed += ("connect_errors", "read_errors", "write_errors", "duration_us")
+    row = {key: sum(r[key] for r in results) for key in summed}
+    row["req_s"] = row["requests"] / (row["duration_us"] / 1e6) if row["duration_us"] else 0.0
+    for key in ("p50_us", "p95_us"):
+        row[key] = statistics.median(r[key] for r in results)
+    return row
 
 
 def report(rows, args):
     bare = rows.get("bare", {}).get("req_s")
     print(
-        f"\n{args.duration} s per URL, {args.connections} connections, "
+        f"\n{args.rounds} × {args.duration} s per URL, {args.connections} connections, "
         f"{args.workers} gunicorn workers; ratio = req/s ÷ the bare view's"
     )
     print(

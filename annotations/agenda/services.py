@@ -28,7 +28,7 @@ from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from annotations.agenda.unread import COUNT as UNREAD_COLUMNS
-from annotations.agenda.unread import unread_version_columns
+from annotations.agenda.unread import unread_columns
 from annotations.grading.gradebook import unscored_counts
 from annotations.listing.models import ListChange
 from annotations.listing.versions import COMMENTS_VERSION_COLUMNS
@@ -139,7 +139,7 @@ def seminar_stamp(*, user: User, seminar: Seminar, now: datetime.datetime) -> tu
     readings = Reading._meta.db_table
     columns = ", ".join(f"r.{column(Reading, name)}" for name in whole(Reading))
     changes = ListChange._meta.db_table
-    unread, unread_params = unread_version_columns(user, now)
+    unread, unread_params = unread_columns(user)
     sql = (
         f"SELECT {columns}, r.due <= %s, "  # noqa: S608 (the models' own names)
         f"(SELECT count(*) FROM {Annotation._meta.db_table} a WHERE a.reading_id = r.id "
@@ -159,6 +159,12 @@ def seminar_stamp(*, user: User, seminar: Seminar, now: datetime.datetime) -> tu
         rows = cursor.fetchall()
     user.__dict__["_any_unread"] = bool(rows[0][-UNREAD_COLUMNS])  # what `any_unread` asks
     return tuple(rows)
+
+
+def stamp_unread(stamp: tuple) -> tuple:
+    """How many unread notifications, the newest, as `seminar_stamp` read them: for
+    agenda.unread.unread_version."""
+    return stamp[0][-UNREAD_COLUMNS:]
 
 
 def kept_new_posts(user: User, counts: dict[int, Counts]) -> dict[int, int]:
@@ -210,8 +216,8 @@ class ReadingFacts:
     list_version: tuple[int, int]  # as annotations.listing.versions.version gives it
     comments_version: tuple[int, int]  # versions.COMMENTS_VERSION_COLUMNS
     any_unread: bool  # as `any_unread` says
-    # What the count of their unread notifications depends on (agenda.unread).
-    unread_version: tuple
+    # How many unread notifications, the newest: for agenda.unread.unread_version.
+    unread: tuple
 
 
 def _facts_columns() -> str:
@@ -235,7 +241,7 @@ FACTS = _facts_columns()
 def reading_facts_columns(user: User) -> tuple[str, list]:
     """`ReadingFacts` as columns (SQL, params) of a query of the reading as `r`: the reading
     page asks them with the reading itself (seminar.access.access_reading's `also`)."""
-    unread, params = unread_version_columns(user, timezone.now())
+    unread, params = unread_columns(user)
     return f"{FACTS}, {unread}", [user.pk, user.pk, *params]
 
 
@@ -259,7 +265,7 @@ def reading_facts(*, user: User, reading: Reading, found: tuple | None = None) -
         list_version=(newest or 0, changes),
         comments_version=(comments_newest or 0, comments_changes),
         any_unread=bool(unread[0]),
-        unread_version=unread,
+        unread=tuple(unread),
     )
 
 

@@ -6,6 +6,7 @@ from django.shortcuts import render
 from django.utils import timezone
 
 from annotations.agenda import services as agenda
+from annotations.agenda.unread import unread_version
 from seminar import pagecache
 from seminar.access import access_seminar
 from seminar.permissions import can_add_reading, can_manage_seminar, can_teach, role_in
@@ -30,11 +31,12 @@ def seminar_detail(request, slug):
         )
     # Kept per person (seminar/pagecache.py) under what the page shows: the seminar, the
     # role, each reading with the person's counts and its list version, what awaits them
-    # (the stamp holds the version of their unread count) and the day, for the due dates.
+    # (the version of their unread count) and the day, for the due dates.
     parts = (
         pagecache.row_of(seminar),
         role_in(request.user, seminar),
         stamp,
+        unread_version(request.user, agenda.stamp_unread(stamp), now),
         agenda.open_items(request.user, seminar),
         timezone.get_current_timezone_name(),
         timezone.localdate(now),
