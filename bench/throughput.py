@@ -101,7 +101,7 @@ def measure(gunicorn, paths, cookie, only, args):
     runs = {name: [] for name, target in targets.items() if "note" not in target}
     for _ in range(args.rounds):
         for name in runs:
-            runs[name].append(load(gunicorn, paths, cookie, targets[name], args))
+            runs[name].append(load(gunicorn, cookie, targets[name], args))
     rows = {}
     for name, target in targets.items():
         if name not in runs:
@@ -134,7 +134,7 @@ def prepare(gunicorn, paths, cookie, name):
     return target
 
 
-def load(gunicorn, paths, cookie, target, args):
+def load(gunicorn, cookie, target, args):
     url = f"http://127.0.0.1:{gunicorn.port}{target['path']}"
     headers = [f"Cookie: sessionid={cookie}", *target["extra"]]
     common = {"connections": args.connections, "threads": args.threads, "headers": headers}

@@ -215,7 +215,6 @@ class ReadingFacts:
     posted_since: bool
     list_version: tuple[int, int]  # as annotations.listing.versions.version gives it
     comments_version: tuple[int, int]  # versions.COMMENTS_VERSION_COLUMNS
-    any_unread: bool  # as `any_unread` says
     # How many unread notifications, the newest: for agenda.unread.unread_version.
     unread: tuple
 
@@ -264,7 +263,6 @@ def reading_facts(*, user: User, reading: Reading, found: tuple | None = None) -
         posted_since=bool(posted),
         list_version=(newest or 0, changes),
         comments_version=(comments_newest or 0, comments_changes),
-        any_unread=bool(unread[0]),
         unread=tuple(unread),
     )
 

@@ -48,6 +48,8 @@ from typing import TYPE_CHECKING
 
 from django.db import DEFAULT_DB_ALIAS, connections, transaction
 
+from annotations.choices import Kind
+
 if TYPE_CHECKING:
     from django.db.backends.base.base import BaseDatabaseWrapper
 
@@ -345,7 +347,7 @@ def version(reading_id: int) -> tuple[int, int]:
 # `r`, a reading; a SELECT's columns.
 _COMMENT_THREADS = (
     'SELECT a."id" FROM "annotations_annotation" a WHERE a."reading_id" = r."id" '
-    'AND a."kind" = \'comment\' AND a."parent_id" IS NULL'
+    f'AND a."kind" = \'{Kind.COMMENT.value}\' AND a."parent_id" IS NULL'
 )
 _NULLS = f'FROM "{TABLE}" c WHERE c."reading_id" = r."id" AND c."thread_id" IS NULL'
 _IN_COMMENTS = (

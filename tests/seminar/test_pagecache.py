@@ -40,6 +40,13 @@ def pages(seminar, blog_reading):
     return reverse("seminar", args=[seminar.slug]), blog_reading.get_absolute_url()
 
 
+def critique(reading, author, *, kind="critique", text="Premature?", exact=SWEET_SPOT):
+    """A passage annotation (reply_create and the rest take the post it returns first)."""
+    return annotation_create(
+        reading=reading, author=author, kind=kind, text=text, quote={"exact": exact}
+    )
+
+
 def kept_keys():
     from django.core.cache import cache
     from django.db import connection
@@ -217,13 +224,7 @@ def test_a_classmates_passage_critique_leaves_the_kept_reading_page_as_it_was(
     _, reading_url = pages
     client.force_login(student)
     first = client.get(reading_url).text
-    annotation_create(
-        reading=blog_reading,
-        author=student2,
-        kind="critique",
-        text="Premature?",
-        quote={"exact": SWEET_SPOT},
-    )
+    critique(blog_reading, student2)
     with django_assert_max_num_queries(4):  # the visit moves on: nothing is made again
         again = client.get(reading_url).text
     assert MASKED.sub("", again) == MASKED.sub("", first)
@@ -242,13 +243,7 @@ def test_held_back_the_kept_reading_page_counts_every_classmates_post(
     _, reading_url = pages
     client.force_login(student)
     assert "posts appear here once you annotate" in client.get(reading_url).text
-    annotation_create(
-        reading=blog_reading,
-        author=student2,
-        kind="critique",
-        text="Premature?",
-        quote={"exact": SWEET_SPOT},
-    )
+    critique(blog_reading, student2)
     assert "1 post by classmates appear" in client.get(reading_url).text
 
 
@@ -280,9 +275,7 @@ def elsewhere(instructor, student, *, title="Elsewhere"):
 def mention(reading, author, user):
     membership = Membership.objects.get(seminar=reading.seminar, user=user)
     text = f"What does @[member:{membership.pk}] think?"
-    return annotation_create(
-        reading=reading, author=author, kind="question", text=text, quote={"exact": "closely"}
-    )
+    return critique(reading, author, kind="question", text=text, exact="closely")
 
 
 def test_a_reading_elsewhere_made_a_draft_leaves_the_badge_of_both_kept_pages(
@@ -335,25 +328,13 @@ def test_a_lecture_posting_elsewhere_leaves_a_notified_students_kept_page(
 ):
     # Lena's count can move only with her posts' threads: Maya's new critiques and
     # replies elsewhere on the reading leave her kept page as it was.
-    mine, _ = annotation_create(
-        reading=blog_reading,
-        author=student,
-        kind="critique",
-        text="Mine?",
-        quote={"exact": SWEET_SPOT},
-    )
+    mine, _ = critique(blog_reading, student, text="Mine?")
     reply_create(parent=mine, author=student2, text="An answer.")
     _, reading_url = pages
     client.force_login(student)
     first = client.get(reading_url).text
     assert 'aria-label="1 unread"' in first
-    theirs, _ = annotation_create(
-        reading=blog_reading,
-        author=student2,
-        kind="question",
-        text="Why?",
-        quote={"exact": "sweet"},
-    )
+    theirs, _ = critique(blog_reading, student2, kind="question", text="Why?", exact="sweet")
     reply_create(parent=theirs, author=student2, text="Still asking.")
     with django_assert_max_num_queries(5):  # the version of her unread count, one of them
         again = client.get(reading_url).text
